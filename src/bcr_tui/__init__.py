@@ -1,0 +1,3 @@
+"""bcr: run community partnership assessments live, in the room."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,131 @@
+"""The `bcr` command line: opens the app or runs a batch command.
+
+Every user error is one sentence on stderr and exit code 2; an unexpected failure is one sentence
+too (exit 1), with the details written to a crash log rather than shown as a traceback. Heavy
+modules (Textual, polars) are imported inside the command that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bcr_tui.errors import BcrError, UsageError
+
+Handler = Callable[[argparse.Namespace], int]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one sentence that points at --help."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command line, each command with its own --help."""
+    from bcr_tui import commands as c
+
+    parser = _Parser(prog="bcr", description="Run community partnership assessments live, in the "
+                     "room. With no command, opens the home screen.")
+    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--sessions-dir", type=Path, default=Path("sessions"),
+                        help="folder of session files (default: ./sessions)")
+    parser.set_defaults(handler=c.home)
+    sub = parser.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, handler: Handler, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(handler=handler)
+        return p
+
+    def sessions_dir(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--sessions-dir", type=Path, default=argparse.SUPPRESS,
+                       help="folder of session files (default: ./sessions)")
+
+    p = command("new", c.new, "Start a new session and open it (prints the new file's path).")
+    p.add_argument("instrument", metavar="INSTRUMENT",
+                   help="a shipped instrument (see `bcr instruments list`) or a .toml file")
+    p.add_argument("--title", required=True, help="the session's title")
+    who = p.add_mutually_exclusive_group()
+    who.add_argument("--participants", metavar='"A,B,C"', help="names, separated by commas")
+    who.add_argument("--participants-file", type=Path, metavar="FILE",
+                     help="a text file with one name per line (`Name | Organization` allowed)")
+    p.add_argument("--mode", choices=("group", "round-robin", "tally"),
+                   help="one rating for the group, person by person, or counted hands "
+                        "(default: the instrument's own)")
+    p.add_argument("--order", choices=("item-major", "participant-major"), default="item-major",
+                   help="round-robin: around the room on each item (default), or one person "
+                        "does every item")
+    p.add_argument("--blind", action="store_true",
+                   help="hide each item's ratings until they are revealed with `r`")
+    p.add_argument("--community", default="", help="the community's name, e.g. 'Ventura County'")
+    p.add_argument("--no-open", action="store_true", help="write the file, do not open the app")
+    sessions_dir(p)
+
+    p = command("open", c.open_, "Resume a session exactly where it was left.")
+    p.add_argument("session", type=Path, metavar="SESSION", help="a session file")
+
+    p = command("list", c.list_, "List the sessions in the sessions folder.")
+    sessions_dir(p)
+
+    p = command("demo", c.demo, "Write a ready, fully rated demo session and open it.")
+    p.add_argument("--no-open", action="store_true", help="write the file, do not open the app")
+    sessions_dir(p)
+
+    p = command("instruments", c.instruments, "List or check instruments.")
+    isub = p.add_subparsers(title="actions", metavar="ACTION", parser_class=_Parser,
+                            required=True)
+    q = isub.add_parser("list", help="the shipped instruments", description="The shipped "
+                        "instruments: id, title, number of domains and items.")
+    q.set_defaults(handler=c.instruments_list)
+    q = isub.add_parser("check", help="validate instrument files", description="Validate "
+                        "instrument files; with no path, every shipped instrument.")
+    q.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    q.set_defaults(handler=c.instruments_check)
+    return parser
+
+
+def _version() -> str:
+    from bcr_tui import __version__
+
+    return f"bcr {__version__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args) or 0)
+    except BcrError as exc:
+        sys.stderr.write(f"bcr: {exc}\n")
+        return 2
+    except KeyboardInterrupt:
+        sys.stderr.write("bcr: interrupted; everything recorded so far is saved.\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
+        log = _write_crash_log()
+        sys.stderr.write(f"bcr: an unexpected problem stopped bcr ({type(exc).__name__}: {exc}). "
+                         f"Session files are saved after every rating; details are in {log}.\n")
+        return 1
+
+
+def _write_crash_log() -> Path:
+    import tempfile
+    import traceback
+
+    path = Path(tempfile.gettempdir()) / "bcr-crash.log"
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            traceback.print_exc(file=handle)
+    except OSError:
+        pass
+    return path
+
+
+__all__ = ["main", "build_parser", "UsageError"]

@@ -1,0 +1,157 @@
+"""What each `bcr` command does. `cli.py` parses; these functions act and return an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bcr_tui.errors import BcrError, InstrumentError, UsageError
+from bcr_tui.instruments import find_instrument, load_instrument, shipped_paths
+
+
+def home(args: argparse.Namespace) -> int:
+    """`bcr`: the home screen."""
+    return _run_app(None, args.sessions_dir)
+
+
+def new(args: argparse.Namespace) -> int:
+    """`bcr new`: write a new session file, print its path, and open it."""
+    from bcr_tui.roster import parse_roster, read_roster
+    from bcr_tui.session import new_session
+    from bcr_tui.store import SessionStore, new_path
+
+    instrument = load_instrument(find_instrument(args.instrument))
+    if args.participants_file is not None:
+        people = read_roster(args.participants_file)
+    else:
+        people = parse_roster(args.participants or "")
+    session = new_session(instrument, args.title, people, community=args.community,
+                          mode=args.mode, order=args.order, blind=args.blind)
+    store = SessionStore.create(new_path(args.sessions_dir, session.title, session.created),
+                                session)
+    print(store.path)
+    sys.stdout.flush()
+    if args.no_open:
+        store.close()
+        return 0
+    return _run_app(store, args.sessions_dir)
+
+
+def open_(args: argparse.Namespace) -> int:
+    """`bcr open SESSION`: resume where the session was left."""
+    from bcr_tui.store import SessionStore
+
+    store = SessionStore.open(args.session)
+    return _run_app(store, args.session.parent)
+
+
+def list_(args: argparse.Namespace) -> int:
+    """`bcr list`: the sessions in the folder, with their progress."""
+    from bcr_tui.store import list_sessions
+
+    folder: Path = args.sessions_dir
+    if not folder.is_dir():
+        raise UsageError(f"there is no sessions folder at {folder} (start one with `bcr new` "
+                         "or `bcr demo`)")
+    rows = list_sessions(folder)
+    if not rows:
+        print(f"No sessions in {folder} yet. Start one with `bcr new` or `bcr demo`.")
+        return 0
+    good = [r for r in rows if not r.problem]
+    _print_table(
+        ("title", "community", "instrument", "date", "progress", "file"),
+        [(r.title, r.community, r.instrument, f"{r.created:%Y-%m-%d}" if r.created else "",
+          f"{r.answered}/{r.expected}", r.path.name) for r in good],
+        keep=("date", "progress", "file"),
+    )
+    for r in rows:
+        if r.problem:
+            print(f"✗ {r.path.name}: cannot be read: {r.problem}")
+    return 0
+
+
+def demo(args: argparse.Namespace) -> int:
+    """`bcr demo`: a fully rated demo session, for a first look."""
+    from bcr_tui.demo import demo_session
+    from bcr_tui.store import SessionStore, new_path
+
+    session = demo_session()
+    store = SessionStore.create(new_path(args.sessions_dir, session.title, session.created),
+                                session)
+    print(store.path)
+    sys.stdout.flush()
+    if args.no_open:
+        store.close()
+        return 0
+    return _run_app(store, args.sessions_dir)
+
+
+def instruments(args: argparse.Namespace) -> int:  # pragma: no cover - argparse requires ACTION
+    """`bcr instruments` needs an action; argparse enforces it."""
+    return 2
+
+
+def instruments_list(args: argparse.Namespace) -> int:
+    """`bcr instruments list`."""
+    rows = []
+    for path in shipped_paths():
+        inst = load_instrument(path)
+        rows.append((inst.id, inst.title, str(len(inst.domains)), str(len(inst.items))))
+    _print_table(("id", "title", "domains", "items"), rows, keep=("id", "domains", "items"))
+    return 0
+
+
+def instruments_check(args: argparse.Namespace) -> int:
+    """`bcr instruments check [PATH…]`: every problem in every file; exit 2 if any."""
+    paths = args.paths or shipped_paths()
+    failed = 0
+    for path in paths:
+        try:
+            inst = load_instrument(path)
+        except InstrumentError as exc:
+            failed += 1
+            print(f"✗ {path}: {len(exc.problems)} problem{'s' * (len(exc.problems) != 1)}")
+            for problem in exc.problems:
+                print(f"    {problem}")
+            continue
+        print(f"✓ {path}: {inst.id}, {len(inst.domains)} domains, {len(inst.items)} items")
+    if failed:
+        sys.stderr.write(f"bcr: {failed} of {len(paths)} instrument files have problems.\n")
+        return 2
+    return 0
+
+
+def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]],
+                 keep: tuple[str, ...] = ()) -> None:
+    """A plain table on stdout; columns in `keep` are never wrapped or cut (ids, file names)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False, soft_wrap=False)
+    if not console.is_terminal:
+        console.width = 400
+    table = Table(box=None, pad_edge=False, header_style="bold")
+    for name in header:
+        widest = max((len(r[header.index(name)]) for r in rows), default=0)
+        table.add_column(name, no_wrap=name in keep, min_width=widest if name in keep else None)
+    for row in rows:
+        table.add_row(*row)
+    console.print(table)
+
+
+def _run_app(store: object, sessions_dir: Path) -> int:
+    """Open the app on a session (or the home screen); returns the exit code."""
+    from bcr_tui.tui.factory import make_app
+
+    app = make_app(store=store, sessions_dir=sessions_dir)
+    try:
+        app.run()
+    finally:
+        close = getattr(store, "close", None)
+        if close is not None:
+            close()
+    return int(app.return_code or 0)
+
+
+__all__ = ["BcrError"]

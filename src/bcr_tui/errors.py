@@ -1,0 +1,60 @@
+"""The project's own error types: each carries a sentence a facilitator can act on.
+
+Everything a user can cause (a bad file, a bad flag, a full disk, a locked session) is raised as a
+`BcrError` subclass; the command line prints its message and exits 2, the app shows it on screen.
+Nothing else should ever reach a user as a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class BcrError(Exception):
+    """A problem the user can understand and act on; `str()` is one clear sentence."""
+
+    def __init__(self, message: str, path: Path | str | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.message = message
+        super().__init__(f"{self.path}: {message}" if self.path is not None else message)
+
+    @classmethod
+    def at(cls, path: Path | str, sentence: str) -> BcrError:
+        """The error for `path`, described by one sentence."""
+        return cls(sentence, path)
+
+
+class InstrumentError(BcrError):
+    """An instrument file is missing, unreadable or invalid; `problems` lists every finding."""
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.problems = list(problems)
+        shown = problems[:12]
+        more = f"\n  … and {len(problems) - 12} more" if len(problems) > 12 else ""
+        text = (
+            problems[0]
+            if len(problems) == 1
+            else (f"{len(problems)} problems:\n  " + "\n  ".join(shown) + more)
+        )
+        super().__init__(text, path)
+
+    @classmethod
+    def at(cls, path: Path | str, sentence: str) -> InstrumentError:
+        """The error for `path`, described by one sentence."""
+        return cls(path, [sentence])
+
+
+class SessionFileError(BcrError):
+    """A session file is damaged, foreign, of an unknown format, or cannot be read."""
+
+
+class SessionLockedError(BcrError):
+    """Another running bcr holds the session's lock."""
+
+
+class SaveError(BcrError):
+    """A save did not reach the disk (read-only folder, full disk, file changed by someone else)."""
+
+
+class UsageError(BcrError):
+    """A command-line argument is wrong."""

@@ -1,0 +1,406 @@
+"""Session state and the operations that change it: record, abstain, clear, absent, note, undo.
+
+No I/O here. Every change to answers, tallies, notes, profiles or attendance goes through `_apply`,
+which appends one entry to the append-only `log`; undo and redo append entries too, and the undo and
+redo stacks are *derived* from the log, so they survive a save and reopen.
+
+Turn order lives in `turns.py`; this module only changes state.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bcr_tui.errors import UsageError
+from bcr_tui.instruments import ABSTAIN, Instrument, Item
+
+FORMAT = "bcr-session/1"
+MODES = ("group", "round-robin", "tally")
+ORDERS = ("item-major", "participant-major")
+GROUP = "group"
+TALLY = "tally"
+#: Log operations that can be undone; "undo", "redo" and "join" are recorded but not undoable.
+UNDOABLE = ("set", "tally", "absent", "note", "profile")
+LOG_OPS = (*UNDOABLE, "undo", "redo", "join")
+MAX_PARTICIPANTS = 10_000
+MAX_NAME = 200
+
+
+def now() -> datetime:
+    """The current time, UTC, to the second (what session files record)."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@dataclass
+class Participant:
+    """Someone in the room. `profile` holds their About-You answers by question id."""
+
+    id: str
+    name: str
+    organization: str | None = None
+    absent: bool = False
+    profile: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Action:
+    """An agreed action step: what, what is needed, who, by when."""
+
+    step: str
+    needs: str = ""
+    owner: str = ""
+    due: str = ""
+
+
+@dataclass
+class Cursor:
+    """Where the meeting is: the item on screen and whose turn it is (None: round complete)."""
+
+    item: str
+    who: str | None = None
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One change. `who` is a participant id, "group" or "tally"; `item` an item or domain id.
+
+    `old`/`new` are the values before and after (None: no value). For op "absent" they are
+    booleans; for "profile" `item` is the profile question id; for "undo"/"redo" they are the
+    values the undo or redo applied.
+    """
+
+    at: datetime
+    op: str
+    who: str
+    item: str = ""
+    old: Any = None
+    new: Any = None
+
+
+@dataclass
+class Session:
+    """A whole assessment session, as held in memory and saved to one TOML file."""
+
+    instrument: Instrument
+    title: str
+    community: str = ""
+    created: datetime = field(default_factory=now)
+    mode: str = "round-robin"
+    order: str = "item-major"
+    blind: bool = False
+    participants: list[Participant] = field(default_factory=list)
+    answers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    tally: dict[str, dict[str, int]] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    actions: list[Action] = field(default_factory=list)
+    revealed: set[str] = field(default_factory=set)
+    cursor: Cursor | None = None
+    log: list[LogEntry] = field(default_factory=list)
+    id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+
+    def __post_init__(self) -> None:
+        if self.cursor is None:
+            first = self.items[0].id if self.items else ""
+            self.cursor = Cursor(first, None)
+
+    # -- reading ---------------------------------------------------------------------------
+    @property
+    def items(self) -> tuple[Item, ...]:
+        """The items the meeting walks through, in order."""
+        return self.instrument.items
+
+    def participant(self, pid: str) -> Participant | None:
+        """The participant with this id, or None."""
+        return next((p for p in self.participants if p.id == pid), None)
+
+    @property
+    def present(self) -> list[Participant]:
+        """Participants not marked absent, in roster order."""
+        return [p for p in self.participants if not p.absent]
+
+    def raters(self) -> list[str]:
+        """Whose answers count: participant ids (round-robin), or "group" / "tally"."""
+        if self.mode == "group":
+            return [GROUP]
+        if self.mode == "tally":
+            return [TALLY]
+        return [p.id for p in self.participants]
+
+    def answer(self, who: str, item_id: str) -> Any:
+        """The recorded answer (a point key, "abstain", text, list…), or None."""
+        return self.answers.get(who, {}).get(item_id)
+
+    def answered(self, item_id: str) -> dict[str, Any]:
+        """Who has answered this item, and what (round-robin and group modes)."""
+        return {who: a[item_id] for who, a in self.answers.items() if item_id in a}
+
+    def is_visible(self, item_id: str) -> bool:
+        """False while a blind item's answers must stay hidden (until revealed)."""
+        return not self.blind or item_id in self.revealed
+
+    def expected(self) -> int:
+        """How many answers a complete session holds (absent people count what they gave)."""
+        n = len(self.items)
+        if self.mode != "round-robin":
+            return n
+        return sum(len(self.answers.get(p.id, {})) if p.absent else n for p in self.participants)
+
+    def answered_count(self) -> int:
+        """How many answers are recorded (a tallied item counts once)."""
+        if self.mode == "tally":
+            return sum(1 for i in self.items if self.tally.get(i.id))
+        known = {i.id for i in self.items}
+        return sum(1 for a in self.answers.values() for k in a if k in known)
+
+    # -- changing --------------------------------------------------------------------------
+    def record(self, who: str, item_id: str, value: Any) -> LogEntry:
+        """Record an answer (None clears it). Validates the value against the item."""
+        item = self._item(item_id)
+        if value is not None:
+            validate_value(item, value)
+        if who not in (GROUP, TALLY) and self.participant(who) is None:
+            raise UsageError(f"no participant {who!r} in this session")
+        return self._apply("set", who, item_id, self.answer(who, item_id), value)
+
+    def abstain(self, who: str, item_id: str) -> LogEntry:
+        """Record an explicit abstention (not a blank)."""
+        return self.record(who, item_id, ABSTAIN)
+
+    def set_tally(self, item_id: str, counts: dict[str, int]) -> LogEntry:
+        """Set the raised-hands count for each point of an item (tally mode)."""
+        item = self._item(item_id)
+        if item.scale is None:
+            raise UsageError(f"item {item_id!r} is not rated on a scale")
+        allowed = {p.key for p in item.scale.points} | {ABSTAIN}
+        clean = {}
+        for key, count in counts.items():
+            if key not in allowed:
+                raise UsageError(f"no point {key!r} on this item's scale")
+            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+                raise UsageError("a tally is a whole number of hands, 0 or more")
+            if count:
+                clean[key] = count
+        return self._apply("tally", TALLY, item_id, self.tally.get(item_id), clean or None)
+
+    def set_absent(self, pid: str, absent: bool) -> LogEntry:
+        """Mark someone absent from here on (True) or back in the room (False)."""
+        person = self.participant(pid)
+        if person is None:
+            raise UsageError(f"no participant {pid!r} in this session")
+        return self._apply("absent", pid, "", person.absent, absent)
+
+    def set_note(self, target: str, text: str) -> LogEntry:
+        """Attach a note to an item or domain (empty text removes it)."""
+        return self._apply("note", "", target, self.notes.get(target), text.strip() or None)
+
+    def set_profile(self, pid: str, question: str, value: Any) -> LogEntry:
+        """Answer one About-You question for a participant (None clears it)."""
+        person = self.participant(pid)
+        if person is None:
+            raise UsageError(f"no participant {pid!r} in this session")
+        base = question.removesuffix("-other")
+        item = self.instrument.item(base)
+        if item is None or item not in self.instrument.profile:
+            raise UsageError(f"no profile question {question!r} in this instrument")
+        if value is not None and question == base:
+            validate_value(item, value)
+        elif value is not None and not isinstance(value, str):
+            raise UsageError("an 'Other' answer is text")
+        return self._apply("profile", pid, question, person.profile.get(question), value)
+
+    def add_participant(self, name: str, organization: str | None = None) -> Participant:
+        """Add someone (also mid-meeting: a late arrival). Returns the new participant."""
+        name = clean_name(name)
+        if len(self.participants) >= MAX_PARTICIPANTS:
+            raise UsageError(f"a session holds at most {MAX_PARTICIPANTS} participants")
+        taken = {p.id for p in self.participants}
+        n = len(self.participants) + 1
+        while participant_id(n) in taken:
+            n += 1
+        person = Participant(participant_id(n), name, organization or None)
+        self.participants.append(person)
+        self.log.append(LogEntry(now(), "join", person.id, "", None, name))
+        return person
+
+    def reveal(self, item_id: str) -> None:
+        """Show a blind item's answers (not undoable: once seen, seen)."""
+        self.revealed.add(item_id)
+
+    def add_action(self, action: Action) -> None:
+        """Add an action step."""
+        if not action.step.strip():
+            raise UsageError("an action step needs a description")
+        self.actions.append(action)
+
+    def remove_action(self, index: int) -> None:
+        """Remove the action step at this position."""
+        if not 0 <= index < len(self.actions):
+            raise UsageError("no such action step")
+        del self.actions[index]
+
+    # -- undo / redo -----------------------------------------------------------------------
+    def stacks(self) -> tuple[list[LogEntry], list[LogEntry]]:
+        """The undo and redo stacks, derived from the log (so they survive a reopen)."""
+        done: list[LogEntry] = []
+        undone: list[LogEntry] = []
+        for entry in self.log:
+            if entry.op in UNDOABLE:
+                done.append(entry)
+                undone.clear()
+            elif entry.op == "undo" and done:
+                undone.append(done.pop())
+            elif entry.op == "redo" and undone:
+                done.append(undone.pop())
+        return done, undone
+
+    def undo(self) -> LogEntry | None:
+        """Undo the last change; returns the change undone (None if nothing to undo)."""
+        done, _ = self.stacks()
+        if not done:
+            return None
+        last = done[-1]
+        self._set(last.op, last.who, last.item, last.old)
+        self.log.append(LogEntry(now(), "undo", last.who, last.item, last.new, last.old))
+        return last
+
+    def redo(self) -> LogEntry | None:
+        """Redo the last undone change; returns it (None if nothing to redo)."""
+        _, undone = self.stacks()
+        if not undone:
+            return None
+        last = undone[-1]
+        self._set(last.op, last.who, last.item, last.new)
+        self.log.append(LogEntry(now(), "redo", last.who, last.item, last.old, last.new))
+        return last
+
+    # -- internals -------------------------------------------------------------------------
+    def _item(self, item_id: str) -> Item:
+        item = self.instrument.item(item_id)
+        if item is None or item in self.instrument.profile:
+            raise UsageError(f"no item {item_id!r} in this instrument")
+        return item
+
+    def _apply(self, op: str, who: str, item: str, old: Any, new: Any) -> LogEntry:
+        self._set(op, who, item, new)
+        entry = LogEntry(now(), op, who, item, old, new)
+        self.log.append(entry)
+        return entry
+
+    def _set(self, op: str, who: str, item: str, value: Any) -> None:
+        """Put `value` in place for a change of kind `op` (None removes)."""
+        if op == "absent":
+            person = self.participant(who)
+            if person is not None:
+                person.absent = bool(value)
+            return
+        if op == "set":
+            target = self.answers.setdefault(who, {})
+        elif op == "tally":
+            target = self.tally
+        elif op == "note":
+            target = self.notes
+        elif op == "profile":
+            person = self.participant(who)
+            target = person.profile if person else {}
+        else:
+            raise ValueError(op)
+        if value is None:
+            target.pop(item, None)
+        else:
+            target[item] = value
+        if op == "set" and not target:
+            self.answers.pop(who, None)
+
+
+def new_session(
+    instrument: Instrument,
+    title: str,
+    people: list[tuple[str, str | None]] | None = None,
+    *,
+    community: str = "",
+    mode: str | None = None,
+    order: str = "item-major",
+    blind: bool = False,
+) -> Session:
+    """A fresh session, checked: the title, mode and order are valid and names are clean."""
+    title = " ".join(str(title).split())
+    if not title:
+        raise UsageError("a session needs a title")
+    mode = mode or instrument.default_mode
+    if mode not in MODES:
+        raise UsageError(f"the mode must be one of {', '.join(MODES)}")
+    if order not in ORDERS:
+        raise UsageError(f"the order must be one of {', '.join(ORDERS)}")
+    if mode == "round-robin" and not people:
+        raise UsageError("round-robin needs participants (give --participants, or use group mode)")
+    if not instrument.items:
+        raise UsageError("this instrument has no items")
+    session = Session(instrument, title, community=" ".join(community.split()), mode=mode,
+                      order=order, blind=blind)
+    for name, organization in people or []:
+        session.add_participant(name, organization)
+    session.log.clear()  # the roster at creation is not a change; later arrivals are logged
+    if mode == "round-robin":
+        session.cursor = Cursor(session.items[0].id, session.participants[0].id)
+    return session
+
+
+def participant_id(n: int) -> str:
+    """The id of the n-th participant: p01, p02 … p99, p100 …"""
+    return f"p{n:02d}"
+
+
+def clean_name(name: str) -> str:
+    """A participant's name as kept: one line, trimmed, not empty, not absurdly long."""
+    if not isinstance(name, str):
+        raise UsageError("a participant's name must be text")
+    flat = " ".join(name.replace("\x00", "").split())
+    if not flat:
+        raise UsageError("a participant's name cannot be empty")
+    if len(flat) > MAX_NAME:
+        raise UsageError(f"a participant's name is at most {MAX_NAME} characters")
+    return flat
+
+
+def check_value(item: Item, value: Any) -> bool:
+    """True if `value` is a valid answer to `item`."""
+    try:
+        validate_value(item, value)
+    except UsageError:
+        return False
+    return True
+
+
+def validate_value(item: Item, value: Any) -> None:
+    """Raise UsageError unless `value` is a valid answer to `item`."""
+    if item.kind == "rating":
+        scale = item.scale
+        known = isinstance(value, str) and (value == ABSTAIN or not scale or scale.point(value))
+        if not known:
+            raise UsageError(f"{value!r} is not a point on the scale of {item.id!r}")
+    elif item.kind == "choice":
+        keys = {o.key for o in item.options} | _other(item) | {ABSTAIN}
+        if not isinstance(value, str) or value not in keys:
+            raise UsageError(f"{value!r} is not an option of {item.id!r}")
+    elif item.kind == "multichoice":
+        keys = {o.key for o in item.options} | _other(item)
+        if not isinstance(value, list) or any(v not in keys for v in value):
+            raise UsageError(f"the answer to {item.id!r} must be a list of its options")
+    elif item.kind == "text":
+        if not isinstance(value, str):
+            raise UsageError(f"the answer to {item.id!r} is text")
+    elif item.kind == "table":
+        columns = {c.key for c in item.columns}
+        if not isinstance(value, list) or not all(
+            isinstance(row, dict) and set(row) <= columns
+            and all(isinstance(v, str) for v in row.values())
+            for row in value
+        ):
+            raise UsageError(f"the answer to {item.id!r} is a list of rows")
+
+
+def _other(item: Item) -> set[str]:
+    return {"other"} if item.other else set()

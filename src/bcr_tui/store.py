@@ -1,0 +1,248 @@
+"""Session files on disk: load, durable save, the lock that stops a second writer, and listing.
+
+`SessionStore` is what the app and the commands hold while a session is open. `save()` returns
+only once the new file is on disk (atomic replace, fsync'd); a failure raises `SaveError` and the
+file on disk is left as it was. A session file changed by another program since the last save is
+never silently overwritten.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import os
+import re
+import socket
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from bcr_tui.errors import BcrError, SaveError, SessionFileError, SessionLockedError
+from bcr_tui.session import Session
+from bcr_tui.sessionfile import Renderer, parse
+from bcr_tui.tomlio import parse_toml, read_text, write_durably
+
+DEFAULT_DIR = Path("sessions")
+STALE_UNREADABLE_LOCK_S = 10.0
+
+
+def load_session(path: Path | str) -> Session:
+    """Read and validate a session file; raises SessionFileError with one sentence."""
+    path = Path(path)
+    text = read_text(path, SessionFileError)
+    return parse(parse_toml(text, path, SessionFileError), path)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the file looked like after our last save: to notice another program's edits."""
+
+    mtime_ns: int
+    size: int
+
+    @classmethod
+    def of(cls, path: Path) -> Fingerprint | None:
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return cls(st.st_mtime_ns, st.st_size)
+
+
+class SessionStore:
+    """An open session file: holds its lock, saves durably, notices outside changes."""
+
+    def __init__(self, path: Path, session: Session, *, lock: bool = True) -> None:
+        self.path = path
+        self.session = session
+        self._renderer = Renderer()
+        self._lock = SessionLock(path) if lock else None
+        self._seen = Fingerprint.of(path)
+
+    @classmethod
+    def open(cls, path: Path | str, *, lock: bool = True) -> SessionStore:
+        """Load `path` and take its lock (refused with SessionLockedError if held)."""
+        path = Path(path)
+        store = cls(path, load_session(path), lock=False)
+        if lock:
+            store._lock = SessionLock(path)
+            store._lock.acquire()
+        return store
+
+    @classmethod
+    def create(cls, path: Path, session: Session) -> SessionStore:
+        """Write a new session file (never over an existing one) and lock it."""
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise SaveError(f"cannot create the folder ({exc.strerror or exc})",
+                            path.parent) from None
+        if path.exists():
+            raise SaveError("already exists; bcr will not overwrite it", path)
+        store = cls(path, session, lock=True)
+        assert store._lock is not None
+        store._lock.acquire()
+        try:
+            store.save()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def changed_outside(self) -> bool:
+        """True if another program has changed or removed the file since our last save."""
+        return Fingerprint.of(self.path) != self._seen
+
+    def save(self, *, force: bool = False) -> None:
+        """Write the session to disk durably; raises SaveError (state stays in memory)."""
+        if not force and self._seen is not None and self.changed_outside():
+            raise SaveError("was changed by another program since bcr last saved it; "
+                            "bcr has not overwritten it", self.path)
+        text = self._renderer.render(self.session)
+        try:
+            write_durably(self.path, text)
+        except OSError as exc:
+            raise SaveError(_disk_sentence(exc), self.path) from None
+        self._seen = Fingerprint.of(self.path)
+
+    def close(self) -> None:
+        """Release the lock (the file is already saved)."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+
+def _disk_sentence(exc: OSError) -> str:
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "could not be saved: the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "could not be saved: the folder is read-only or not yours"
+    return f"could not be saved ({exc.strerror or exc})"
+
+
+# --------------------------------------------------------------------------- the lock
+
+
+class SessionLock:
+    """`.NAME.lock` beside the session: pid, host, user and time of the bcr writing it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.lock_path = path.with_name(f".{path.name}.lock")
+        self.held = False
+
+    def acquire(self) -> None:
+        """Take the lock; a stale lock (its process is gone) is taken over."""
+        for _ in range(3):
+            try:
+                fd = os.open(self.lock_path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                holder = self._holder()
+                if holder is not None:
+                    raise SessionLockedError(
+                        f"is open in another bcr ({holder}); close it there first, or open it "
+                        f"read-only with `bcr view`", self.path) from None
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(self.lock_path)
+                continue
+            except OSError as exc:
+                raise SaveError(f"cannot be locked ({exc.strerror or exc})", self.path) from None
+            with os.fdopen(fd, "w") as handle:
+                handle.write(f"pid = {os.getpid()}\nhost = \"{_host()}\"\nuser = \"{_user()}\"\n"
+                             f"since = \"{datetime.now().astimezone():%Y-%m-%d %H:%M}\"\n")
+            self.held = True
+            return
+        raise SessionLockedError("is being opened by another bcr at this moment", self.path)
+
+    def _holder(self) -> str | None:
+        """Who holds the lock, or None if it is stale."""
+        try:
+            text = self.lock_path.read_text("utf-8")
+            age = time.time() - self.lock_path.stat().st_mtime
+        except FileNotFoundError:
+            return None
+        except OSError:
+            return "someone else"
+        fields = dict(re.findall(r'^(\w+) = "?([^"\n]*)"?$', text, re.M))
+        pid = int(fields["pid"]) if fields.get("pid", "").isdigit() else None
+        if pid is None:
+            return None if age > STALE_UNREADABLE_LOCK_S else "another bcr starting up"
+        if fields.get("host") == _host() and not _alive(pid):
+            return None
+        return (f"{fields.get('user', '?')} on {fields.get('host', '?')}, process {pid}, "
+                f"since {fields.get('since', '?')}")
+
+    def release(self) -> None:
+        """Remove the lock file if it is ours."""
+        if self.held:
+            with contextlib.suppress(OSError):
+                os.unlink(self.lock_path)
+            self.held = False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _host() -> str:
+    return socket.gethostname().replace('"', "")
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser().replace('"', "")
+    except Exception:  # noqa: BLE001 - no user name is not an error worth a traceback
+        return "unknown"
+
+
+# --------------------------------------------------------------------------- folders
+
+
+def new_path(folder: Path, title: str, when: datetime) -> Path:
+    """A fresh file name in `folder` from the date and title: `2026-11-23-fall-check-in.toml`."""
+    slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:48].strip("-") or "session"
+    stem = f"{when:%Y-%m-%d}-{slug}"
+    path = folder / f"{stem}.toml"
+    n = 2
+    while path.exists():
+        path = folder / f"{stem}-{n}.toml"
+        n += 1
+    return path
+
+
+@dataclass(frozen=True)
+class Listing:
+    """One row of `bcr list`: a session's headline figures, or why the file could not be read."""
+
+    path: Path
+    title: str = ""
+    community: str = ""
+    instrument: str = ""
+    created: datetime | None = None
+    answered: int = 0
+    expected: int = 0
+    problem: str | None = None
+
+
+def list_sessions(folder: Path) -> list[Listing]:
+    """Every `*.toml` in `folder`, newest first; unreadable files are listed with the reason."""
+    rows = []
+    for path in sorted(folder.glob("*.toml")):
+        try:
+            s = load_session(path)
+        except BcrError as exc:
+            rows.append(Listing(path, problem=exc.message))
+            continue
+        rows.append(Listing(path, s.title, s.community, s.instrument.short_title
+                            or s.instrument.title, s.created, s.answered_count(), s.expected()))
+    return sorted(rows, key=lambda r: (r.created is None, -(r.created.timestamp())
+                                       if r.created else 0, r.path.name))

@@ -1,0 +1,150 @@
+"""Reading TOML files safely and writing files durably.
+
+`read_toml` turns every way a file can be unreadable (missing, a folder, no permission, not UTF-8,
+broken TOML, absurdly nested) into the caller's error type with one clear sentence.
+`write_durably` is the only way bcr writes a file: temp file in the same folder, flush, fsync,
+`os.replace`, fsync the folder — so a crash leaves either the old file or the new one, never half.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import tomli
+
+from bcr_tui.errors import BcrError
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+
+def read_toml(path: Path, error: type[BcrError]) -> dict[str, Any]:
+    """Parse a TOML file, raising `error(path, …)` with one sentence on any failure."""
+    text = read_text(path, error)
+    return parse_toml(text, path, error)
+
+
+def read_text(path: Path, error: type[BcrError]) -> str:
+    """Read a UTF-8 text file, raising `error` with one sentence on any failure."""
+    try:
+        if path.is_dir():
+            raise error.at(path, "is a folder, not a file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise error.at(path, f"is {size // (1024 * 1024)} MiB, too large to be a bcr file")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise error.at(path, "no such file") from None
+    except PermissionError:
+        raise error.at(path, "permission denied: bcr may not read this file") from None
+    except OSError as exc:
+        raise error.at(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise error.at(path, "is not a text file (not UTF-8)") from None
+
+
+def parse_toml(text: str, path: Path, error: type[BcrError]) -> dict[str, Any]:
+    """Parse TOML text, naming the line of a syntax error."""
+    try:
+        return tomli.loads(text)
+    except tomli.TOMLDecodeError as exc:
+        where = f"line {exc.lineno}" if getattr(exc, "lineno", None) else "somewhere"
+        reason = getattr(exc, "msg", str(exc))
+        raise error.at(path, f"is not valid TOML ({reason} at {where})") from None
+    except RecursionError:
+        raise error.at(path, "is nested too deeply to be a bcr file") from None
+
+
+def write_durably(path: Path, text: str, *, mode: int = 0o600) -> None:
+    """Write `text` to `path` atomically and durably; raises OSError if it did not reach the disk.
+
+    The previous file stays intact until the new one is complete and synced.
+    """
+    folder = path.parent
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    fsync_folder(folder)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename in `folder` durable (no-op where folders cannot be opened, e.g. Windows)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# --------------------------------------------------------------------------- rendering
+# Session files are rendered by hand-written code (not tomli_w) so that a save costs one pass over
+# what changed: rendering the whole file with tomli_w takes ~100 ms for a large session.
+
+_BARE_KEY = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
+            "\r": "\\r"}
+
+
+def toml_key(key: str) -> str:
+    """A key, bare where TOML allows it, quoted otherwise."""
+    return key if key and set(key) <= _BARE_KEY else toml_string(key)
+
+
+def toml_string(text: str) -> str:
+    """A single-line basic string: every control character escaped, so no line break inside."""
+    out = []
+    for ch in text:
+        if ch in _ESCAPES:
+            out.append(_ESCAPES[ch])
+        elif ch < " " or ch == "\x7f":
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def toml_value(value: Any) -> str:
+    """Render a value: strings, booleans, numbers, UTC datetimes, arrays, inline tables."""
+    if isinstance(value, str):
+        return toml_string(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        if value != value:
+            return "nan"
+        if value in (float("inf"), float("-inf")):
+            return "inf" if value > 0 else "-inf"
+        return repr(value)
+    if isinstance(value, datetime):
+        text = value.isoformat()
+        return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = ", ".join(f"{toml_key(k)} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
