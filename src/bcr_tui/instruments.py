@@ -18,7 +18,7 @@ from bcr_tui.errors import InstrumentError
 from bcr_tui.tomlio import read_toml
 
 FORMAT = "bcr-instrument/1"
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*\Z")  # \Z: "$" would allow a trailing newline
 KINDS = ("rating", "choice", "multichoice", "text", "table")
 MODES = ("group", "round-robin", "tally")
 ROLES = ("strength", "priority")

@@ -387,7 +387,8 @@ def validate_value(item: Item, value: Any) -> None:
             raise UsageError(f"{value!r} is not an option of {item.id!r}")
     elif item.kind == "multichoice":
         keys = {o.key for o in item.options} | _other(item)
-        if not isinstance(value, list) or any(v not in keys for v in value):
+        if not isinstance(value, list) or any(
+                not isinstance(v, str) or v not in keys for v in value):
             raise UsageError(f"the answer to {item.id!r} must be a list of its options")
     elif item.kind == "text":
         if not isinstance(value, str):

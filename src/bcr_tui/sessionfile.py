@@ -62,7 +62,8 @@ class Renderer:
 
     def _log_text(self, log: list[LogEntry]) -> str:
         n = len(self._log)
-        if n > len(log) or any(a is not b for a, b in zip(self._log_source[-3:], log[n - 3 : n],
+        if n > len(log) or any(a is not b for a, b in zip(self._log_source[-3:],
+                                                           log[max(n - 3, 0) : n],
                                                            strict=False)):
             self._log, self._log_source, n = [], [], 0   # the log was replaced: start again
         self._log.extend(_log_entry(e) for e in log[n:])
@@ -127,7 +128,10 @@ def _tally(s: Session) -> str:
     out = []
     for item in sorted(s.tally, key=lambda k: (_rank(order, k), k)):
         out.append(f"\n[tally.{toml_key(item)}]\n")
-        out += [_line(k, v) for k, v in s.tally[item].items()]
+        found = s.instrument.item(item)
+        points = [p.key for p in found.scale.points] if found and found.scale else []
+        counts = s.tally[item]
+        out += [_line(k, counts[k]) for k in sorted(counts, key=lambda k: (_rank(points, k), k))]
     return "".join(out)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from datetime import datetime
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +124,7 @@ def toml_string(text: str) -> str:
 
 
 def toml_value(value: Any) -> str:
-    """Render a value: strings, booleans, numbers, UTC datetimes, arrays, inline tables."""
+    """Render a value: strings, booleans, numbers, dates and times, arrays, inline tables."""
     if isinstance(value, str):
         return toml_string(value)
     if isinstance(value, bool):
@@ -140,6 +140,8 @@ def toml_value(value: Any) -> str:
     if isinstance(value, datetime):
         text = value.isoformat()
         return text.removesuffix("+00:00") + "Z" if text.endswith("+00:00") else text
+    if isinstance(value, date | time):
+        return value.isoformat()  # TOML local date / local time (a session file may hold them)
     if isinstance(value, list | tuple):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, dict):

@@ -1,0 +1,228 @@
+"""The meeting driver: what each facilitator key does to the session, and the durable save after it.
+
+This is the seam between the keyboard and the file. Every method changes the session (through
+`session.py` and `turns.py`), then saves; the returned `Outcome` says whether the change is on
+disk. If a save fails (read-only folder, full disk, file changed by someone else) the state stays
+in memory, `unsaved` is set, and every later change, and `retry()`, tries again. The UI shows a
+rating as recorded only when `Outcome.saved` is true. No Textual here: the tests drive it directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bcr_tui import turns
+from bcr_tui.errors import BcrError, SaveError, UsageError
+from bcr_tui.instruments import ABSTAIN, Item
+from bcr_tui.session import LogEntry, Participant, Session, now
+from bcr_tui.store import SessionStore
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a key press did: a sentence for the screen, and whether it is safely on disk."""
+
+    message: str
+    saved: bool
+    changed: bool = True
+    entry: LogEntry | None = None
+
+
+class Meeting:
+    """An open session being run in the room."""
+
+    def __init__(self, store: SessionStore) -> None:
+        self.store = store
+        self.unsaved = False
+        self.save_error: str | None = None
+        self.saved_at: datetime | None = None
+        turns.start(self.session)
+
+    @property
+    def session(self) -> Session:
+        """The session being run."""
+        return self.store.session
+
+    # -- what is on screen -----------------------------------------------------------------
+    @property
+    def item(self) -> Item:
+        """The item on screen."""
+        found = self.session.instrument.item(self.session.cursor.item)
+        return found or self.session.items[0]
+
+    @property
+    def rater(self) -> str | None:
+        """Whose answer the keys record now: a participant id, "group", "tally" or None."""
+        return turns.rater_for(self.session)
+
+    @property
+    def rater_name(self) -> str:
+        """The rater's name as shown: a person's name, "The whole group", or "—"."""
+        who = self.rater
+        if who is None:
+            return "—"
+        person = self.session.participant(who)
+        if person is not None:
+            return person.name
+        return "The whole group" if who == "group" else "Hands counted"
+
+    @property
+    def waiting_for_reveal(self) -> bool:
+        """True when a blind round is complete and waits for `r`."""
+        return turns.waiting_for_reveal(self.session)
+
+    def point_for_digit(self, digit: int) -> str | None:
+        """The answer key that digit `digit` picks on the current item (0: abstain)."""
+        if digit == 0:
+            return ABSTAIN
+        item = self.item
+        keys = [p.key for p in item.scale.points] if item.scale else [o.key for o in item.options]
+        return keys[digit - 1] if 1 <= digit <= len(keys) else None
+
+    # -- changes ---------------------------------------------------------------------------
+    def rate(self, digit: int) -> Outcome:
+        """Record the answer digit `digit` picks for whoever has the turn, save, move on."""
+        item = self.item
+        if item.kind not in ("rating", "choice"):
+            return Outcome("This question is answered in words, not with a number key.", True,
+                           False)
+        key = self.point_for_digit(digit)
+        if key is None:
+            return Outcome(f"{digit} is not an answer here.", True, False)
+        return self.answer(key)
+
+    def answer(self, value: Any) -> Outcome:
+        """Record `value` for whoever has the turn on the current item, save, move on."""
+        who = self.rater
+        item = self.item
+        if who is None:
+            if self.waiting_for_reveal:
+                return Outcome("Everyone has rated. Press r to reveal.", True, False)
+            return Outcome("Everyone present has answered this item. Press → to go on.", True,
+                           False)
+        if who == "tally":
+            return Outcome("Tally mode: type the number of hands for each answer.", True, False)
+        name = self.rater_name
+        entry = self.session.record(who, item.id, value)
+        turns.after_answer(self.session)
+        return self._saved(f"{name}: {describe(item, value)}", entry)
+
+    def set_tally(self, counts: dict[str, int]) -> Outcome:
+        """Record the raised hands for each point of the current item, save, move on."""
+        item = self.item
+        entry = self.session.set_tally(item.id, counts)
+        turns.after_answer(self.session)
+        total = sum(counts.values())
+        return self._saved(f"Hands counted: {total} on this item", entry)
+
+    def undo(self) -> Outcome:
+        """Undo the last change and go back to it."""
+        entry = self.session.undo()
+        if entry is None:
+            return Outcome("Nothing to undo.", not self.unsaved, False)
+        turns.after_undo(self.session, entry)
+        return self._saved(f"Undone: {self._what(entry)}", entry)
+
+    def redo(self) -> Outcome:
+        """Redo the last undone change."""
+        entry = self.session.redo()
+        if entry is None:
+            return Outcome("Nothing to redo.", not self.unsaved, False)
+        turns.after_undo(self.session, entry)
+        return self._saved(f"Redone: {self._what(entry)}", entry)
+
+    def toggle_absent(self) -> Outcome:
+        """Mark the person whose turn it is absent from here on, or back in the room."""
+        who = self.session.cursor.who
+        person = self.session.participant(who) if who else None
+        if person is None:
+            return Outcome("Choose a person with ↑ ↓ first.", not self.unsaved, False)
+        entry = self.session.set_absent(person.id, not person.absent)
+        turns.after_absence(self.session, person.id)
+        state = "absent from here on" if person.absent else "back in the room"
+        return self._saved(f"{person.name} is {state}.", entry)
+
+    def reveal(self) -> Outcome:
+        """Reveal the current item's answers in a blind session."""
+        if not self.session.blind:
+            return Outcome("This session is not blind: answers are already shown.", True, False)
+        self.session.reveal(self.item.id)
+        return self._saved("Revealed. Press → for the next item.", None)
+
+    def note(self, text: str) -> Outcome:
+        """Set the note on the current item."""
+        entry = self.session.set_note(self.item.id, text)
+        return self._saved("Note saved." if text.strip() else "Note removed.", entry)
+
+    def add_participant(self, name: str, organization: str | None = None) -> Outcome:
+        """Add a late arrival (they take turns from now on)."""
+        person = self.session.add_participant(name, organization)
+        turns.start(self.session)
+        return self._saved(f"Welcome, {person.name}.", None)
+
+    def set_profile(self, person: Participant, answers: dict[str, Any]) -> Outcome:
+        """Set a participant's About-You answers (only the ones that changed are logged)."""
+        for question, value in answers.items():
+            if person.profile.get(question) != value:
+                self.session.set_profile(person.id, question, value)
+        return self._saved(f"About-you answers saved for {person.name}.", None)
+
+    def move(self, where: str) -> Outcome:
+        """Move: "next"/"previous" item, "down"/"up" participant; the cursor is saved too."""
+        step = {"next": turns.next_item, "previous": turns.previous_item,
+                "down": turns.next_participant, "up": turns.previous_participant}[where]
+        before = (self.session.cursor.item, self.session.cursor.who)
+        step(self.session)
+        if (self.session.cursor.item, self.session.cursor.who) == before:
+            return Outcome("", not self.unsaved, False)
+        return self._saved("", None)
+
+    def retry(self) -> Outcome:
+        """Try again to save what is only in memory."""
+        return self._saved("Saved." if self.unsaved else "", None)
+
+    def save_anyway(self) -> Outcome:
+        """Overwrite a file another program changed (after the facilitator confirmed)."""
+        return self._saved("Saved over the other program's changes.", None, force=True)
+
+    # -- internals -------------------------------------------------------------------------
+    def _saved(self, message: str, entry: LogEntry | None, *, force: bool = False) -> Outcome:
+        try:
+            self.store.save(force=force)
+        except SaveError as exc:
+            self.unsaved = True
+            self.save_error = exc.message
+            return Outcome(message, False, True, entry)
+        self.unsaved = False
+        self.save_error = None
+        self.saved_at = now()
+        return Outcome(message, True, True, entry)
+
+    def _what(self, entry: LogEntry) -> str:
+        person = self.session.participant(entry.who)
+        name = person.name if person else ("the group" if entry.who == "group" else entry.who)
+        item = self.session.instrument.item(entry.item)
+        if entry.op == "set" and item is not None:
+            return f"{name} on item {self.session.items.index(item) + 1}"
+        return {"absent": f"{name}'s attendance", "note": "the note", "tally": "the tally",
+                "profile": f"{name}'s about-you answer"}.get(entry.op, entry.op)
+
+
+def describe(item: Item, value: Any) -> str:
+    """An answer in words: the point's label, "abstains", or the text."""
+    if value == ABSTAIN:
+        return "abstains"
+    if item.scale is not None:
+        point = item.scale.point(value)
+        return point.label if point else str(value)
+    option = next((o for o in item.options if o.key == value), None)
+    if option is not None:
+        return option.label
+    if isinstance(value, str):
+        return f"“{value[:60]}{'…' if len(value) > 60 else ''}”"
+    return "answered"
+
+
+__all__ = ["Meeting", "Outcome", "describe", "BcrError", "UsageError"]

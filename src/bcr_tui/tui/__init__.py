@@ -1,0 +1,1 @@
+"""The Textual app: screens, widgets, styles, themes and the command palette."""

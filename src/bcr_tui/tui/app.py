@@ -1,0 +1,109 @@
+"""The bcr Textual app: themes, the palette's commands, and which screen opens first."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from bcr_tui.errors import BcrError
+from bcr_tui.store import SessionStore
+from bcr_tui.tui.keymap import MEETING
+from bcr_tui.tui.themes import DEFAULT_THEME, THEMES
+
+
+class BcrApp(App[int]):
+    """Run a partnership assessment in the room. Build it with `make_app`."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "bcr"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [Binding("ctrl+q", "quit", "quit", show=False, id="app-quit", priority=True)]
+
+    def __init__(self, store: SessionStore | None, sessions_dir: Path) -> None:
+        super().__init__()
+        self.store = store
+        self.sessions_dir = sessions_dir
+        self._stores: list[SessionStore] = [store] if store else []
+
+    def on_mount(self) -> None:
+        """Register the projector themes; open the session, or the home screen."""
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = DEFAULT_THEME
+        if self.store is not None:
+            self.push_screen(self.meeting_screen(self.store))
+        else:
+            from bcr_tui.tui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen(self.sessions_dir))
+
+    def meeting_screen(self, store: SessionStore) -> Screen:
+        """The meeting screen for an open session."""
+        from bcr_tui.meeting import Meeting
+        from bcr_tui.tui.screens.meeting import MeetingScreen
+
+        return MeetingScreen(Meeting(store))
+
+    def open_session(self, path: Path) -> None:
+        """Open a session file (from the home screen); a problem is shown, never raised."""
+        try:
+            store = SessionStore.open(path)
+        except BcrError as exc:
+            self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
+            return
+        self._stores.append(store)
+        self.push_screen(self.meeting_screen(store))
+
+    def adopt(self, store: SessionStore) -> None:
+        """Open a store created by a screen (new session, demo) in the meeting."""
+        self._stores.append(store)
+        self.push_screen(self.meeting_screen(store))
+
+    def on_unmount(self) -> None:
+        """Release the locks of every session this app opened (all are saved already)."""
+        for store in self._stores:
+            store.close()
+
+    def get_key_display(self, binding: Binding) -> str:
+        """Show the digits as the current scale's range, e.g. `1-3`."""
+        if binding.id == "rate-0":
+            meeting = getattr(self.screen, "meeting", None)
+            item = meeting.item if meeting is not None else None
+            if item is not None and item.scale is not None:
+                return f"1-{len(item.scale.points)}"
+        return super().get_key_display(binding)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette: the screen's commands that apply now, then Textual's own."""
+        if hasattr(screen, "meeting"):
+            for command in MEETING:
+                if not command.palette:
+                    continue
+                name, _, params = command.action.partition("(")
+                args = tuple(p.strip("'\" ") for p in params.rstrip(")").split(",") if p)
+                allowed = screen.check_action(name, args)
+                if allowed:
+                    yield SystemCommand(
+                        f"{command.label.capitalize()}  [{command.keys_text}]", command.help,
+                        lambda a=command.action: screen.run_action(a))
+            yield SystemCommand("Add a participant (late arrival)",
+                                "Add someone who arrived late; they take turns from now on.",
+                                lambda: self._ask_participant(screen))
+        yield from super().get_system_commands(screen)
+
+    def _ask_participant(self, screen: Screen) -> None:
+        from bcr_tui.tui.screens.dialogs import PromptScreen
+
+        def done(name: str | None) -> None:
+            if name and name.strip():
+                try:
+                    screen.add_participant(name)  # type: ignore[attr-defined]
+                except BcrError as exc:
+                    self.notify(str(exc), severity="error")
+
+        self.push_screen(PromptScreen("Name of the late arrival (Name | Organization)", "",
+                                      "e.g. Ana Ruiz | Family Resource Center"), done)

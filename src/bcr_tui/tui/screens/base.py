@@ -1,0 +1,39 @@
+"""What every full screen of bcr shares: the "enlarge the window" message below the minimum size."""
+
+from __future__ import annotations
+
+from textual import events
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Static
+
+MIN_WIDTH = 64
+MIN_HEIGHT = 18
+
+
+class TooSmall(Static):
+    """Shown instead of the screen when the terminal is too small to read."""
+
+
+class BcrScreen(Screen):
+    """A full screen that shows a clear message, not a broken layout, when the window is tiny."""
+
+    def compose_too_small(self) -> ComposeResult:
+        """Yield the too-small message (subclasses call this from `compose`)."""
+        yield TooSmall(
+            f"Please enlarge the window.\n\nbcr needs at least {MIN_WIDTH} × {MIN_HEIGHT} "
+            "characters. Nothing is lost: everything is saved.",
+            id="too-small",
+        )
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Switch to the message below the minimum size, and back."""
+        self.apply_size(event.size.width, event.size.height)
+
+    def on_screen_resume(self) -> None:
+        """Re-check the size when this screen comes back to the top."""
+        self.apply_size(self.app.size.width, self.app.size.height)
+
+    def apply_size(self, width: int, height: int) -> None:
+        """Set the `-too-small` class from the terminal's size."""
+        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")

@@ -1,0 +1,101 @@
+"""The home screen: recent sessions with their progress; start a new one; open the demo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from bcr_tui.errors import BcrError
+from bcr_tui.store import Listing, list_sessions
+from bcr_tui.tui.screens.base import BcrScreen
+
+
+class HomeScreen(BcrScreen):
+    """Pick a session to resume, start a new one, or open the demo."""
+
+    BINDINGS = [
+        Binding("n", "new", "new session", id="home-new", tooltip="Start a new session."),
+        Binding("d", "demo", "demo", id="home-demo", tooltip="Open a ready, fully rated demo."),
+        Binding("f5", "reload", "refresh", id="home-reload", tooltip="Re-read the folder."),
+        Binding("ctrl+q", "app.quit", "quit", id="home-quit"),
+    ]
+
+    def __init__(self, sessions_dir: Path) -> None:
+        super().__init__()
+        self.sessions_dir = sessions_dir
+        self.rows: list[Listing] = []
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_too_small()
+        yield Static(Text.assemble(("bcr", "bold"), "  ·  partnership assessments, live in "
+                                   "the room"), id="home-title")
+        yield Static(id="home-folder")
+        yield OptionList(id="sessions")
+        yield Static("Enter opens the highlighted session · n starts a new one · d opens a demo",
+                     id="home-help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """List the sessions."""
+        self.action_reload()
+
+    def on_screen_resume(self) -> None:
+        """Refresh the list when coming back from a meeting."""
+        super().on_screen_resume()
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        """Re-read the sessions folder."""
+        folder = self.sessions_dir
+        self.rows = list_sessions(folder) if folder.is_dir() else []
+        self.query_one("#home-folder", Static).update(
+            Text(f"Sessions in {folder.resolve()}  ({len(self.rows)})"))
+        options = self.query_one("#sessions", OptionList)
+        options.clear_options()
+        if not self.rows:
+            options.add_option(Option(Text("No sessions yet. Press n for a new session or d for "
+                                           "the demo."), disabled=True))
+        for n, row in enumerate(self.rows):
+            options.add_option(Option(_row_text(row), id=str(n), disabled=bool(row.problem)))
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#sessions")
+    def _open(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.app.open_session(self.rows[int(event.option.id)].path)  # type: ignore[attr-defined]
+
+    def action_new(self) -> None:
+        """Start a new session."""
+        from bcr_tui.tui.screens.new_session import NewSessionScreen
+
+        self.app.push_screen(NewSessionScreen(self.sessions_dir))
+
+    def action_demo(self) -> None:
+        """Write and open the demo session."""
+        from bcr_tui.demo import demo_session
+        from bcr_tui.store import SessionStore, new_path
+
+        session = demo_session()
+        try:
+            store = SessionStore.create(new_path(self.sessions_dir, session.title,
+                                                 session.created), session)
+        except BcrError as exc:
+            self.notify(str(exc), title="Cannot write the demo", severity="error", timeout=10)
+            return
+        self.app.adopt(store)  # type: ignore[attr-defined]
+
+
+def _row_text(row: Listing) -> Text:
+    if row.problem:
+        return Text.assemble(("✗ ", "bold"), row.path.name, f"  cannot be read: {row.problem}")
+    date = f"{row.created:%Y-%m-%d}" if row.created else ""
+    done = "✓ complete" if row.expected and row.answered >= row.expected else (
+        f"{row.answered}/{row.expected} answers")
+    return Text.assemble((row.title, "bold"), f"  ·  {row.community or '—'}  ·  {row.instrument}"
+                         f"  ·  {date}  ·  {done}")

@@ -1,0 +1,333 @@
+"""The meeting screen: one item at a time, big; whose turn; the answer cards; the roster; a live
+summary; progress; and a save indicator that says "saved" only once the save is durable.
+
+A key press is a binding → an action here → a `Meeting` operation (change, move, save) → a
+`SessionChanged` message → `refresh_view()`.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Footer, Input, Static
+
+from bcr_tui.instruments import fill
+from bcr_tui.meeting import Meeting, Outcome
+from bcr_tui.tui.keymap import MEETING, bindings
+from bcr_tui.tui.messages import SessionChanged
+from bcr_tui.tui.screens.base import BcrScreen
+from bcr_tui.tui.widgets.roster import RosterStrip
+from bcr_tui.tui.widgets.scale import ScaleView
+from bcr_tui.tui.widgets.summary import ItemSummary
+
+RETRY_SECONDS = 5.0
+
+
+class MeetingScreen(BcrScreen):
+    """Run the session in the room."""
+
+    BINDINGS = bindings(MEETING)
+    AUTO_FOCUS = None
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
+
+    def __init__(self, meeting: Meeting) -> None:
+        super().__init__()
+        self.meeting = meeting
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_too_small()
+        with Horizontal(id="topbar"):
+            yield Static(id="title")
+            yield Static(id="save-status")
+        yield Static(id="save-warning")
+        with VerticalScroll(id="stage"):
+            yield Static(id="where")
+            yield Static(id="item-text")
+            yield ScaleView(id="scale")
+            yield Static(id="anchors")
+            with Vertical(id="answer-form"):
+                yield Static(id="answer-help")
+                yield Input(id="answer-text")
+        yield Static(id="turn")
+        yield RosterStrip(id="roster")
+        yield ItemSummary(id="summary")
+        yield Static(id="flash")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        """First render, and the timer that retries a failed save."""
+        self.refresh_view()
+        self.set_interval(RETRY_SECONDS, self._retry_save)
+
+    # -- actions ---------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Offer only what applies to this session (and grey out what does not apply now)."""
+        session = self.meeting.session
+        round_robin = session.mode == "round-robin"
+        if action in ("toggle_absent",) or (action == "move" and parameters[:1] in
+                                            (("up",), ("down",))):
+            return round_robin
+        if action == "reveal":
+            return session.blind or False
+        if action == "profile":
+            return bool(session.instrument.profile and session.participants) or False
+        if action == "rate_digit":
+            item = self.meeting.item
+            if item.kind not in ("rating", "choice"):
+                return None
+        return True
+
+    def action_rate_digit(self, digit: int) -> None:
+        """Record the answer with this number for whoever has the turn."""
+        if self.meeting.session.mode == "tally" and self.meeting.item.scale is not None:
+            self.app.push_screen(_tally_screen(self.meeting, digit), self._tallied)
+            return
+        self._after(self.meeting.rate(digit))
+
+    def action_undo(self) -> None:
+        """Undo the last change."""
+        self._after(self.meeting.undo())
+
+    def action_redo(self) -> None:
+        """Redo the last undone change."""
+        self._after(self.meeting.redo())
+
+    def action_move(self, where: str) -> None:
+        """Move between items and participants."""
+        self._after(self.meeting.move(where))
+
+    def action_toggle_absent(self) -> None:
+        """Mark the person with the turn absent, or back."""
+        self._after(self.meeting.toggle_absent())
+
+    def action_reveal(self) -> None:
+        """Reveal a blind item's answers."""
+        self._after(self.meeting.reveal())
+
+    def action_note(self) -> None:
+        """Write a note on the current item."""
+        from bcr_tui.tui.screens.dialogs import NoteScreen
+
+        current = self.meeting.session.notes.get(self.meeting.item.id, "")
+        self.app.push_screen(NoteScreen(current), self._noted)
+
+    def action_profile(self) -> None:
+        """About-You answers for the person with the turn (or the first person)."""
+        from bcr_tui.tui.screens.profile import ProfileScreen
+
+        session = self.meeting.session
+        who = session.cursor.who
+        person = session.participant(who) if who else None
+        person = person or (session.participants[0] if session.participants else None)
+        if person is not None:
+            self.app.push_screen(ProfileScreen(session.instrument, person), self._profiled)
+
+    def action_help(self) -> None:
+        """Every key, explained."""
+        from bcr_tui.tui.screens.help import HelpScreen
+
+        self.app.push_screen(HelpScreen(MEETING))
+
+    def add_participant(self, name: str) -> None:
+        """Add a late arrival (the palette's command)."""
+        from bcr_tui.roster import parse_roster
+
+        for person, organization in parse_roster(name):
+            self._after(self.meeting.add_participant(person, organization))
+
+    # -- results of dialogs ----------------------------------------------------------------
+    def _tallied(self, counts: dict[str, int] | None) -> None:
+        if counts is not None:
+            self._after(self.meeting.set_tally(counts))
+
+    def _noted(self, text: str | None) -> None:
+        if text is not None:
+            self._after(self.meeting.note(text))
+
+    def _profiled(self, result: tuple | None) -> None:
+        if result is not None:
+            person, answers = result
+            self._after(self.meeting.set_profile(person, answers))
+
+    @on(Input.Submitted, "#answer-text")
+    def _answer_text(self, event: Input.Submitted) -> None:
+        text = event.value.strip()
+        event.input.value = ""
+        if not text:
+            self._after(self.meeting.move("next"))
+            return
+        item = self.meeting.item
+        if item.kind == "table":
+            columns = [c.key for c in item.columns]
+            parts = [p.strip() for p in text.split("|")]
+            row = {k: v for k, v in zip(columns, parts, strict=False) if v}
+            rows = list(self.meeting.session.answer(self.meeting.rater or "", item.id) or [])
+            self._after(self.meeting.answer([*rows, row]), advance=False)
+        else:
+            self._after(self.meeting.answer(text))
+
+    # -- after every change ----------------------------------------------------------------
+    def _after(self, outcome: Outcome, *, advance: bool = True) -> None:
+        if outcome.changed:
+            self.post_message(SessionChanged(outcome))
+        elif outcome.message:
+            self._flash(outcome.message, saved=None)
+
+    @on(SessionChanged)
+    def _changed(self, event: SessionChanged) -> None:
+        self.refresh_view()
+        if event.outcome.message:
+            self._flash(event.outcome.message, saved=event.outcome.saved)
+
+    def _retry_save(self) -> None:
+        if self.meeting.unsaved:
+            outcome = self.meeting.retry()
+            if outcome.saved:
+                self.post_message(SessionChanged(outcome))
+            else:
+                self.refresh_view()
+
+    def _flash(self, message: str, *, saved: bool | None) -> None:
+        flash = self.query_one("#flash", Static)
+        if saved is True:
+            flash.update(Text("✓ ") + Text(message) + Text(" — saved", style="bold"))
+        elif saved is False:
+            flash.update(Text("⚠ ") + Text(message) + Text(" — NOT SAVED YET", style="bold"))
+        else:
+            flash.update(Text(message))
+        flash.set_class(saved is False, "-unsaved")
+
+    # -- rendering -------------------------------------------------------------------------
+    def refresh_view(self) -> None:
+        """Render every part of the screen from the meeting's state."""
+        meeting = self.meeting
+        session = meeting.session
+        item = meeting.item
+        instrument = session.instrument
+        community = session.community
+        self.query_one("#title", Static).update(Text.assemble(
+            (instrument.short_title or instrument.title, "bold"), " · ", session.title,
+            (f" · {community}" if community else "")))
+        self._render_save_status()
+        domain = instrument.domain_of(item.id)
+        domains = instrument.domains
+        position = [i.id for i in session.items].index(item.id) + 1
+        where = Text()
+        if domain is not None:
+            where.append(domain.title.upper(), style="bold")
+            where.append(f"   domain {domains.index(domain) + 1} of {len(domains)}")
+        where.append(f"   ·   item {position} of {len(session.items)}")
+        if item.perspective_label:
+            where.append(f"   ·   {item.perspective_label}", style="bold")
+        self.query_one("#where", Static).update(where)
+        text = Text(fill(item.text, community), style="bold")
+        if item.number:
+            text = Text(f"{item.number}. ", style="bold") + text
+        if item.perspective_label:
+            text.append(f"\n{item.perspective_label}?", style="italic")
+        self.query_one("#item-text", Static).update(text)
+        self._render_anchors()
+        chosen = session.answer(meeting.rater, item.id) if meeting.rater else None
+        if session.mode == "group":
+            chosen = session.answer("group", item.id)
+        enabled = meeting.rater is not None
+        self.query_one(ScaleView).show(item, chosen if session.is_visible(item.id) or
+                                       session.mode != "round-robin" else None, enabled=enabled)
+        self._render_answer_form()
+        self._render_turn()
+        self.query_one(RosterStrip).show(session, item.id)
+        self.query_one(ItemSummary).show(session, item)
+        self.refresh_bindings()
+
+    def _render_save_status(self) -> None:
+        meeting = self.meeting
+        status = self.query_one("#save-status", Static)
+        warning = self.query_one("#save-warning", Static)
+        answered, expected = meeting.session.answered_count(), meeting.session.expected()
+        progress = f"{answered}/{expected} answers   "
+        if meeting.unsaved:
+            status.update(Text(progress) + Text("⚠ NOT SAVED", style="bold"))
+            warning.update(Text.assemble(
+                ("⚠ NOT SAVED: ", "bold"), f"{meeting.save_error}. ",
+                f"bcr keeps every answer in memory and tries again every {RETRY_SECONDS:.0f} s. "
+                "Do not close bcr."))
+        else:
+            status.update(Text(progress) + Text("✓ all saved", style="bold"))
+        status.set_class(meeting.unsaved, "-unsaved")
+        warning.display = meeting.unsaved
+
+    def _render_anchors(self) -> None:
+        item = self.meeting.item
+        anchors = self.query_one("#anchors", Static)
+        scale = item.scale
+        low = item.low or (scale.low if scale else None)
+        high = item.high or (scale.high if scale else None)
+        if not (low or high) or scale is None:
+            anchors.display = False
+            return
+        anchors.display = True
+        n = len(scale.points)
+        text = Text()
+        if low:
+            text.append("1 = ", style="bold")
+            text.append(low)
+        if high:
+            text.append("\n" if low else "")
+            text.append(f"{n} = ", style="bold")
+            text.append(high)
+        anchors.update(text)
+
+    def _render_answer_form(self) -> None:
+        item = self.meeting.item
+        form = self.query_one("#answer-form")
+        box = self.query_one("#answer-text", Input)
+        written = item.kind in ("text", "table")
+        form.display = written
+        if not written:
+            if box.has_focus:
+                self.set_focus(None)
+            return
+        help_text = self.query_one("#answer-help", Static)
+        if item.kind == "table":
+            labels = " | ".join(c.label for c in item.columns)
+            rows = self.meeting.session.answer(self.meeting.rater or "", item.id) or []
+            lines = [" | ".join(r.get(c.key, "") for c in item.columns) for r in rows]
+            help_text.update(Text(f"Type one row as: {labels}   (Enter adds it; Enter on an "
+                                  "empty line goes on)\n") + Text("\n".join(f"• {ln}" for ln in
+                                                                            lines)))
+        else:
+            help_text.update(Text("Type the answer and press Enter (Enter on an empty line skips; "
+                                  "Esc leaves the box to use the other keys)."))
+        if self.meeting.rater is not None and not box.has_focus:
+            box.focus()
+
+    def _render_turn(self) -> None:
+        meeting = self.meeting
+        turn = self.query_one("#turn", Static)
+        session = meeting.session
+        if meeting.waiting_for_reveal:
+            message = Text("Everyone has answered. ", style="bold") + Text(
+                "Press r to reveal the answers, then → for the next item.")
+        elif session.mode == "tally":
+            message = Text("Count the hands: ", style="bold") + Text(
+                "press the number of an answer to type how many chose it.")
+        elif meeting.rater is None:
+            message = Text("Everyone present has answered this item. ", style="bold") + Text(
+                "Press → for the next item.")
+        else:
+            message = Text("▶ Turn: ", style="bold") + Text(meeting.rater_name, style="bold")
+            person = session.participant(meeting.rater)
+            if person is not None and person.organization:
+                message.append(f"  ({person.organization})")
+        turn.update(message)
+        turn.set_class(meeting.rater is not None, "-active")
+
+
+def _tally_screen(meeting: Meeting, digit: int):  # noqa: ANN202 - returns a Textual screen
+    from bcr_tui.tui.screens.dialogs import TallyScreen
+
+    item = meeting.item
+    assert item.scale is not None
+    return TallyScreen(item, meeting.session.tally.get(item.id, {}), focus_digit=digit)

@@ -1,0 +1,1 @@
+"""Widgets of the meeting and results screens, one module each."""

@@ -1,0 +1,59 @@
+"""A small live summary of the current item: how the answers fall, as numbers and bars.
+
+In a blind round that is not yet revealed it shows only how many have answered.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from rich.text import Text
+from textual.widgets import Static
+
+from bcr_tui.instruments import ABSTAIN, Item
+from bcr_tui.session import Session
+
+BAR = "█"
+
+
+class ItemSummary(Static):
+    """The distribution of answers on the current item."""
+
+    def show(self, session: Session, item: Item) -> None:
+        """Render the summary for `item`."""
+        self.update(summary_text(session, item))
+
+
+def counts_for(session: Session, item: Item) -> Counter[str]:
+    """Answers on `item` by answer key (tallies count hands)."""
+    if session.mode == "tally":
+        return Counter(session.tally.get(item.id, {}))
+    return Counter(v for v in session.answered(item.id).values() if isinstance(v, str))
+
+
+def summary_text(session: Session, item: Item) -> Text:
+    """One line: `1 Currently exists / Maintain: 5 █████ · 2 Needs immediate attention: 2 ██ …`."""
+    counts = counts_for(session, item)
+    total = sum(counts.values())
+    if item.scale is None:
+        answered = len(session.answered(item.id))
+        return Text(f"{answered} answer{'s' * (answered != 1)} recorded for this question.")
+    if not session.is_visible(item.id):
+        text = Text("Blind round, answers hidden: ", style="bold")
+        text.append(f"{total} answered so far. Press r to reveal them once everyone has answered.")
+        return text
+    if not total:
+        return Text("No answers yet on this item.", style="dim")
+    text = Text()
+    for n, point in enumerate(item.scale.points, start=1):
+        count = counts.get(point.key, 0)
+        if n > 1:
+            text.append("  ·  ")
+        label = point.label if point.label == str(n) else f"{n} {point.label}"
+        text.append(f"{label}: ", style="bold")
+        text.append(f"{count} ")
+        text.append(BAR * round(10 * count / total) if total else "")
+    abstained = counts.get(ABSTAIN, 0)
+    if abstained:
+        text.append(f"  ·  abstained {abstained}")
+    return text

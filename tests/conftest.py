@@ -1,0 +1,43 @@
+"""Shared fixtures: a sessions folder, the PAI instrument, and the real CLI in a subprocess."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bcr_tui.instruments import Instrument, find_instrument, load_instrument
+
+CLI_TIMEOUT_S = 60
+
+
+@pytest.fixture
+def sessions_dir(tmp_path: Path) -> Path:
+    """A sessions folder that does not exist yet (commands create it)."""
+    return tmp_path / "sessions"
+
+
+@pytest.fixture(scope="session")
+def pai() -> Instrument:
+    """The shipped Partnership Assessment Inventory."""
+    return load_instrument(find_instrument("pai"))
+
+
+def run_bcr(*args: str | os.PathLike, cwd: Path | str) -> subprocess.CompletedProcess[str]:
+    """Run `python -m bcr_tui ARGS` in `cwd`; text output, never a terminal on stdin."""
+    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", "PYTHONIOENCODING": "utf-8"}
+    env.pop("FORCE_COLOR", None)
+    return subprocess.run(
+        [sys.executable, "-m", "bcr_tui", *map(str, args)],
+        cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8",
+        stdin=subprocess.DEVNULL, timeout=CLI_TIMEOUT_S, check=False,
+    )
+
+
+@pytest.fixture(name="run_bcr")
+def run_bcr_fixture():
+    """The `run_bcr(*args, cwd=...)` helper, as a fixture."""
+    return run_bcr
