@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 
 import pytest
-from conftest import app_for, opened, saved, write_session
+from pilot_helpers import app_for, opened, saved, write_session
 from textual.widgets import Static
 
 

@@ -8,7 +8,7 @@ at the new SVGs in tests/tui/__snapshots__/ before committing them.
 from __future__ import annotations
 
 import pytest
-from conftest import app_for, opened, write_session
+from pilot_helpers import app_for, opened, write_session
 
 SIZES = [(100, 30), (80, 24)]
 

@@ -1,0 +1,45 @@
+"""Helpers for driving the real app with Pilot on real session files in a temp folder."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from bcr_tui.instruments import find_instrument, load_instrument
+from bcr_tui.session import new_session
+from bcr_tui.store import SessionStore, load_session
+from bcr_tui.tui.factory import make_app
+
+NAMES = [("Ana Ruiz", "Human Services"), ("Ben O'Neil", None), ("Chen Li", "Schools")]
+
+
+def write_session(folder: Path, instrument: str = "pai", *, people=NAMES, **options) -> Path:
+    """A new session file, as `bcr new` writes it; returns its path."""
+    session = new_session(load_instrument(find_instrument(instrument)), "Test session",
+                          list(people) if people else None, community="Ventura County",
+                          **options)
+    session.id = "test-session"
+    store = SessionStore.create(folder / "test.toml", session)
+    store.close()
+    return store.path
+
+
+@contextmanager
+def opened(path: Path) -> Iterator[SessionStore]:
+    """Open a session file with its lock, releasing it afterwards."""
+    store = SessionStore.open(path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def app_for(store: SessionStore):
+    """The real app on an open session."""
+    return make_app(store, store.path.parent)
+
+
+def saved(path: Path):
+    """The session as it is on disk now."""
+    return load_session(path)
