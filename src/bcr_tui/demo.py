@@ -1,4 +1,4 @@
-"""A ready demo session: the PAI, rated by twelve fictional partners of a county collaborative.
+"""A ready demo session: the PAI, rated by sixteen fictional partners of a county collaborative.
 
 The ratings have a realistic shape (trust is a strength, capacity building needs attention, a few
 items split the room, the sectors see some things differently), and everything is deterministic —
@@ -29,6 +29,10 @@ PEOPLE = [
     ("Rosa Delgado", "Promotoras Network", "community-based-organizations"),
     ("Sam Lee", "Ventura County Public Health", "health-care"),
     ("Joy Nakamura", "Parent partner", "residents"),
+    ("Marisol Vega", "Ventura County Probation", "government"),
+    ("Hector Ruiz", "Boys & Girls Club", "community-based-organizations"),
+    ("Dr. Alice Wong", "Ventura County Medical Center", "health-care"),
+    ("Darnell Price", "Parent partner", "residents"),
 ]
 
 #: How likely each domain is rated (maintain, immediate, future): the partnership's shape.

@@ -35,6 +35,12 @@ class Point:
     score: float | None = None
     role: str | None = None
     description: str | None = None
+    short_label: str | None = None
+
+    @property
+    def short(self) -> str:
+        """The label for narrow places (falls back to the full label)."""
+        return self.short_label or self.label
 
 
 @dataclass(frozen=True)
@@ -105,6 +111,12 @@ class Domain:
     title: str
     items: tuple[Item, ...]
     description: str | None = None
+    short_title: str | None = None
+
+    @property
+    def short(self) -> str:
+        """The title for narrow places (falls back to the full title)."""
+        return self.short_title or self.title
 
     @property
     def rating_items(self) -> tuple[Item, ...]:
@@ -374,7 +386,8 @@ class _Checker:
             keys: set[str] = set()
             for n, p in enumerate(raw_points):
                 pw = f"{where}.points[{n}]"
-                if not self.table(p, pw, {"key", "label", "score", "role", "description"},
+                if not self.table(p, pw, {"key", "label", "short_label", "score", "role",
+                                          "description"},
                                   {"key", "label"}):
                     continue
                 key = self.ident(p, "key", pw)
@@ -397,7 +410,8 @@ class _Checker:
                 label = self.string(p, "label", pw, required=True)
                 if key and label is not None:
                     points.append(Point(key, label, None if score is None else float(score), role,
-                                        self.string(p, "description", pw)))
+                                        self.string(p, "description", pw),
+                                        self.string(p, "short_label", pw)))
             scored = [p for p in raw_points if isinstance(p, dict) and "score" in p]
             if scored and len(scored) != len(raw_points):
                 self.bad(f"{where}.points", "give every point a score, or none (a nominal scale)")
@@ -415,13 +429,15 @@ class _Checker:
                 self.bad(f"perspectives.{key}", f"{key!r} is not a valid id")
             elif not isinstance(label, str) or not label.strip():
                 self.bad(f"perspectives.{key}", "must be a non-empty string")
+            elif len(label) > MAX_TEXT:
+                self.bad(f"perspectives.{key}", f"longer than {MAX_TEXT} characters")
             else:
                 out[key] = label
         return out
 
     def domain(self, raw: Any, where: str, scales: dict[str, Scale], perspectives: dict[str, str],
                seen: dict[str, str], domain_ids: set[str]) -> Domain | None:
-        if not self.table(raw, where, {"id", "title", "description", "items"},
+        if not self.table(raw, where, {"id", "title", "short_title", "description", "items"},
                           {"id", "title", "items"}):
             return None
         did = self.ident(raw, "id", where)
@@ -438,7 +454,8 @@ class _Checker:
         title = self.string(raw, "title", where, required=True)
         if did is None or title is None:
             return None
-        return Domain(did, title, items, self.string(raw, "description", where))
+        return Domain(did, title, items, self.string(raw, "description", where),
+                      self.string(raw, "short_title", where))
 
     def item(self, raw: Any, where: str, domain_id: str, scales: dict[str, Scale],
              perspectives: dict[str, str], seen: dict[str, str], *, profile: bool = False,
@@ -481,6 +498,8 @@ class _Checker:
                         self.bad(f"{where}.point_text.{key}", f"no point {key!r} on scale {sid!r}")
                     elif not isinstance(value, str):
                         self.bad(f"{where}.point_text.{key}", "must be a string")
+                    elif len(value) > MAX_TEXT:
+                        self.bad(f"{where}.point_text.{key}", f"longer than {MAX_TEXT} characters")
                     else:
                         point_text[key] = value
         options = self.options(raw, "options", where, required=kind in ("choice", "multichoice"))
@@ -544,7 +563,10 @@ class _Checker:
         keys = {"prompt", "step", "needs", "due", "owner"}
         if not self.table(raw, "actions", keys, {"prompt"}):
             return None
-        found = {k: self.string(raw, k, "actions") for k in keys}
+        found = {k: self.string(raw, k, "actions") for k in ("prompt", "step", "needs", "due",
+                                                               "owner")}
+        if found["prompt"] is None:  # missing or not text: already reported
+            return None
         return ActionsSpec(**{k: v for k, v in found.items() if v is not None})
 
 

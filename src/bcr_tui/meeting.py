@@ -16,7 +16,7 @@ from typing import Any
 from bcr_tui import turns
 from bcr_tui.errors import BcrError, SaveError, UsageError
 from bcr_tui.instruments import ABSTAIN, Item
-from bcr_tui.session import LogEntry, Participant, Session, now
+from bcr_tui.session import Action, LogEntry, Participant, Session, now
 from bcr_tui.store import SessionStore
 
 
@@ -168,6 +168,11 @@ class Meeting:
             if person.profile.get(question) != value:
                 self.session.set_profile(person.id, question, value)
         return self._saved(f"About-you answers saved for {person.name}.", None)
+
+    def add_action(self, action: Action) -> Outcome:
+        """Add an agreed action step."""
+        self.session.add_action(action)
+        return self._saved(f"Action step added: {action.step}", None)
 
     def move(self, where: str) -> Outcome:
         """Move: "next"/"previous" item, "down"/"up" participant; the cursor is saved too."""

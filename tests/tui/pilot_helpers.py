@@ -43,3 +43,12 @@ def app_for(store: SessionStore):
 def saved(path: Path):
     """The session as it is on disk now."""
     return load_session(path)
+
+
+def write_demo(folder: Path) -> Path:
+    """The demo session, as `bcr demo` writes it; returns its path."""
+    from bcr_tui.demo import demo_session
+
+    store = SessionStore.create(folder / "demo.toml", demo_session())
+    store.close()
+    return store.path

@@ -118,8 +118,8 @@ async def test_blind_round_hides_until_reveal(tmp_path):
             assert "Maintain: 1" not in screen_text(app, "#summary")
             await pilot.press("r")
             summary = screen_text(app, "#summary")
-            assert "Currently exists / Maintain: 1" in summary
-            assert "Needs immediate attention: 1" in summary
+            assert "1 Maintain: 1" in summary
+            assert "2 Immediate: 1" in summary
             assert saved(path).revealed == {"trust-1"}
             await pilot.press("right")
             assert saved(path).cursor.item == "trust-2"
@@ -208,3 +208,17 @@ async def test_late_arrival_takes_turns(tmp_path):
             assert on_disk.participants[-1].name == "Dana Fox"
             assert on_disk.answers["p04"] == {"trust-1": "maintain"}
             assert on_disk.cursor.item == "trust-2"
+
+
+async def test_a_large_room_shows_the_turn_and_who_is_next(tmp_path):
+    people = [(f"Person {n:02d}", None) for n in range(1, 41)]
+    path = write_session(tmp_path, people=people)
+    with opened(path) as store:
+        app = app_for(store)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("1", "1", "down", "a")  # two rate; Person 04 leaves
+            roster = screen_text(app, "#roster")
+            assert roster.startswith("2 of 39 answered · 1 absent")
+            assert "▶ Person 05" in roster and "next:" in roster and "· Person 06" in roster
+            assert "+32 more" in roster  # 39 present - 2 answered - the turn - 4 named
+            assert "✗ Person 04" in roster and "Person 01" not in roster

@@ -51,3 +51,25 @@ def test_help(snap_compare, tmp_path):
 
 def test_too_small(snap_compare, tmp_path):
     assert _snap(snap_compare, tmp_path, size=(50, 15))
+
+
+def _snap_demo(snap_compare, tmp_path, size, press) -> bool:
+    from pilot_helpers import write_demo
+
+    with opened(write_demo(tmp_path)) as store:
+        return snap_compare(app_for(store), terminal_size=size, press=press)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_demo_heatmap(snap_compare, tmp_path, size):
+    assert _snap_demo(snap_compare, tmp_path, size, ["h"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_demo_readout(snap_compare, tmp_path, size):
+    assert _snap_demo(snap_compare, tmp_path, size, ["o"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_demo_meeting(snap_compare, tmp_path, size):
+    assert _snap_demo(snap_compare, tmp_path, size, ["left"])

@@ -65,9 +65,13 @@ MEETING: tuple[Command, ...] = (
     Command("absent", ("a",), "toggle_absent", "absent", "Mark the person with the turn absent "
             "from here on (or back in the room); turns skip absent people."),
     Command("reveal", ("r",), "reveal", "reveal", "Blind round: reveal this item's ratings."),
-    Command("note", ("n",), "note", "note", "Write a note on this item."),
+    Command("note", ("n",), "note", "note", "Write a note on this item.", footer=False),
     Command("profile", ("p",), "profile", "about you", "Answer the About-You questions for the "
-            "person with the turn."),
+            "person with the turn.", footer=False),
+    Command("heatmap", ("h",), "heatmap", "heatmap", "Full-screen heatmap of the results so far "
+            "(blind items not yet revealed are left out)."),
+    Command("readout", ("o",), "readout", "read-out", "Strengths, priorities, contested items "
+            "and the reflection questions; add action steps."),
     Command("help", ("question_mark",), "help", "help", "Every key, explained.", key_display="?"),
     Command("palette", ("ctrl+p",), "app.command_palette", "commands", "Search every command.",
             footer=False, palette=False),

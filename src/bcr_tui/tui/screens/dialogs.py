@@ -11,7 +11,8 @@ from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
-from bcr_tui.instruments import ABSTAIN, Item
+from bcr_tui.instruments import ABSTAIN, ActionsSpec, Item
+from bcr_tui.session import Action
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -100,4 +101,49 @@ class TallyScreen(ModalScreen[dict[str, int] | None]):
 
     def action_cancel(self) -> None:
         """Close without changing anything."""
+        self.dismiss(None)
+
+
+class ActionScreen(ModalScreen["Action | None"]):
+    """A new action step: what, what is needed, who, by when. Enter on the last box saves."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel", id="action-cancel"),
+                Binding("ctrl+s", "save", "save", id="action-save")]
+
+    def __init__(self, spec: ActionsSpec | None) -> None:
+        super().__init__()
+        self.spec = spec or ActionsSpec(prompt="Write down the action steps you agree on.")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(self.spec.prompt, classes="dialog-title")
+            for key in ("step", "needs", "owner", "due"):
+                yield Label(getattr(self.spec, key))
+                yield Input(id=f"action-{key}")
+            yield Static("Tab moves · Enter on the last box (or Ctrl+S) saves · Esc cancels",
+                         classes="dialog-help")
+
+    def on_mount(self) -> None:
+        """Start in the first box."""
+        self.query_one("#action-step", Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        boxes = list(self.query(Input))
+        if event.input is boxes[-1]:
+            self.action_save()
+        else:
+            boxes[boxes.index(event.input) + 1].focus()
+
+    def action_save(self) -> None:
+        """Keep the action step (a step needs words)."""
+        values = {k: self.query_one(f"#action-{k}", Input).value.strip()
+                  for k in ("step", "needs", "owner", "due")}
+        if not values["step"]:
+            self.query_one("#action-step", Input).focus()
+            return
+        self.dismiss(Action(**values))
+
+    def action_cancel(self) -> None:
+        """Close without adding anything."""
         self.dismiss(None)

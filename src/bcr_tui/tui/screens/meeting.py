@@ -13,11 +13,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Static
 
+from bcr_tui.grids import domain_answers
 from bcr_tui.instruments import fill
 from bcr_tui.meeting import Meeting, Outcome
 from bcr_tui.tui.keymap import MEETING, bindings
 from bcr_tui.tui.messages import SessionChanged
 from bcr_tui.tui.screens.base import BcrScreen
+from bcr_tui.tui.widgets.heatmap import HeatmapView
 from bcr_tui.tui.widgets.roster import RosterStrip
 from bcr_tui.tui.widgets.scale import ScaleView
 from bcr_tui.tui.widgets.summary import ItemSummary
@@ -50,6 +52,7 @@ class MeetingScreen(BcrScreen):
             with Vertical(id="answer-form"):
                 yield Static(id="answer-help")
                 yield Input(id="answer-text")
+            yield HeatmapView(id="live-heatmap", label_width=24)
         yield Static(id="turn")
         yield RosterStrip(id="roster")
         yield ItemSummary(id="summary")
@@ -123,6 +126,18 @@ class MeetingScreen(BcrScreen):
         person = person or (session.participants[0] if session.participants else None)
         if person is not None:
             self.app.push_screen(ProfileScreen(session.instrument, person), self._profiled)
+
+    def action_heatmap(self) -> None:
+        """The full-screen heatmap."""
+        from bcr_tui.tui.screens.heatmap import HeatmapScreen
+
+        self.app.push_screen(HeatmapScreen(self.meeting.session))
+
+    def action_readout(self) -> None:
+        """The read-out of strengths, priorities and disagreement."""
+        from bcr_tui.tui.screens.readout import ReadoutScreen
+
+        self.app.push_screen(ReadoutScreen(self.meeting))
 
     def action_help(self) -> None:
         """Every key, explained."""
@@ -239,6 +254,7 @@ class MeetingScreen(BcrScreen):
         self._render_turn()
         self.query_one(RosterStrip).show(session, item.id)
         self.query_one(ItemSummary).show(session, item)
+        self.query_one("#live-heatmap", HeatmapView).show(domain_answers(session))
         self.refresh_bindings()
 
     def _render_save_status(self) -> None:

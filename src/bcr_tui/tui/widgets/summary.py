@@ -49,10 +49,10 @@ def summary_text(session: Session, item: Item) -> Text:
         count = counts.get(point.key, 0)
         if n > 1:
             text.append("  ·  ")
-        label = point.label if point.label == str(n) else f"{n} {point.label}"
+        label = point.short if point.short == str(n) else f"{n} {point.short}"
         text.append(f"{label}: ", style="bold")
         text.append(f"{count} ")
-        text.append(BAR * round(10 * count / total) if total else "")
+        text.append(BAR * round(8 * count / total) if total else "")
     abstained = counts.get(ABSTAIN, 0)
     if abstained:
         text.append(f"  ·  abstained {abstained}")

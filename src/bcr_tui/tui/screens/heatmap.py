@@ -1,0 +1,47 @@
+"""The full-screen heatmap: where the partnership is strong and where it needs attention."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import Footer, Static
+
+from bcr_tui.grids import grids
+from bcr_tui.session import Session
+from bcr_tui.tui.screens.base import BcrScreen
+from bcr_tui.tui.widgets.heatmap import HeatmapView
+
+
+class HeatmapScreen(BcrScreen):
+    """Every heatmap that applies to the session; Esc goes back to the meeting."""
+
+    BINDINGS = [Binding("escape,h", "app.pop_screen", "back", id="heatmap-back",
+                        tooltip="Back to the meeting.")]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_too_small()
+        session = self.session
+        with VerticalScroll(id="heatmaps"):
+            yield Static(Text.assemble(("Heatmap", "bold"), f" · {session.title}"),
+                         classes="results-title")
+            hidden = sum(1 for i in session.instrument.rating_items
+                         if not session.is_visible(i.id))
+            if session.blind and hidden:
+                yield Static(f"Blind session: {hidden} item(s) not yet revealed are left out.",
+                             classes="results-note")
+            found = grids(session)
+            if not found:
+                yield Static("No figures for this instrument yet.", classes="results-note")
+            for grid in found:
+                yield Static(grid.title, classes="results-heading")
+                yield HeatmapView(grid, classes="heatmap")
+                yield Static(grid.note, classes="results-note")
+            yield Static("Lighter cells = more. Every cell shows its number.",
+                         classes="results-note")
+        yield Footer()
