@@ -14,14 +14,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Static
 
 from bcr_tui.grids import domain_answers
-from bcr_tui.instruments import fill
 from bcr_tui.meeting import Meeting, Outcome
 from bcr_tui.tui.keymap import MEETING, bindings
 from bcr_tui.tui.messages import SessionChanged
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.heatmap import HeatmapView
 from bcr_tui.tui.widgets.roster import RosterStrip
-from bcr_tui.tui.widgets.scale import ScaleView
+from bcr_tui.tui.widgets.stage import ItemStage
 from bcr_tui.tui.widgets.summary import ItemSummary
 
 RETRY_SECONDS = 5.0
@@ -45,10 +44,7 @@ class MeetingScreen(BcrScreen):
             yield Static(id="save-status")
         yield Static(id="save-warning")
         with VerticalScroll(id="stage"):
-            yield Static(id="where")
-            yield Static(id="item-text")
-            yield ScaleView(id="scale")
-            yield Static(id="anchors")
+            yield ItemStage()
             with Vertical(id="answer-form"):
                 yield Static(id="answer-help")
                 yield Input(id="answer-text")
@@ -57,7 +53,7 @@ class MeetingScreen(BcrScreen):
         yield RosterStrip(id="roster")
         yield ItemSummary(id="summary")
         yield Static(id="flash")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         """First render, and the timer that retries a failed save."""
@@ -226,29 +222,11 @@ class MeetingScreen(BcrScreen):
             (instrument.short_title or instrument.title, "bold"), " · ", session.title,
             (f" · {community}" if community else "")))
         self._render_save_status()
-        domain = instrument.domain_of(item.id)
-        domains = instrument.domains
-        position = [i.id for i in session.items].index(item.id) + 1
-        where = Text()
-        if domain is not None:
-            where.append(domain.title.upper(), style="bold")
-            where.append(f"   domain {domains.index(domain) + 1} of {len(domains)}")
-        where.append(f"   ·   item {position} of {len(session.items)}")
-        if item.perspective_label:
-            where.append(f"   ·   {item.perspective_label}", style="bold")
-        self.query_one("#where", Static).update(where)
-        text = Text(fill(item.text, community), style="bold")
-        if item.number:
-            text = Text(f"{item.number}. ", style="bold") + text
-        if item.perspective_label:
-            text.append(f"\n{item.perspective_label}?", style="italic")
-        self.query_one("#item-text", Static).update(text)
-        self._render_anchors()
         chosen = session.answer(meeting.rater, item.id) if meeting.rater else None
         if session.mode == "group":
             chosen = session.answer("group", item.id)
         enabled = meeting.rater is not None
-        self.query_one(ScaleView).show(item, chosen if session.is_visible(item.id) or
+        self.query_one(ItemStage).show(session, item, chosen if session.is_visible(item.id) or
                                        session.mode != "round-robin" else None, enabled=enabled)
         self._render_answer_form()
         self._render_turn()
@@ -273,27 +251,6 @@ class MeetingScreen(BcrScreen):
             status.update(Text(progress) + Text("✓ all saved", style="bold"))
         status.set_class(meeting.unsaved, "-unsaved")
         warning.display = meeting.unsaved
-
-    def _render_anchors(self) -> None:
-        item = self.meeting.item
-        anchors = self.query_one("#anchors", Static)
-        scale = item.scale
-        low = item.low or (scale.low if scale else None)
-        high = item.high or (scale.high if scale else None)
-        if not (low or high) or scale is None:
-            anchors.display = False
-            return
-        anchors.display = True
-        n = len(scale.points)
-        text = Text()
-        if low:
-            text.append("1 = ", style="bold")
-            text.append(low)
-        if high:
-            text.append("\n" if low else "")
-            text.append(f"{n} = ", style="bold")
-            text.append(high)
-        anchors.update(text)
 
     def _render_answer_form(self) -> None:
         item = self.meeting.item

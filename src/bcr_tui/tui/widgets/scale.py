@@ -49,9 +49,16 @@ class ScaleView(Horizontal):
 
 
 def _choices(item: Item) -> list[tuple[str, str, str | None]]:
-    if item.scale is not None:
-        return [(p.key, p.label, item.point_text.get(p.key) or p.description)
-                for p in item.scale.points]
+    scale = item.scale
+    if scale is not None:
+        last = len(scale.points)
+        out = []
+        for n, p in enumerate(scale.points, start=1):
+            label = p.label
+            if label == str(n):  # a numbered scale: the ends carry the scale's own words
+                label = (scale.low if n == 1 else scale.high if n == last else None) or ""
+            out.append((p.key, label, item.point_text.get(p.key) or p.description))
+        return out
     if item.kind == "choice":
         return [(o.key, o.label, None) for o in item.options]
     return []
@@ -62,7 +69,7 @@ def _card(digit: str, label: str, detail: str | None, chosen: bool, *, abstain: 
     text = Text(justify="center")
     text.append(f" {digit} ", style="bold reverse")
     text.append("\n")
-    text.append(("◉ " if chosen else "") + label, style="bold")
+    text.append(("◉ " if chosen else "") + (label or " "), style="bold")
     if detail:
         text.append("\n" + detail)
     card = PointCard(text)
