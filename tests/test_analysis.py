@@ -309,11 +309,16 @@ def test_participant_means(three):
 def test_demo_segments_are_suppressed_below_min_size():
     s = demo_session()
     groups = an.segments(s, "sector")
-    assert sum(g.size for g in groups) == 12
+    assert sum(g.size for g in groups) == 16
+    small = [g for g in groups if g.size < an.MIN_SEGMENT]
+    assert {g.key for g in small} == {"philanthropy", "faith-based", "universities", "business"}
     assert all(g.suppressed and not g.means and not g.priority and not g.strength
-               for g in groups)
+               for g in small)
+    assert all(not g.suppressed and len(g.means) == 6 for g in groups if g not in small)
     assert groups[0].key == "government" and groups[0].label == "Government"
-    assert an.segment_gaps(groups) == []
+    gaps = an.segment_gaps(groups)
+    assert gaps and {gap.high for gap in gaps} | {gap.low for gap in gaps} <= {
+        g.key for g in groups if not g.suppressed}
 
 
 def test_demo_segments_with_min_size_one():
@@ -321,7 +326,7 @@ def test_demo_segments_with_min_size_one():
     groups = an.segments(s, "sector", min_size=1)
     assert not any(g.suppressed for g in groups)
     gov = next(g for g in groups if g.key == "government")
-    assert gov.size == 2
+    assert gov.size == 3
     members = [p.id for p in s.participants if p.profile["sector"] == "government"]
     trust = an.domain_stats(s, s.instrument.domains[0], who=members)
     assert gov.means["trust"] == pytest.approx(trust.mean)
@@ -338,13 +343,13 @@ def test_demo_segments_with_min_size_one():
 
 def test_segments_other_group_and_threshold():
     s = demo_session()
-    s.set_profile("p03", "sector", "government")  # government: p01, p03, p07
+    s.set_profile("p03", "sector", "government")  # government: p01, p03, p07, p13
     s.set_profile("p12", "sector", "other")
     s.set_profile("p12", "sector-other", "Library")
     groups = {g.key: g for g in an.segments(s, "sector")}
-    assert groups["government"].size == 3 and not groups["government"].suppressed
+    assert groups["government"].size == 4 and not groups["government"].suppressed
     assert groups["other"].label == "Other" and groups["other"].suppressed
-    assert "health-care" in groups and groups["health-care"].size == 1
+    assert groups["health-care"].size == 2 and groups["health-care"].suppressed
     with pytest.raises(ValueError):
         an.segments(s, "trust-1")
     with pytest.raises(ValueError):

@@ -134,11 +134,12 @@ def test_levels_of_engagement_cells_match_the_chart() -> None:
     header = next(i for i, line in enumerate(lines) if line.startswith("\tIndependent\t"))
     columns = lines[header].split("\t")[1:]
     chart = [line.split("\t")[1:] for line in lines[header + 1 : header + 4]]
-    points = {point["key"]: point["label"] for point in instrument["scales"]["engagement"]["points"]}
+    scale = instrument["scales"]["engagement"]
+    points = {point["key"]: point["label"] for point in scale["points"]}
     assert list(points.values()) == columns
     items = [item for domain in instrument["domains"] for item in domain["items"]]
     assert [item["id"] for item in items] == ["information", "resources", "decisions"]
-    for item, row in zip(items, chart):
-        cells = dict(zip(columns, (cell.strip() for cell in row)))
+    for item, row in zip(items, chart, strict=True):
+        cells = dict(zip(columns, (cell.strip() for cell in row), strict=True))
         for key, label in points.items():
             assert item["point_text"][key] == cells[label], f"{item['id']} / {label}"

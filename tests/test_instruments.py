@@ -360,3 +360,31 @@ def _toml_str(text: str) -> str:
     from bcr_tui.tomlio import toml_string
 
     return toml_string(text)
+
+
+@pytest.mark.parametrize(
+    ("table", "problem"),
+    [
+        ("[actions]\nprompt = 3\n", "actions.prompt: must be a string, not a number"),
+        ("[actions]\nstep = \"Step\"\n", "actions.prompt: missing"),
+        ('[actions]\nprompt = "P"\nwhen = "x"\n', "actions.when: unknown key"),
+    ],
+)
+def test_actions_table_is_validated(tmp_path, table, problem):
+    with pytest.raises(InstrumentError) as info:
+        load_instrument(_write(tmp_path, MINIMAL + table))
+    assert info.value.problems == [problem]
+
+
+def test_every_text_is_limited_in_length(tmp_path):
+    huge = "x" * 20_001
+    text = MINIMAL.replace('text = "Item A"',
+                           f'text = "Item A"\npoint_text = {{ yes = "{huge}" }}')
+    text = text.replace('source = "Tests"',
+                        f'source = "Tests"\nperspectives = {{ now = "{huge}" }}')
+    with pytest.raises(InstrumentError) as info:
+        load_instrument(_write(tmp_path, text))
+    assert sorted(info.value.problems) == [
+        "domains[0].items[0].point_text.yes: longer than 20000 characters",
+        "perspectives.now: longer than 20000 characters",
+    ]

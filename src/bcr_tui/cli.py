@@ -69,12 +69,54 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("open", c.open_, "Resume a session exactly where it was left.")
     p.add_argument("session", type=Path, metavar="SESSION", help="a session file")
 
+    p = command("view", c.view, "Read-only audience view for the projector; follows the "
+                "session file live while another bcr runs the meeting.")
+    p.add_argument("session", type=Path, metavar="SESSION", help="a session file")
+
+    p = command("serve", c.serve, "The app (or the audience view) in a browser, on 127.0.0.1.")
+    p.add_argument("session", type=Path, nargs="?", metavar="SESSION",
+                   help="a session file (default: the home screen)")
+    p.add_argument("--port", type=int, default=8000, help="the port (default: 8000)")
+    p.add_argument("--view", action="store_true", help="serve the read-only audience view")
+    p.add_argument("--host", default="127.0.0.1", help=argparse.SUPPRESS)
+    p.add_argument("--allow-network", action="store_true",
+                   help="allow a --host other than 127.0.0.1 (anyone who can reach it can "
+                        "change the session)")
+    sessions_dir(p)
+
     p = command("list", c.list_, "List the sessions in the sessions folder.")
     sessions_dir(p)
 
     p = command("demo", c.demo, "Write a ready, fully rated demo session and open it.")
     p.add_argument("--no-open", action="store_true", help="write the file, do not open the app")
     sessions_dir(p)
+
+    p = command("export", c.export, "Export sessions as one tidy table (one row per answer).")
+    p.add_argument("sessions", nargs="+", type=Path, metavar="SESSION")
+    p.add_argument("--format", choices=("csv", "parquet", "xlsx", "json"), required=True)
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--anonymize", action="store_true",
+                   help="replace names with stable pseudonyms (p01, p02 …) and drop free text")
+
+    p = command("report", c.report, "Write a self-contained report of a session.")
+    p.add_argument("session", type=Path, metavar="SESSION")
+    p.add_argument("--format", choices=("md", "html"), default=None,
+                   help="default: from the --out file's extension (html otherwise)")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+
+    p = command("compare", c.compare, "Change per domain and item between two sessions.")
+    p.add_argument("earlier", type=Path, metavar="EARLIER")
+    p.add_argument("later", type=Path, metavar="LATER")
+
+    p = command("rollup", c.rollup, "Every session under a folder in one table, plus a "
+                "community × domain summary (.csv, .parquet or .xlsx by extension).")
+    p.add_argument("folder", type=Path, metavar="DIR")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+
+    p = command("mou", c.mou, "Draft a Memorandum of Understanding (BCR Toolkit Vol. III, Tool 2) "
+                "naming the session's partners and action steps.")
+    p.add_argument("session", type=Path, metavar="SESSION")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE")
 
     p = command("instruments", c.instruments, "List or check instruments.")
     isub = p.add_subparsers(title="actions", metavar="ACTION", parser_class=_Parser,

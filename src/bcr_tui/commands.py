@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -40,10 +41,35 @@ def new(args: argparse.Namespace) -> int:
 
 def open_(args: argparse.Namespace) -> int:
     """`bcr open SESSION`: resume where the session was left."""
+    from bcr_tui.errors import SessionLockedError
     from bcr_tui.store import SessionStore
 
-    store = SessionStore.open(args.session)
+    try:
+        store = SessionStore.open(args.session)
+    except SessionLockedError as exc:
+        if os.environ.get("BCR_SERVED"):  # on a web page: say it there, not on a stderr nobody sees
+            return _show_notice(str(exc))
+        raise
     return _run_app(store, args.session.parent)
+
+
+def view(args: argparse.Namespace) -> int:
+    """`bcr view SESSION`: the read-only audience view; takes no lock."""
+    from bcr_tui.store import load_session
+    from bcr_tui.tui.factory import make_app
+
+    load_session(args.session)  # a damaged or missing file: one sentence, exit 2
+    app = make_app(view=args.session, sessions_dir=args.session.parent)
+    app.run()
+    return int(app.return_code or 0)
+
+
+def serve(args: argparse.Namespace) -> int:
+    """`bcr serve`: the app in a browser tab."""
+    from bcr_tui.serve import run_serve
+
+    return run_serve(args.session, port=args.port, view=args.view, host=args.host,
+                     allow_network=args.allow_network, sessions_dir=args.sessions_dir)
 
 
 def list_(args: argparse.Namespace) -> int:
@@ -87,6 +113,41 @@ def demo(args: argparse.Namespace) -> int:
     return _run_app(store, args.sessions_dir)
 
 
+def export(args: argparse.Namespace) -> int:
+    """`bcr export`: one tidy table, one row per answer."""
+    from bcr_tui.export import run_export
+
+    return run_export(args.sessions, args.format, args.out, anonymize=args.anonymize)
+
+
+def report(args: argparse.Namespace) -> int:
+    """`bcr report`: a self-contained Markdown or HTML report."""
+    from bcr_tui.report import run_report
+
+    return run_report(args.session, args.format, args.out)
+
+
+def compare(args: argparse.Namespace) -> int:
+    """`bcr compare EARLIER LATER`."""
+    from bcr_tui.compare import run_compare
+
+    return run_compare(args.earlier, args.later)
+
+
+def rollup(args: argparse.Namespace) -> int:
+    """`bcr rollup DIR --out FILE`."""
+    from bcr_tui.rollup import run_rollup
+
+    return run_rollup(args.folder, args.out)
+
+
+def mou(args: argparse.Namespace) -> int:
+    """`bcr mou SESSION --out FILE`."""
+    from bcr_tui.mou import run_mou
+
+    return run_mou(args.session, args.out)
+
+
 def instruments(args: argparse.Namespace) -> int:  # pragma: no cover - argparse requires ACTION
     """`bcr instruments` needs an action; argparse enforces it."""
     return 2
@@ -111,15 +172,21 @@ def instruments_check(args: argparse.Namespace) -> int:
             inst = load_instrument(path)
         except InstrumentError as exc:
             failed += 1
-            print(f"✗ {path}: {len(exc.problems)} problem{'s' * (len(exc.problems) != 1)}")
+            print(f"✗ {path}: {_count(len(exc.problems), 'problem')}")
             for problem in exc.problems:
                 print(f"    {problem}")
             continue
-        print(f"✓ {path}: {inst.id}, {len(inst.domains)} domains, {len(inst.items)} items")
+        print(f"✓ {path}: {inst.id}, {_count(len(inst.domains), 'domain')}, "
+              f"{_count(len(inst.items), 'item')}")
     if failed:
         sys.stderr.write(f"bcr: {failed} of {len(paths)} instrument files have problems.\n")
         return 2
     return 0
+
+
+def _count(n: int, noun: str) -> str:
+    """`1 domain`, `6 domains`."""
+    return f"{n} {noun}{'s' * (n != 1)}"
 
 
 def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]],
@@ -138,6 +205,14 @@ def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]],
     for row in rows:
         table.add_row(*row)
     console.print(table)
+
+
+def _show_notice(message: str) -> int:
+    """A screen with one message (e.g. a refused lock on a web page); exit code 2."""
+    from bcr_tui.tui.factory import make_app
+
+    make_app(notice=message).run()
+    return 2
 
 
 def _run_app(store: object, sessions_dir: Path) -> int:

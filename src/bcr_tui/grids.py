@@ -84,7 +84,7 @@ def segment_domains(session: Session, question_id: str,
         return None
     rows = []
     for g in groups:
-        label = f"{g.label} ({g.size})"
+        label = f"{g.label} ({g.size})" if not g.suppressed else f"{g.label} (<{min_size})"
         if g.suppressed:
             rows.append((label, tuple(Cell(None, "·") for _ in domains)))
         else:

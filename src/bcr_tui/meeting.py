@@ -174,6 +174,14 @@ class Meeting:
         self.session.add_action(action)
         return self._saved(f"Action step added: {action.step}", None)
 
+    def toggle_audience(self, key: str) -> Outcome:
+        """Hide or show names / results on the audience view (`bcr view`)."""
+        shown = not self.session.audience.get(key, True)
+        self.session.audience[key] = shown
+        what = {"names": "Names", "results": "Results"}.get(key, key)
+        return self._saved(f"{what} {'shown on' if shown else 'hidden from'} the audience view.",
+                           None)
+
     def move(self, where: str) -> Outcome:
         """Move: "next"/"previous" item, "down"/"up" participant; the cursor is saved too."""
         step = {"next": turns.next_item, "previous": turns.previous_item,

@@ -26,6 +26,8 @@ TALLY = "tally"
 UNDOABLE = ("set", "tally", "absent", "note", "profile")
 LOG_OPS = (*UNDOABLE, "undo", "redo", "join")
 MAX_PARTICIPANTS = 10_000
+#: What the audience view (`bcr view`) may show; the facilitator can hide each.
+AUDIENCE_DEFAULTS = {"names": True, "results": True}
 MAX_NAME = 200
 
 
@@ -100,6 +102,7 @@ class Session:
     cursor: Cursor | None = None
     log: list[LogEntry] = field(default_factory=list)
     id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
+    audience: dict[str, bool] = field(default_factory=lambda: dict(AUDIENCE_DEFAULTS))
 
     def __post_init__(self) -> None:
         if self.cursor is None:

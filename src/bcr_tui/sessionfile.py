@@ -18,6 +18,7 @@ import tomli_w
 from bcr_tui.errors import BcrError, InstrumentError, SessionFileError
 from bcr_tui.instruments import Instrument, parse_instrument
 from bcr_tui.session import (
+    AUDIENCE_DEFAULTS,
     FORMAT,
     GROUP,
     LOG_OPS,
@@ -49,8 +50,8 @@ class Renderer:
 
     def render(self, session: Session) -> str:
         """The whole file for `session`."""
-        parts = [HEADER, _head(session), _participants(session), _answers(session),
-                 _tally(session), _notes(session), _actions(session),
+        parts = [HEADER, _head(session), _audience(session), _participants(session),
+                 _answers(session), _tally(session), _notes(session), _actions(session),
                  self._instrument_text(session.instrument), self._log_text(session.log)]
         return "".join(p for p in parts if p)
 
@@ -91,6 +92,13 @@ def _head(s: Session) -> str:
     if s.cursor.who is not None:
         cursor.append(_line("who", s.cursor.who))
     return "".join(lines + cursor)
+
+
+def _audience(s: Session) -> str:
+    changed = {k: v for k, v in s.audience.items() if AUDIENCE_DEFAULTS.get(k) != v}
+    if not changed:
+        return ""
+    return "\n[audience]\n" + "".join(_line(k, changed[k]) for k in sorted(changed))
 
 
 def _participants(s: Session) -> str:
@@ -165,7 +173,8 @@ def _log_entry(e: LogEntry) -> str:
 
 REQUIRED = object()
 TOP_KEYS = {"format", "id", "title", "community", "created", "mode", "order", "blind", "revealed",
-            "cursor", "participants", "ratings", "tally", "notes", "actions", "instrument", "log"}
+            "audience", "cursor", "participants", "ratings", "tally", "notes", "actions",
+            "instrument", "log"}
 
 
 def parse(data: Any, path: Path) -> Session:
@@ -235,6 +244,10 @@ class _Parser:
             notes=self.string_table("notes"), actions=self.actions(),
             revealed=set(self.strings("revealed")),
         )
+        for key, value in self.get("audience", dict, {}).items():
+            if key not in AUDIENCE_DEFAULTS or not isinstance(value, bool):
+                raise self.fail(f"audience.{key}", "expected names or results = true/false")
+            session.audience[key] = value
         self.answers(session)
         self.tallies(session)
         session.log = self.log()

@@ -23,10 +23,13 @@ class BcrApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [Binding("ctrl+q", "quit", "quit", show=False, id="app-quit", priority=True)]
 
-    def __init__(self, store: SessionStore | None, sessions_dir: Path) -> None:
+    def __init__(self, store: SessionStore | None, sessions_dir: Path,
+                 view: Path | None = None, notice: str | None = None) -> None:
         super().__init__()
+        self.notice = notice
         self.store = store
         self.sessions_dir = sessions_dir
+        self.view = view
         self._stores: list[SessionStore] = [store] if store else []
 
     def on_mount(self) -> None:
@@ -34,7 +37,16 @@ class BcrApp(App[int]):
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = DEFAULT_THEME
-        if self.store is not None:
+        if self.notice is not None:
+            from bcr_tui.tui.screens.notice import NoticeScreen
+
+            self.push_screen(NoticeScreen(self.notice))
+        elif self.view is not None:
+            from bcr_tui.store import load_session
+            from bcr_tui.tui.screens.view import ViewScreen
+
+            self.push_screen(ViewScreen(self.view, load_session(self.view)))
+        elif self.store is not None:
             self.push_screen(self.meeting_screen(self.store))
         else:
             from bcr_tui.tui.screens.home import HomeScreen
@@ -90,6 +102,13 @@ class BcrApp(App[int]):
                     yield SystemCommand(
                         f"{command.label.capitalize()}  [{command.keys_text}]", command.help,
                         lambda a=command.action: screen.run_action(a))
+            for key, what in (("names", "names"), ("results", "answer counts and heatmaps")):
+                shown = screen.meeting.session.audience.get(key, True)  # type: ignore[attr-defined]
+                yield SystemCommand(
+                    f"Audience view: {'hide' if shown else 'show'} {what}",
+                    f"What `bcr view` shows on the projector: {what} are now "
+                    f"{'shown' if shown else 'hidden'}.",
+                    lambda k=key: screen.audience(k))  # type: ignore[attr-defined]
             yield SystemCommand("Add a participant (late arrival)",
                                 "Add someone who arrived late; they take turns from now on.",
                                 lambda: self._ask_participant(screen))

@@ -10,6 +10,8 @@ from bcr_tui.store import SessionStore
 from bcr_tui.tui.app import BcrApp
 
 
-def make_app(store: SessionStore | None = None, sessions_dir: Path = Path("sessions")) -> BcrApp:
-    """The bcr app on an open session (`store`), or on the home screen when `store` is None."""
-    return BcrApp(store, Path(sessions_dir))
+def make_app(store: SessionStore | None = None, sessions_dir: Path = Path("sessions"),
+             view: Path | None = None, notice: str | None = None) -> BcrApp:
+    """The bcr app on an open session (`store`), the read-only audience view of a session file
+    (`view`), a single message (`notice`), or the home screen when none is given."""
+    return BcrApp(store, Path(sessions_dir), view, notice)

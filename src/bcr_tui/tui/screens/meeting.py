@@ -141,6 +141,10 @@ class MeetingScreen(BcrScreen):
 
         self.app.push_screen(HelpScreen(MEETING))
 
+    def audience(self, key: str) -> None:
+        """Hide or show names / results on the audience view (the palette's command)."""
+        self._after(self.meeting.toggle_audience(key))
+
     def add_participant(self, name: str) -> None:
         """Add a late arrival (the palette's command)."""
         from bcr_tui.roster import parse_roster

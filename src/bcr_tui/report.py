@@ -1,0 +1,362 @@
+"""`bcr report`: one self-contained file (HTML or Markdown) with a session's results.
+
+The report is built once as a list of plain blocks (text, bullet lists, tables, heatmap grids) and
+then written out as HTML or Markdown, so both formats say the same things. HTML is a single file:
+inline CSS, heatmaps as inline SVG, no scripts, fonts or links to anything; all user text escaped.
+No names appear: the per-person heatmap is anonymized and groups smaller than
+`analysis.MIN_SEGMENT` are written as "fewer than 3".
+"""
+
+from __future__ import annotations
+
+import errno
+import html
+import re
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+from bcr_tui import analysis, grids, palette
+from bcr_tui.errors import UsageError
+from bcr_tui.findings import Finding, findings, spread
+from bcr_tui.instruments import ActionsSpec, fill
+from bcr_tui.session import Session
+from bcr_tui.store import load_session
+from bcr_tui.tomlio import write_durably
+
+FEWER = f"fewer than {analysis.MIN_SEGMENT}"
+MODES = {"round-robin": "person by person (round-robin)", "group": "as one group",
+         "tally": "by a show of hands (tally)"}
+
+
+@dataclass(frozen=True)
+class Text:
+    kind: str  #: "h1", "h2", "h3", "p" or "small" (a note in smaller type)
+    text: str
+
+
+@dataclass(frozen=True)
+class Bullets:
+    items: tuple[tuple[str, str], ...]  #: (bold lead, rest)
+    meta: bool = False  #: the facts under the title (no bullet marks in HTML)
+
+
+@dataclass(frozen=True)
+class Table:
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    numeric: frozenset[int] = frozenset()  #: columns aligned right
+    keep: frozenset[int] = frozenset()  #: columns never wrapped (dates)
+
+
+Block = Text | Bullets | Table | grids.Grid
+
+
+def run_report(session: Path, fmt: str | None, out: Path) -> int:
+    """Write the report of `session` to `out` (fmt "md" or "html"; None: from the suffix)."""
+    fmt = fmt or ("md" if out.suffix.lower() in (".md", ".markdown") else "html")
+    if fmt not in ("md", "html"):
+        raise UsageError(f"the report format must be md or html, not {fmt!r}")
+    blocks = build(load_session(session))
+    write_private(out, to_html(blocks) if fmt == "html" else to_markdown(blocks))
+    print(f"Wrote the report to {out}")
+    return 0
+
+
+def write_private(out: Path, text: str) -> None:
+    """Write `text` to `out` atomically, mode 0600; a bad --out is a UsageError, one sentence."""
+    if out.is_dir():
+        raise UsageError(f"{out} is a folder; give a file name for --out")
+    if not out.parent.is_dir():
+        raise UsageError(f"there is no folder {out.parent} to write {out.name} in; "
+                         "create it first or choose another --out")
+    try:
+        write_durably(out, text, mode=0o600)
+    except OSError as exc:
+        why = exc.strerror or str(exc)
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            why = "the folder is read-only or not yours"
+        raise UsageError(f"cannot write {out}: {why}") from None
+
+
+# --------------------------------------------------------------------------- content
+
+
+def build(s: Session) -> list[Block]:
+    """The report of a session as blocks, in reading order."""
+    inst, f, summary = s.instrument, findings(s), analysis.summarize(s)
+    name = inst.title + (f" ({inst.short_title})" if inst.short_title else "")
+    out: list[Block] = [Text("h1", s.title), Bullets((
+        ("Community: ", s.community or "not given"),
+        ("Date: ", f"{s.created.day} {s.created:%B %Y}"),
+        ("Instrument: ", f"{name}, {inst.version}, rated {MODES.get(s.mode, s.mode)}"),
+        ("Source: ", inst.source)), meta=True)]
+    if f.hidden:
+        out.append(Text("p", f"{f.hidden} blind items not yet revealed are left out."))
+    out += [*_who(s, summary), Text("h2", "Heatmaps")]
+    maps = [_anonymized(s, g) for g in grids.grids(s)]
+    for grid in maps:
+        out += [Text("h3", grid.title), grid, Text("small", grid.note)]
+    if not maps:
+        out.append(Text("p", "No heatmap: the answers do not share one scored scale."))
+    out += [*_domains(s, summary), *_items(s, summary)]
+    for title, found, empty in (
+            ("Strengths", f.strengths, "No item is yet rated a strength by enough people."),
+            ("Needs immediate attention", f.priorities,
+             "No item is yet rated as needing attention by enough people."),
+            ("Contested items", f.contested, "No item splits the room."),
+            ("Group differences", f.groups, "No group differs from another by 15 points or "
+             "more in any domain (groups under 3 people are not compared).")):
+        out.append(Text("h2", title))
+        if title == "Contested items":
+            out.append(Text("small", "Consensus runs from 0 (an even split between the "
+                            "extremes) to 1 (everyone agrees); the spread shows how answers fell."))
+        out.append(_bullets(found) if found else Text("p", empty))
+    if any(i.pair for i in inst.rating_items):
+        out.append(Text("h2", "Where we are now and where we want to be"))
+        out.append(_bullets(f.gaps) if f.gaps else Text("p", "No item has both answers yet."))
+    out += _written(s)
+    if inst.reflection:
+        out.append(Text("h2", "Questions for reflection"))
+    for r in inst.reflection:
+        out += [Text("h3", r.title), *([Text("p", r.prompt)] if r.prompt else []),
+                Bullets(tuple(("", fill(q, s.community)) for q in r.questions))]
+    out += [Text("h2", "Notes"), Bullets(tuple((n.title, " — " + n.figures) for n in f.notes))
+            if f.notes else Text("p", "No notes were taken.")]
+    spec = inst.actions or ActionsSpec("")
+    rows = tuple((a.step, a.needs, a.owner, a.due) for a in f.actions)
+    out += [Text("h2", "Action steps"),
+            Table((spec.step, spec.needs, spec.owner, spec.due), rows, keep=frozenset({3}))
+            if rows else Text("p", "No action steps were recorded."),
+            Text("small", f"Made with bcr from session {s.id}.")]
+    return out
+
+
+def _who(s: Session, summary: analysis.Summary) -> list[Block]:
+    """How many took part, and how many per answer of each choice profile question."""
+    if s.mode == "group":
+        line = f"The group rated together; {len(s.participants)} people are on the roster."
+    elif s.mode == "tally":
+        line = f"Answers were counted by raised hands: up to {summary.raters} per item."
+    else:
+        away = len(s.participants) - summary.raters
+        line = f"{summary.raters} people took part" + (
+            f" ({away} more on the roster were absent)." if away else ".")
+    out: list[Block] = [Text("h2", "Who took part"), Text("p", line)]
+    for q in s.instrument.profile:
+        if q.kind not in ("choice", "multichoice") or not s.participants:
+            continue
+        labels = {o.key: o.label for o in q.options} | ({"other": "Other"} if q.other else {})
+        counts = dict.fromkeys(labels, 0) | {"": 0}
+        for p in s.participants:
+            value = p.profile.get(q.id)
+            for key in dict.fromkeys(value if isinstance(value, list) else [value]):
+                counts[key if key in labels else ""] += 1
+        rows = tuple((labels.get(k, "No answer"), str(n) if n >= analysis.MIN_SEGMENT else FEWER)
+                     for k, n in counts.items() if n)
+        out.append(Table((q.text, "People"), rows, frozenset({1})))
+    if len(out) > 2:
+        out.append(Text("small", f"Groups of {FEWER} are not counted, so no one is singled out."))
+    return out
+
+
+def _anonymized(s: Session, grid: grids.Grid) -> grids.Grid:
+    """No names, no sizes of small groups: the per-person grid's rows become "Person 1…" (sorted
+    by mean score), and a suppressed group's size becomes "fewer than 3"."""
+    names = {p.name for p in s.participants}
+    if not grid.rows or any(label not in names for label, _ in grid.rows):
+        return grids.Grid(grid.title, grid.columns, tuple(
+            (re.sub(r"\(\d+\)$", f"({FEWER})", label) if all(c.value is None and c.text == "·"
+             for c in cells) else label, cells) for label, cells in grid.rows), grid.note)
+
+    def mean(cells: tuple[grids.Cell, ...]) -> float:
+        known = [c.value for c in cells if c.value is not None]
+        return -sum(known) / len(known) if known else 1.0
+
+    rows = sorted(grid.rows, key=lambda r: mean(r[1]))
+    return grids.Grid(grid.title, grid.columns,
+                      tuple((f"Person {n}", cells) for n, (_, cells) in enumerate(rows, 1)),
+                      grid.note + " Names are left out; rows run from the highest mean down.")
+
+
+def _domains(s: Session, summary: analysis.Summary) -> list[Block]:
+    """Every domain by title: answers, abstentions, mean score, strength and priority shares."""
+    rows = []
+    for d in s.instrument.domains:
+        st = summary.domain(d.id)
+        rows.append((d.title, "–", "–", "–", "–", "–") if st is None else (
+            d.title, str(st.n), str(st.abstain), grids.percent(st.mean),
+            *(grids.percent(v if st.n else None) for v in (st.strength, st.priority))))
+    out: list[Block] = [Text("h2", "By domain"), Table(
+        ("Domain", "Answers", "Abstained", "Mean score", "Strength share", "Priority share"),
+        tuple(rows), frozenset(range(1, 6)))]
+    scales = {i.scale for i in s.instrument.rating_items if i.scale is not None}
+    if len(scales) == 1:
+        said = [", ".join(p.short for p in next(iter(scales)).points if p.role == r) or "none"
+                for r in ("strength", "priority")]
+        out.append(Text("small", f"Strength share: answers at {said[0]}. Priority share: answers "
+                        f"at {said[1]}. Mean score: 0% = every answer at the lowest point, 100% = "
+                        "every answer at the highest. – : no rated answers."))
+    return out
+
+
+def _items(s: Session, summary: analysis.Summary) -> list[Block]:
+    """A table of every rated item, domain by domain."""
+    out: list[Block] = []
+    for d in summary.domains:
+        rows = []
+        for it in d.items:
+            item = s.instrument.item(it.item_id)
+            assert item is not None
+            label = (f"{item.number}. " if item.number else "") + fill(item.text, s.community)
+            label += f" ({item.perspective_label})" if item.perspective_label else ""
+            rows.append((label, str(it.n), _nbsp(spread(s, it)), grids.percent(it.mean)))
+        title = next(x.title for x in s.instrument.domains if x.id == d.domain_id)
+        out += [Text("h3", title), Table(("Item", "Answers", "How they fell", "Mean"),
+                                         tuple(rows), frozenset({1, 3}), frozenset({2}))]
+    return [Text("h2", "Every item"), *out] if out else []
+
+
+def _written(s: Session) -> list[Block]:
+    """Text and table answers, unattributed, item by item."""
+    out: list[Block] = []
+    for item in s.items:
+        given = [v for v in s.answered(item.id).values() if v and v != "abstain"]
+        if item.kind not in ("text", "table") or not given or not s.is_visible(item.id):
+            continue
+        out += [Text("h3", fill(item.text, s.community)), Bullets(tuple(
+            ("", str(v)) for v in given)) if item.kind == "text" else Table(
+            tuple(c.label for c in item.columns), tuple(
+                tuple(row.get(c.key, "") for c in item.columns)
+                for rows in given if isinstance(rows, list) for row in rows))]
+    return [Text("h2", "Written answers"), *out] if out else []
+
+
+def _bullets(found: tuple[Finding, ...]) -> Bullets:
+    return Bullets(tuple((x.title, _nbsp(f" — {x.where} · {x.figures}" if x.where else
+                                         f" — {x.figures}")) for x in found))
+
+
+def _nbsp(text: str) -> str:
+    """`Maintain 6 · Immediate 5` wraps only at the dots: each label stays with its number."""
+    return re.sub(r" (\d)", "\u00a0\\1", text)
+
+
+# --------------------------------------------------------------------------- Markdown
+
+
+def md(text: str) -> str:
+    """Markdown-safe text: one line, markup characters escaped."""
+    return "".join("\\" + c if c in "\\`*_[]<>|#" else c for c in " ".join(str(text).split()))
+
+
+def to_markdown(blocks: list[Block]) -> str:
+    """The blocks as GitHub-flavoured Markdown."""
+    parts = []
+    for b in blocks:
+        if isinstance(b, Text):
+            level = int(b.kind[1]) if b.kind[0] == "h" else 0
+            parts.append("#" * level + " " + md(b.text) if level else
+                         f"_{md(b.text)}_" if b.kind == "small" else md(b.text))
+        elif isinstance(b, Bullets):
+            parts.append("\n".join(f"- **{md(a)}** {md(r)}" if a.strip() else f"- {md(r)}"
+                                   for a, r in b.items))
+        elif isinstance(b, Table):
+            parts.append(_md_table(b.header, b.rows, b.numeric))
+        else:
+            parts.append(_md_table(("", *b.columns), tuple(
+                (label, *(c.text for c in cells)) for label, cells in b.rows),
+                frozenset(range(1, len(b.columns) + 1))))
+    return "\n\n".join(parts) + "\n"
+
+
+def _md_table(header: tuple[str, ...], rows: tuple[tuple[str, ...], ...],
+              numeric: frozenset[int]) -> str:
+    lines = ["| " + " | ".join(md(h) for h in header) + " |",
+             "|" + "|".join("---:" if i in numeric else "---" for i in range(len(header))) + "|"]
+    return "\n".join(lines + ["| " + " | ".join(md(c) for c in row) + " |" for row in rows])
+
+
+# --------------------------------------------------------------------------- HTML
+
+CSS = """
+body{font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;
+color:#1b1b1b;background:#fff;max-width:64rem;margin:2rem auto;padding:0 1.5rem}
+h1{font-size:1.9rem;margin-bottom:.4rem}h2{margin-top:2.2rem;border-bottom:2px solid #ccc}
+h3{margin:1.4rem 0 .5rem}table{border-collapse:collapse;margin:.5rem 0 1rem}
+th,td{padding:.3rem .7rem;border-bottom:1px solid #ddd;text-align:left;vertical-align:top}
+th{background:#f2f2f2}.n{text-align:right;font-variant-numeric:tabular-nums}.k{white-space:nowrap}
+ul.meta{list-style:none;padding:0}.small{color:#555;font-size:.9rem}
+svg{max-width:100%;height:auto;display:block}
+@media print{body{color:#000;background:#fff;margin:0;max-width:none;font-size:11pt}
+.small{color:#000}th{background:#fff}h2,h3{break-after:avoid;page-break-after:avoid}
+table,svg,ul{break-inside:avoid;page-break-inside:avoid}
+svg{print-color-adjust:exact;-webkit-print-color-adjust:exact}}
+"""
+
+
+def e(text: str) -> str:
+    """HTML-escaped text."""
+    return html.escape(str(text), quote=True)
+
+
+def to_html(blocks: list[Block]) -> str:
+    """The blocks as one self-contained HTML document."""
+    body = []
+    for n, b in enumerate(blocks):
+        if isinstance(b, Text):
+            tag, cls = ("p", ' class="small"') if b.kind == "small" else (b.kind, "")
+            body.append(f"<{tag}{cls}>{e(b.text)}</{tag}>")
+        elif isinstance(b, Bullets):
+            body.append(("<ul class=\"meta\">" if b.meta else "<ul>") + "".join(
+                f"<li><strong>{e(a)}</strong>{e(r)}</li>" if a.strip() else f"<li>{e(r)}</li>"
+                for a, r in b.items) + "</ul>")
+        elif isinstance(b, Table):
+            def cls_(i: int, t: Table = b) -> str:
+                return ' class="n"' if i in t.numeric else ' class="k"' if i in t.keep else ""
+            body.append("<table><thead><tr>" + "".join(
+                f'<th scope="col"{cls_(i)}>{e(h)}</th>' for i, h in enumerate(b.header))
+                + "</tr></thead><tbody>" + "".join("<tr>" + "".join(
+                    f"<td{cls_(i)}>{e(c)}</td>" for i, c in enumerate(r)) + "</tr>"
+                    for r in b.rows) + "</tbody></table>")
+        else:
+            body.append(svg(b, f"legend{n}"))
+    title = blocks[0].text if blocks and isinstance(blocks[0], Text) else "Report"
+    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{e(title)} — report</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+            + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+def svg(grid: grids.Grid, gid: str, cell_w: int = 96, cell_h: int = 34) -> str:
+    """A heatmap as inline SVG: coloured cells with their numbers, labels and a legend."""
+    labels = [lbl if len(lbl) <= 40 else lbl[:39] + "…" for lbl, _ in grid.rows]
+    left = min(330, max(90, 7 * max((len(x) for x in labels), default=0) + 16))
+    heads = [textwrap.wrap(c, 12, break_long_words=False) or [""] for c in grid.columns]
+    top = 16 * max((len(h) for h in heads), default=1) + 10
+    width, ly = left + cell_w * len(grid.columns), top + cell_h * len(grid.rows) + 18
+    parts = [f'<text x="{left + cell_w * j + cell_w // 2}" y="{top - 8 - 16 * (len(h) - 1 - k)}" '
+             f'text-anchor="middle" font-weight="600">{e(line)}</text>'
+             for j, h in enumerate(heads) for k, line in enumerate(h)]
+    for i, ((full, cells), label) in enumerate(zip(grid.rows, labels, strict=True)):
+        y = top + cell_h * i
+        parts.append(f'<text x="{left - 10}" y="{y + cell_h // 2 + 5}" text-anchor="end">'
+                     f"<title>{e(full)}</title>{e(label)}</text>")
+        for j, cell in enumerate(cells):
+            x, bg = left + cell_w * j, palette.colour(cell.value)
+            parts.append(f'<rect x="{x}" y="{y}" width="{cell_w}" height="{cell_h}" fill="{bg}" '
+                         'stroke="#FFFFFF" stroke-width="2"/>' if cell.value is not None else
+                         f'<rect x="{x + 2}" y="{y + 2}" width="{cell_w - 4}" '
+                         f'height="{cell_h - 4}" fill="#FFFFFF" stroke="#BBBBBB"/>')
+            fg = "#000000" if cell.value is None else palette.ink(bg)
+            parts.append(f'<text x="{x + cell_w // 2}" y="{y + cell_h // 2 + 5}" '
+                         f'text-anchor="middle" fill="{fg}">{e(cell.text)}</text>')
+    stops = "".join(f'<stop offset="{k / (len(palette.CIVIDIS) - 1):.3f}" stop-color="{c}"/>'
+                    for k, c in enumerate(palette.CIVIDIS))
+    parts.append(f'<defs><linearGradient id="{gid}">{stops}</linearGradient></defs>'
+                 f'<text x="{left - 10}" y="{ly + 12}" text-anchor="end">0%</text>'
+                 f'<rect x="{left}" y="{ly}" width="200" height="14" fill="url(#{gid})"/>'
+                 f'<text x="{left + 208}" y="{ly + 12}">100%</text>')
+    return (f'<svg role="img" width="{width}" height="{ly + 22}" viewBox="0 0 {width} {ly + 22}" '
+            'font-size="13" font-family="system-ui,-apple-system,Segoe UI,Roboto,Helvetica,'
+            f'Arial,sans-serif"><title>{e(grid.title)}</title>{"".join(parts)}</svg>')
