@@ -139,8 +139,11 @@ def _count(session: Session, item: Item, scale: Scale, include_hidden: bool,
                 elif key in counts:
                     counts[key] += c
         return counts, abstain
+    answers, item_id, none = session.answers, item.id, {}
     for rater in session.raters() if who is None else who:
-        value = session.answer(rater, item.id)
+        value = answers.get(rater, none).get(item_id)
+        if value is None:
+            continue
         if value == ABSTAIN:
             abstain += 1
         elif isinstance(value, str) and value in counts:

@@ -137,8 +137,16 @@ def _version() -> str:
     return f"bcr {__version__}"
 
 
+#: Textual paints a change one update period after it happens (1/60 s by default). At 120 the
+#: keystroke → saved → on screen path fits in one 60 Hz projector frame; idle screens cost nothing.
+FRAMES_PER_SECOND = "120"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    import os
+
+    os.environ.setdefault("TEXTUAL_FPS", FRAMES_PER_SECOND)  # read when Textual is imported
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)

@@ -7,8 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from bcr_tui.errors import BcrError, InstrumentError, UsageError
-from bcr_tui.instruments import find_instrument, load_instrument, shipped_paths
+from bcr_tui.errors import BcrError, UsageError
 
 
 def home(args: argparse.Namespace) -> int:
@@ -18,6 +17,7 @@ def home(args: argparse.Namespace) -> int:
 
 def new(args: argparse.Namespace) -> int:
     """`bcr new`: write a new session file, print its path, and open it."""
+    from bcr_tui.instruments import find_instrument, load_instrument
     from bcr_tui.roster import parse_roster, read_roster
     from bcr_tui.session import new_session
     from bcr_tui.store import SessionStore, new_path
@@ -155,6 +155,8 @@ def instruments(args: argparse.Namespace) -> int:  # pragma: no cover - argparse
 
 def instruments_list(args: argparse.Namespace) -> int:
     """`bcr instruments list`."""
+    from bcr_tui.instruments import load_instrument, shipped_paths
+
     rows = []
     for path in shipped_paths():
         inst = load_instrument(path)
@@ -165,6 +167,9 @@ def instruments_list(args: argparse.Namespace) -> int:
 
 def instruments_check(args: argparse.Namespace) -> int:
     """`bcr instruments check [PATH…]`: every problem in every file; exit 2 if any."""
+    from bcr_tui.errors import InstrumentError
+    from bcr_tui.instruments import load_instrument, shipped_paths
+
     paths = args.paths or shipped_paths()
     failed = 0
     for path in paths:

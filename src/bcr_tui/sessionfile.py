@@ -47,13 +47,28 @@ class Renderer:
         self._instrument: tuple[int, str] | None = None
         self._log: list[str] = []
         self._log_source: list[LogEntry] = []
+        self._answers: dict[str, tuple[dict[str, Any], str]] = {}
 
     def render(self, session: Session) -> str:
         """The whole file for `session`."""
         parts = [HEADER, _head(session), _audience(session), _participants(session),
-                 _answers(session), _tally(session), _notes(session), _actions(session),
+                 self._answers_text(session), _tally(session), _notes(session),
+                 _actions(session),
                  self._instrument_text(session.instrument), self._log_text(session.log)]
         return "".join(p for p in parts if p)
+
+    def _answers_text(self, session: Session) -> str:
+        """The `[ratings.*]` tables; a rater's block is rendered again only when it changed."""
+        order = {i.id: n for n, i in enumerate(session.items)}
+        out = []
+        for who in _rater_order(session):
+            answers = session.answers[who]
+            cached = self._answers.get(who)
+            if cached is None or cached[0] != answers:
+                cached = (dict(answers), _rater_block(who, answers, order))
+                self._answers[who] = cached
+            out.append(cached[1])
+        return "".join(out)
 
     def _instrument_text(self, instrument: Instrument) -> str:
         key = id(instrument.raw)
@@ -120,15 +135,17 @@ def _rank(order: list[str], key: str) -> int:
     return order.index(key) if key in order else len(order)
 
 
-def _answers(s: Session) -> str:
-    order = [i.id for i in s.items]
-    who_order = [p.id for p in s.participants] + [GROUP]
-    out = []
-    for who in sorted(s.answers, key=lambda w: (_rank(who_order, w), w)):
-        answers = s.answers[who]
-        out.append(f"\n[ratings.{toml_key(who)}]\n")
-        out += [_line(k, answers[k]) for k in sorted(answers, key=lambda k: (_rank(order, k), k))]
-    return "".join(out)
+def _rater_order(s: Session) -> list[str]:
+    """Raters in roster order, then the group."""
+    rank = {p.id: n for n, p in enumerate(s.participants)}
+    rank[GROUP] = len(rank)
+    return sorted(s.answers, key=lambda w: (rank.get(w, len(rank) + 1), w))
+
+
+def _rater_block(who: str, answers: dict[str, Any], order: dict[str, int]) -> str:
+    """One `[ratings.WHO]` table, answers in instrument order."""
+    keys = sorted(answers, key=lambda k: (order.get(k, len(order)), k))
+    return f"\n[ratings.{toml_key(who)}]\n" + "".join(_line(k, answers[k]) for k in keys)
 
 
 def _tally(s: Session) -> str:

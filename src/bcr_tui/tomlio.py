@@ -112,6 +112,8 @@ def toml_key(key: str) -> str:
 
 def toml_string(text: str) -> str:
     """A single-line basic string: every control character escaped, so no line break inside."""
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'  # the common case: nothing to escape
     out = []
     for ch in text:
         if ch in _ESCAPES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -52,6 +53,11 @@ class BcrApp(App[int]):
             from bcr_tui.tui.screens.home import HomeScreen
 
             self.push_screen(HomeScreen(self.sessions_dir))
+
+    def on_ready(self) -> None:
+        """For the start-up benchmark only: quit once the first full frame is on screen."""
+        if os.environ.get("BCR_EXIT_AFTER_FIRST_FRAME"):
+            self.call_after_refresh(self.exit)
 
     def meeting_screen(self, store: SessionStore) -> Screen:
         """The meeting screen for an open session."""

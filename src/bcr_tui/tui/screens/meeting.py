@@ -13,12 +13,12 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Static
 
-from bcr_tui.grids import domain_answers
 from bcr_tui.meeting import Meeting, Outcome
 from bcr_tui.tui.keymap import MEETING, bindings
 from bcr_tui.tui.messages import SessionChanged
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.heatmap import HeatmapView
+from bcr_tui.tui.widgets.line import Line
 from bcr_tui.tui.widgets.roster import RosterStrip
 from bcr_tui.tui.widgets.stage import ItemStage
 from bcr_tui.tui.widgets.summary import ItemSummary
@@ -36,12 +36,14 @@ class MeetingScreen(BcrScreen):
     def __init__(self, meeting: Meeting) -> None:
         super().__init__()
         self.meeting = meeting
+        self._bindings_item: str | None = None
+        self._live = False
 
     def compose(self) -> ComposeResult:
         yield from self.compose_too_small()
         with Horizontal(id="topbar"):
-            yield Static(id="title")
-            yield Static(id="save-status")
+            yield Line(id="title")
+            yield Line(id="save-status")
         yield Static(id="save-warning")
         with VerticalScroll(id="stage"):
             yield ItemStage()
@@ -49,16 +51,27 @@ class MeetingScreen(BcrScreen):
                 yield Static(id="answer-help")
                 yield Input(id="answer-text")
             yield HeatmapView(id="live-heatmap", label_width=24)
-        yield Static(id="turn")
+        yield Line(id="turn")
         yield RosterStrip(id="roster")
         yield ItemSummary(id="summary")
-        yield Static(id="flash")
+        yield Line(id="flash")
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        """First render, and the timer that retries a failed save."""
+        """First render (the live heatmap one frame later), and the timer that retries saves."""
         self.refresh_view()
+        self.call_after_refresh(self._start_live_heatmap)
         self.set_interval(RETRY_SECONDS, self._retry_save)
+
+    def _start_live_heatmap(self) -> None:
+        self._live = True
+        self._render_live_heatmap()
+
+    def _render_live_heatmap(self) -> None:
+        if self._live:
+            from bcr_tui.grids import domain_answers  # analysis is not needed for the first frame
+
+            self.query_one("#live-heatmap", HeatmapView).show(domain_answers(self.meeting.session))
 
     # -- actions ---------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -205,13 +218,13 @@ class MeetingScreen(BcrScreen):
                 self.refresh_view()
 
     def _flash(self, message: str, *, saved: bool | None) -> None:
-        flash = self.query_one("#flash", Static)
+        flash = self.query_one("#flash", Line)
         if saved is True:
-            flash.update(Text("✓ ") + Text(message) + Text(" — saved", style="bold"))
+            flash.show(Text("✓ ") + Text(message) + Text(" — saved", style="bold"))
         elif saved is False:
-            flash.update(Text("⚠ ") + Text(message) + Text(" — NOT SAVED YET", style="bold"))
+            flash.show(Text("⚠ ") + Text(message) + Text(" — NOT SAVED YET", style="bold"))
         else:
-            flash.update(Text(message))
+            flash.show(Text(message))
         flash.set_class(saved is False, "-unsaved")
 
     # -- rendering -------------------------------------------------------------------------
@@ -222,7 +235,7 @@ class MeetingScreen(BcrScreen):
         item = meeting.item
         instrument = session.instrument
         community = session.community
-        self.query_one("#title", Static).update(Text.assemble(
+        self.query_one("#title", Line).show(Text.assemble(
             (instrument.short_title or instrument.title, "bold"), " · ", session.title,
             (f" · {community}" if community else "")))
         self._render_save_status()
@@ -234,25 +247,27 @@ class MeetingScreen(BcrScreen):
                                        session.mode != "round-robin" else None, enabled=enabled)
         self._render_answer_form()
         self._render_turn()
-        self.query_one(RosterStrip).show(session, item.id)
-        self.query_one(ItemSummary).show(session, item)
-        self.query_one("#live-heatmap", HeatmapView).show(domain_answers(session))
-        self.refresh_bindings()
+        self.query_one(RosterStrip).show_roster(session, item.id)
+        self.query_one(ItemSummary).show_item(session, item)
+        self._render_live_heatmap()
+        if item.id != self._bindings_item:  # what the keys can do depends on the item's kind
+            self._bindings_item = item.id
+            self.refresh_bindings()
 
     def _render_save_status(self) -> None:
         meeting = self.meeting
-        status = self.query_one("#save-status", Static)
+        status = self.query_one("#save-status", Line)
         warning = self.query_one("#save-warning", Static)
         answered, expected = meeting.session.answered_count(), meeting.session.expected()
         progress = f"{answered}/{expected} answers   "
         if meeting.unsaved:
-            status.update(Text(progress) + Text("⚠ NOT SAVED", style="bold"))
+            status.show(Text(progress) + Text("⚠ NOT SAVED", style="bold"))
             warning.update(Text.assemble(
                 ("⚠ NOT SAVED: ", "bold"), f"{meeting.save_error}. ",
                 f"bcr keeps every answer in memory and tries again every {RETRY_SECONDS:.0f} s. "
                 "Do not close bcr."))
         else:
-            status.update(Text(progress) + Text("✓ all saved", style="bold"))
+            status.show(Text(progress) + Text("✓ all saved", style="bold"))
         status.set_class(meeting.unsaved, "-unsaved")
         warning.display = meeting.unsaved
 
@@ -282,7 +297,7 @@ class MeetingScreen(BcrScreen):
 
     def _render_turn(self) -> None:
         meeting = self.meeting
-        turn = self.query_one("#turn", Static)
+        turn = self.query_one("#turn", Line)
         session = meeting.session
         if meeting.waiting_for_reveal:
             message = Text("Everyone has answered. ", style="bold") + Text(
@@ -298,7 +313,7 @@ class MeetingScreen(BcrScreen):
             person = session.participant(meeting.rater)
             if person is not None and person.organization:
                 message.append(f"  ({person.organization})")
-        turn.update(message)
+        turn.show(message)
         turn.set_class(meeting.rater is not None, "-active")
 
 

@@ -5,19 +5,19 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from bcr_tui.session import Session
+from bcr_tui.tui.widgets.line import Line
 
 MAX_NAME = 18
 
 
-class RosterStrip(Static):
+class RosterStrip(Line):
     """The roster for the current item, in one or a few lines."""
 
-    def show(self, session: Session, item_id: str) -> None:
+    def show_roster(self, session: Session, item_id: str) -> None:
         """Render the roster's state for `item_id`."""
-        self.update(roster_text(session, item_id))
+        self.show(roster_text(session, item_id))
 
 
 #: Up to this many people, every name is shown; beyond, the strip shows who is next.

@@ -23,8 +23,15 @@ class ItemStage(Vertical):
         yield ScaleView(id="scale")
         yield Static(id="anchors")
 
+    _shown: tuple | None = None
+
     def show(self, session: Session, item: Item, chosen: object, *, enabled: bool) -> None:
-        """Render `item` of `session`, marking `chosen` on the cards."""
+        """Render `item` of `session`, marking `chosen` on the cards (no-op if unchanged)."""
+        key = (id(session.instrument), item.id, chosen, enabled, session.community,
+               len(session.items))
+        if key == self._shown:
+            return
+        self._shown = key
         instrument = session.instrument
         domain = instrument.domain_of(item.id)
         domains = instrument.domains

@@ -8,20 +8,20 @@ from __future__ import annotations
 from collections import Counter
 
 from rich.text import Text
-from textual.widgets import Static
 
 from bcr_tui.instruments import ABSTAIN, Item
 from bcr_tui.session import Session
+from bcr_tui.tui.widgets.line import Line
 
 BAR = "█"
 
 
-class ItemSummary(Static):
+class ItemSummary(Line):
     """The distribution of answers on the current item."""
 
-    def show(self, session: Session, item: Item) -> None:
+    def show_item(self, session: Session, item: Item) -> None:
         """Render the summary for `item`."""
-        self.update(summary_text(session, item))
+        self.show(summary_text(session, item))
 
 
 def counts_for(session: Session, item: Item) -> Counter[str]:

@@ -1,0 +1,211 @@
+"""bcr's benchmarks: is it instant in the room, and fast across a state?
+
+    python benchmarks/run.py [--quick] [--json FILE]
+
+Prints a table (and writes flat keys to FILE with --json). Figures are medians over repeated runs
+unless named otherwise; ratios are measured side by side in the same run, so they hold on a noisy
+machine. Everything runs the real `bcr` in a real pseudo-terminal (benchmarks/ptyapp.py).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from copy import deepcopy
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from ptyapp import PtyApp  # noqa: E402
+
+from bcr_tui.instruments import find_instrument, load_instrument, parse_instrument  # noqa: E402
+from bcr_tui.session import new_session  # noqa: E402
+from bcr_tui.sessionfile import render  # noqa: E402
+from bcr_tui.store import SessionStore, load_session  # noqa: E402
+
+HERE = Path(__file__).parent
+PY = sys.executable
+GOALS = {
+    "startup_ratio": ("≤", 1.15), "keystroke_p95_ms_40x31": ("≤", 16.0),
+    "keystroke_p95_ms_200x50": ("≤", 33.0), "reopen_ratio_200x50": ("≤", 1.2),
+    "rollup_s_1000": ("≤", 3.0), "peak_rss_mib_200x50": ("≤", 80.0),
+    "keys_per_rating": ("≤", 1.05),
+}
+
+
+def instrument(items: int):
+    """The PAI, or a PAI-shaped instrument stretched to `items` items (for the big case)."""
+    pai = load_instrument(find_instrument("pai"))
+    if items == len(pai.items):
+        return pai
+    raw = deepcopy(dict(pai.raw))
+    template = raw["domains"][0]["items"][0]
+    per = -(-items // len(raw["domains"]))
+    made = 0
+    for d in raw["domains"]:
+        d["items"] = []
+        for k in range(per):
+            if made == items:
+                break
+            d["items"].append({**template, "id": f"{d['id']}-{k + 1}",
+                               "text": f"{template['text']} ({d['title']} {k + 1})"})
+            made += 1
+    return parse_instrument(raw, "benchmark")
+
+
+def session_file(folder: Path, people: int, items: int, filled: float, seed: int = 1) -> Path:
+    """A round-robin session with `filled` of its answers already given (through the log)."""
+    rng = random.Random(seed)
+    s = new_session(instrument(items), f"Bench {people}x{items}",
+                    [(f"Person {n:03d}", None) for n in range(1, people + 1)])
+    ids = [i.id for i in s.items]
+    for item in ids[: int(len(ids) * filled)]:
+        for p in s.participants:
+            s.record(p.id, item, rng.choice(("maintain", "immediate", "future")))
+    if filled:
+        s.cursor.item = ids[min(len(ids) - 1, int(len(ids) * filled))]
+        s.cursor.who = s.participants[0].id
+    store = SessionStore.create(folder / f"bench-{people}x{items}-{filled}.toml", s)
+    store.close()
+    return store.path
+
+
+def timed_start(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Seconds from process start to exit (it quits after its first full frame), peak RSS KiB."""
+    app = PtyApp(argv, env=env)
+    try:
+        app.wait(60)
+    finally:
+        app.close()
+    return time.perf_counter() - app.started, app.peak_rss_kib
+
+
+def startup(session: Path, runs: int) -> tuple[float, float, float, float]:
+    """Median seconds for `bcr open` and for the hello app (interleaved), and bcr's peak RSS."""
+    env = {"BCR_EXIT_AFTER_FIRST_FRAME": "1"}
+    bcr, hello, rss = [], [], []
+    for _ in range(runs):
+        seconds, peak = timed_start([PY, "-m", "bcr_tui", "open", str(session)], env)
+        bcr.append(seconds)
+        rss.append(peak)
+        hello.append(timed_start([PY, str(HERE / "hello_app.py")], env)[0])
+    return statistics.median(bcr), statistics.median(hello), max(rss) / 1024, statistics.median(
+        bcr) / statistics.median(hello)
+
+
+def keystrokes(session: Path, keys: int) -> tuple[float, float]:
+    """p95 ms from a digit key written to the pty to the saved confirmation read back, and
+    keystrokes per recorded rating."""
+    s = load_session(session)
+    before = s.answered_count()
+    names = {p.id: p.name for p in s.participants}
+    order = [p.id for p in s.participants]
+    app = PtyApp([PY, "-m", "bcr_tui", "open", str(session)])
+    latencies = []
+    try:
+        app.read_until(b"Turn:", 60)
+        who = s.cursor.who or order[0]
+        for k in range(keys):
+            start = len(app.output)
+            expected = f"{names[who]}: ".encode()
+            began = time.perf_counter()
+            app.send(str(1 + k % 3).encode())
+            app.read_until(expected, 10, start)
+            latencies.append((time.perf_counter() - began) * 1000)
+            who = order[(order.index(who) + 1) % len(order)]
+        app.send(b"\x11")  # ctrl+q
+        app.wait(30)
+    finally:
+        app.close()
+    recorded = load_session(session).answered_count() - before
+    latencies.sort()
+    p95 = latencies[max(0, int(round(0.95 * len(latencies))) - 1)]
+    return p95, keys / max(1, recorded)
+
+
+def rollup(folder: Path, sessions: int, template: Path) -> float:
+    """Wall seconds of `bcr rollup` over `sessions` copies of a 40 × 31 session to Parquet."""
+    target = folder / f"rollup-{sessions}"
+    target.mkdir()
+    text = template.read_text("utf-8")
+    for n in range(sessions):
+        (target / f"county-{n:04d}.toml").write_text(
+            text.replace('id = "', f'id = "c{n:04d}', 1).replace(
+                'community = ""', f'community = "County {n % 100:02d}"', 1), "utf-8")
+    began = time.perf_counter()
+    subprocess.run([PY, "-m", "bcr_tui", "rollup", str(target), "--out",
+                    str(folder / f"rollup-{sessions}.parquet")], check=True,
+                   capture_output=True)
+    return time.perf_counter() - began
+
+
+def environment() -> dict[str, str]:
+    import polars
+    import textual
+
+    return {"cpus": str(os.cpu_count()), "python": platform.python_version(),
+            "textual": textual.__version__, "polars": polars.__version__,
+            "machine": platform.machine(), "system": platform.system()}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions (< 5 minutes)")
+    parser.add_argument("--json", type=Path, help="write the figures as flat JSON keys here")
+    args = parser.parse_args()
+    runs, keys = (5, 60) if args.quick else (11, 200)
+    results: dict[str, float] = {}
+    with tempfile.TemporaryDirectory(prefix="bcr-bench-") as tmp:
+        folder = Path(tmp)
+        small = session_file(folder, 40, 31, 0.0)
+        big_full = session_file(folder, 200, 50, 1.0)
+        _, _, _, results["startup_ratio"] = startup(small, runs)
+        reopen_s, hello_s, rss, results["reopen_ratio_200x50"] = startup(big_full, runs)
+        results["peak_rss_mib_200x50"] = rss
+        results["keystroke_p95_ms_40x31"], results["keys_per_rating"] = keystrokes(small, keys)
+        big_half = session_file(folder, 200, 50, 0.5)
+        results["keystroke_p95_ms_200x50"], _ = keystrokes(big_half, keys)
+        full_small = folder / "full-40x31.toml"
+        full_small.write_text(render(_full(40, 31)), "utf-8")
+        for count in ((100, 300, 1000) if not args.quick else (100, 1000)):
+            results[f"rollup_s_{count}"] = rollup(folder, count, full_small)
+        results["reopen_s_200x50"] = reopen_s
+        results["hello_s"] = hello_s
+    results = {k: round(v, 3) for k, v in results.items()}
+    env = environment()
+    print(f"bcr benchmarks ({'quick' if args.quick else 'full'}) on {env['cpus']} CPUs, "
+          f"{env['system']} {env['machine']}, Python {env['python']}, Textual {env['textual']}, "
+          f"polars {env['polars']}")
+    print(f"{'key':28} {'value':>10}  goal")
+    for key, value in results.items():
+        goal = GOALS.get(key)
+        verdict = ""
+        if goal:
+            met = value <= goal[1]
+            verdict = f"{goal[0]} {goal[1]:g}  {'met' if met else 'NOT met'}"
+        print(f"{key:28} {value:>10.3f}  {verdict}")
+    if args.json:
+        args.json.write_text(json.dumps({**results, **{f"env_{k}": v for k, v in env.items()}},
+                                        indent=2) + "\n", "utf-8")
+    return 0
+
+
+def _full(people: int, items: int):
+    rng = random.Random(7)
+    s = new_session(instrument(items), "County check-in",
+                    [(f"Person {n:02d}", None) for n in range(1, people + 1)])
+    for item in s.items:
+        for p in s.participants:
+            s.record(p.id, item.id, rng.choice(("maintain", "immediate", "future")))
+    return s
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
