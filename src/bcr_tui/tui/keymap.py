@@ -1,5 +1,5 @@
 """The facilitator's keys: each command defined once, yielding its bindings, footer entry, help
-line and palette entry, so the four can never disagree (the contract in docs/keys.md).
+line and palette entry, so the four can never disagree (the contract: README "Keys in the meeting").
 """
 
 from __future__ import annotations

@@ -1,0 +1,78 @@
+"""Pilot: the home screen (list, new session, demo) and the About-You dialog."""
+
+from __future__ import annotations
+
+from pilot_helpers import app_for, opened, saved, write_session
+from textual.widgets import OptionList
+
+from bcr_tui.store import list_sessions
+from bcr_tui.tui.factory import make_app
+
+
+async def test_home_lists_sessions_and_starts_a_new_one(tmp_path):
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    write_session(folder)
+    (folder / "broken.toml").write_text("not = [valid", "utf-8")
+    app = make_app(sessions_dir=folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        options = app.screen.query_one("#sessions", OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Test session" in label and "0/93 answers" in label for label in labels)
+        assert any("broken.toml" in label and "cannot be read" in label for label in labels)
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one("#title").value = "Spring check-in"
+        app.screen.query_one("#community").value = "Wake County"
+        app.screen.query_one("#participants").text = "Ana | Schools\nBen\nChen"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "MeetingScreen"
+        await pilot.press("2")
+    rows = [r for r in list_sessions(folder) if r.title == "Spring check-in"]
+    assert len(rows) == 1 and rows[0].community == "Wake County" and rows[0].answered == 1
+    new = saved(rows[0].path)
+    assert [p.name for p in new.participants] == ["Ana", "Ben", "Chen"]
+    assert new.participants[0].organization == "Schools"
+    assert new.answers == {"p01": {"trust-1": "immediate"}}
+
+
+async def test_new_session_form_explains_a_problem(tmp_path):
+    app = make_app(sessions_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        app.screen.query_one("#title").value = "No people"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        error = str(app.screen.query_one("#new-error").render())
+        assert "round-robin needs participants" in error
+    assert list(tmp_path.glob("*.toml")) == []
+
+
+async def test_home_opens_the_demo(tmp_path):
+    app = make_app(sessions_dir=tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "MeetingScreen"
+    (demo,) = list(tmp_path.glob("*.toml"))
+    assert saved(demo).answered_count() == saved(demo).expected() == 496
+
+
+async def test_about_you_answers_are_saved_per_participant(tmp_path):
+    path = write_session(tmp_path)
+    with opened(path) as store:
+        app = app_for(store)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.press("p")  # Ana has the turn
+            await pilot.pause()
+            radio = app.screen.query_one("#q-sector")
+            radio.focus()
+            await pilot.press("down", "enter")  # the second option: community-based orgs
+            app.screen.query_one("#q-sector-other").value = ""
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+    profile = saved(path).participant("p01").profile
+    assert profile == {"sector": "community-based-organizations"}
+    assert saved(path).participant("p02").profile == {}
