@@ -323,7 +323,7 @@ def segments(session: Session, question_id: str, *, min_size: int = MIN_SEGMENT,
     omitted; groups under `min_size` are returned suppressed. Round-robin only (else []).
     """
     question = session.instrument.item(question_id)
-    if (question is None or question not in session.instrument.profile
+    if (question is None or not session.instrument.is_profile(question.id)
             or question.kind not in ("choice", "multichoice")):
         raise ValueError(f"no choice question {question_id!r} among the profile questions")
     if session.mode != "round-robin":

@@ -20,7 +20,6 @@ def new(args: argparse.Namespace) -> int:
     from bcr_tui.instruments import find_instrument, load_instrument
     from bcr_tui.roster import parse_roster, read_roster
     from bcr_tui.session import new_session
-    from bcr_tui.store import SessionStore, new_path
 
     instrument = load_instrument(find_instrument(args.instrument))
     if args.participants_file is not None:
@@ -29,14 +28,7 @@ def new(args: argparse.Namespace) -> int:
         people = parse_roster(args.participants or "")
     session = new_session(instrument, args.title, people, community=args.community,
                           mode=args.mode, order=args.order, blind=args.blind)
-    store = SessionStore.create(new_path(args.sessions_dir, session.title, session.created),
-                                session)
-    print(store.path)
-    sys.stdout.flush()
-    if args.no_open:
-        store.close()
-        return 0
-    return _run_app(store, args.sessions_dir)
+    return _create_and_open(session, args)
 
 
 def open_(args: argparse.Namespace) -> int:
@@ -100,17 +92,8 @@ def list_(args: argparse.Namespace) -> int:
 def demo(args: argparse.Namespace) -> int:
     """`bcr demo`: a fully rated demo session, for a first look."""
     from bcr_tui.demo import demo_session
-    from bcr_tui.store import SessionStore, new_path
 
-    session = demo_session()
-    store = SessionStore.create(new_path(args.sessions_dir, session.title, session.created),
-                                session)
-    print(store.path)
-    sys.stdout.flush()
-    if args.no_open:
-        store.close()
-        return 0
-    return _run_app(store, args.sessions_dir)
+    return _create_and_open(demo_session(), args)
 
 
 def export(args: argparse.Namespace) -> int:
@@ -210,6 +193,21 @@ def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]],
     for row in rows:
         table.add_row(*row)
     console.print(table)
+
+
+def _create_and_open(session: object, args: argparse.Namespace) -> int:
+    """Write a new session file in the sessions folder, print its path, and open it (unless
+    --no-open)."""
+    from bcr_tui.store import SessionStore, new_path
+
+    store = SessionStore.create(new_path(args.sessions_dir, session.title, session.created),
+                                session)
+    print(store.path)
+    sys.stdout.flush()
+    if args.no_open:
+        store.close()
+        return 0
+    return _run_app(store, args.sessions_dir)
 
 
 def _show_notice(message: str) -> int:

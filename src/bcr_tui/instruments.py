@@ -164,10 +164,16 @@ class Instrument:
     reflection: tuple[Reflection, ...] = ()
     actions: ActionsSpec | None = None
     _by_id: Mapping[str, Item] = field(init=False, repr=False, compare=False)
+    _profile_ids: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         every = (*self.items, *self.profile)
         object.__setattr__(self, "_by_id", {i.id: i for i in every})
+        object.__setattr__(self, "_profile_ids", frozenset(q.id for q in self.profile))
+
+    def is_profile(self, item_id: str) -> bool:
+        """True if this id is an About-You question (answered per participant, not rated)."""
+        return item_id in self._profile_ids
 
     @property
     def items(self) -> tuple[Item, ...]:

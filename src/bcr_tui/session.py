@@ -206,7 +206,7 @@ class Session:
             raise UsageError(f"no participant {pid!r} in this session")
         base = question.removesuffix("-other")
         item = self.instrument.item(base)
-        if item is None or item not in self.instrument.profile:
+        if item is None or not self.instrument.is_profile(item.id):
             raise UsageError(f"no profile question {question!r} in this instrument")
         if value is not None and question == base:
             validate_value(item, value)
@@ -282,7 +282,7 @@ class Session:
     # -- internals -------------------------------------------------------------------------
     def _item(self, item_id: str) -> Item:
         item = self.instrument.item(item_id)
-        if item is None or item in self.instrument.profile:
+        if item is None or self.instrument.is_profile(item.id):
             raise UsageError(f"no item {item_id!r} in this instrument")
         return item
 

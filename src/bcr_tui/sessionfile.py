@@ -306,7 +306,7 @@ class _Parser:
             profile = self.get("profile", dict, {}, f"{where}.profile", raw)
             for question, value in profile.items():
                 item = instrument.item(question.removesuffix("-other"))
-                if item is None or item not in instrument.profile:
+                if item is None or not instrument.is_profile(item.id):
                     raise self.fail(f"{where}.profile.{question}", "no such profile question")
                 if question.endswith("-other") and item.id != question:
                     if not isinstance(value, str):
@@ -332,7 +332,7 @@ class _Parser:
                 raise self.fail(f"ratings.{who}", "expected a table")
             for item_id, value in answers.items():
                 item = session.instrument.item(item_id)
-                if item is None or item in session.instrument.profile:
+                if item is None or session.instrument.is_profile(item.id):
                     raise self.fail(f"ratings.{who}.{item_id}", "no such item in the instrument")
                 if not check_value(item, value):
                     raise self.fail(f"ratings.{who}.{item_id}", f"{value!r} is not a valid answer")

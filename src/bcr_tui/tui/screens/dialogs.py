@@ -49,11 +49,32 @@ class NoteScreen(PromptScreen):
                          "What did the room say?")
 
 
-class TallyScreen(ModalScreen[dict[str, int] | None]):
-    """How many hands went up for each answer (tally mode). Enter on the last box saves."""
+class FormScreen(ModalScreen):
+    """A dialog of several boxes: Enter moves to the next box and saves on the last; Ctrl+S
+    saves; Esc cancels. Subclasses define `action_save`."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel", id="tally-cancel"),
-                Binding("ctrl+s", "save", "save", id="tally-save")]
+    BINDINGS = [Binding("escape", "cancel", "cancel", id="form-cancel"),
+                Binding("ctrl+s", "save", "save", id="form-save")]
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        boxes = list(self.query(Input))
+        if event.input is boxes[-1]:
+            self.action_save()
+        else:
+            boxes[boxes.index(event.input) + 1].focus()
+
+    def action_save(self) -> None:
+        """Keep what was entered (subclasses)."""
+        raise NotImplementedError
+
+    def action_cancel(self) -> None:
+        """Close without changing anything."""
+        self.dismiss(None)
+
+
+class TallyScreen(FormScreen):
+    """How many hands went up for each answer (tally mode). Enter on the last box saves."""
 
     def __init__(self, item: Item, counts: Mapping[str, int], *, focus_digit: int = 1) -> None:
         super().__init__()
@@ -82,14 +103,6 @@ class TallyScreen(ModalScreen[dict[str, int] | None]):
         index = self.focus_digit - 1 if self.focus_digit else len(boxes) - 1
         boxes[max(0, min(index, len(boxes) - 1))].focus()
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        boxes = list(self.query(Input))
-        if event.input is boxes[-1]:
-            self.action_save()
-        else:
-            boxes[boxes.index(event.input) + 1].focus()
-
     def action_save(self) -> None:
         """Keep the counts."""
         counts = {}
@@ -99,16 +112,9 @@ class TallyScreen(ModalScreen[dict[str, int] | None]):
             counts[key] = int(text) if text.isdigit() else 0
         self.dismiss(counts)
 
-    def action_cancel(self) -> None:
-        """Close without changing anything."""
-        self.dismiss(None)
 
-
-class ActionScreen(ModalScreen["Action | None"]):
+class ActionScreen(FormScreen):
     """A new action step: what, what is needed, who, by when. Enter on the last box saves."""
-
-    BINDINGS = [Binding("escape", "cancel", "cancel", id="action-cancel"),
-                Binding("ctrl+s", "save", "save", id="action-save")]
 
     def __init__(self, spec: ActionsSpec | None) -> None:
         super().__init__()
@@ -127,14 +133,6 @@ class ActionScreen(ModalScreen["Action | None"]):
         """Start in the first box."""
         self.query_one("#action-step", Input).focus()
 
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        boxes = list(self.query(Input))
-        if event.input is boxes[-1]:
-            self.action_save()
-        else:
-            boxes[boxes.index(event.input) + 1].focus()
-
     def action_save(self) -> None:
         """Keep the action step (a step needs words)."""
         values = {k: self.query_one(f"#action-{k}", Input).value.strip()
@@ -143,7 +141,3 @@ class ActionScreen(ModalScreen["Action | None"]):
             self.query_one("#action-step", Input).focus()
             return
         self.dismiss(Action(**values))
-
-    def action_cancel(self) -> None:
-        """Close without adding anything."""
-        self.dismiss(None)

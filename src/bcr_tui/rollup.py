@@ -1,0 +1,377 @@
+"""`bcr rollup DIR --out FILE`: every session under a folder in one tidy table, plus a
+community × domain summary.
+
+Every `*.toml` under DIR (recursively) is read; a file that is damaged or not a bcr session is
+named on stderr and skipped. The table is the one `bcr export` writes (one row per answer, see
+`bcr_tui.tidy`) with a `source` column naming each session's file (relative to DIR). The summary
+has one row per community, instrument and domain: sessions, answers, abstentions and the mean
+score, pooled over every scored answer. Output by extension: `.csv` and `.parquet` write the
+summary beside the table as `<stem>-summary.<ext>`; `.xlsx` writes sheets "data" and "summary".
+
+Reading is the cost: with many files they are parsed in worker processes, in chunks, and each
+worker builds its part of the table. A roll-up does not need a session's change log, the last and
+largest part of the file, and the files bcr writes have a regular shape, so `read_session` takes
+a shortcut where that is safe (and parses the whole file as `load_session` does otherwise).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bcr_tui import tidy
+from bcr_tui.errors import BcrError, SessionFileError, UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import polars as pl
+
+    from bcr_tui.session import Session
+
+FORMATS = (".csv", ".parquet", ".xlsx")
+#: With more files than this, parse in worker processes.
+PARALLEL_ABOVE = 50
+#: Files per chunk handed to a worker (also the progress bar's step).
+CHUNK = 25
+SUMMARY_COLUMNS = ("community", "instrument", "domain", "domain_title", "sessions", "answers",
+                   "abstentions", "mean_score")
+
+# The fast path of `read_session` (see there). bcr writes every string on one line, escaped, so
+# a line that starts with "[" is a table header; these patterns find the sections of its files.
+_LOG = "\n[[log]]\n"
+_INSTRUMENT = "\n[instrument]\n"
+_RATINGS = "\n[ratings."
+#: A header inside the embedded instrument that is not under `instrument.` (a hand edit).
+_NOT_INSTRUMENT = re.compile(r"\n[ \t]*\[(?!\[?instrument[.\]])")
+_ID = r"[A-Za-z0-9_-]+"
+_PLAIN = r'"[^"\\\x00-\x1f\x7f]*"'  # a basic string without escapes or control characters
+#: The ratings as bcr writes them: `[ratings.WHO]` headers and `key = "value"` lines only.
+_RATINGS_BLOCK = re.compile(rf"(?:\[ratings\.{_ID}\]\n|{_ID} = {_PLAIN}\n|\n)*")
+_RATINGS_SPLIT = re.compile(rf"^\[ratings\.({_ID})\]\n", re.M)
+_PAIR = re.compile(rf'^({_ID}) = "([^"\n]*)"$', re.M)
+#: Parsed embedded instruments by their text: the sessions of a roll-up mostly share a few.
+_INSTRUMENTS: dict[str, dict[str, Any]] = {}
+_INSTRUMENTS_MAX = 32
+
+
+def run_rollup(folder: Path, out: Path) -> int:
+    """Read every session under `folder`, write the table and the summary; prints one line."""
+    from bcr_tui.export import check_out
+
+    folder, out = Path(folder), Path(out)
+    ext = out.suffix.lower()
+    if ext not in FORMATS:
+        raise UsageError(f"the output file must end in {', '.join(FORMATS)} (not "
+                         f"{out.suffix or 'nothing'}): {out.name}")
+    if not folder.is_dir():
+        raise UsageError(f"there is no folder {folder} to roll up")
+    check_out(out)
+    paths = sorted(p for p in folder.rglob("*.toml") if p.is_file())
+    if not paths:
+        raise UsageError(f"there are no .toml session files under {folder}")
+    result = read_all(paths, folder)
+    if not result.read:
+        first, problem = result.skipped[0]
+        raise SessionFileError(
+            f"none of the {len(paths)} .toml file(s) under {folder} could be read as a bcr "
+            f"session (first: {first}: {problem})")
+    for path, problem in result.skipped:
+        sys.stderr.write(f"bcr: skipped {path}: {problem}\n")
+    table = result.table()
+    summary = summarize(table)
+    write(out, table, summary)
+    print(f"Read {result.read} sessions ({len(result.skipped)} skipped) from {folder}: "
+          f"{table.height} rows to {out}")
+    return 0
+
+
+# --------------------------------------------------------------------------- reading
+
+
+@dataclass
+class Chunk:
+    """What a worker read: its part of the table, how many sessions, and the files skipped."""
+
+    frame: Any = None  #: a polars DataFrame, or None if no session in the chunk had rows
+    read: int = 0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Result:
+    """Every chunk's result, in file order."""
+
+    chunks: list[Chunk]
+
+    @property
+    def read(self) -> int:
+        return sum(c.read for c in self.chunks)
+
+    @property
+    def skipped(self) -> list[tuple[str, str]]:
+        return [s for c in self.chunks for s in c.skipped]
+
+    def table(self) -> pl.DataFrame:
+        """The whole tidy table (profile columns: the union; null where a session lacks one)."""
+        import polars as pl
+
+        from bcr_tui.export import frame
+
+        frames = [c.frame for c in self.chunks if c.frame is not None]
+        if not frames:
+            return frame([], [*tidy.COLUMNS, tidy.SOURCE])
+        return pl.concat(frames, how="diagonal") if len(frames) > 1 else frames[0]
+
+
+def read_all(paths: Sequence[Path], root: Path) -> Result:
+    """Read `paths` (in process, or in worker processes when there are many), in order."""
+    names = [str(p) for p in paths]
+    chunks = [names[i:i + CHUNK] for i in range(0, len(names), CHUNK)]
+    with _progress(len(names)) as advance:
+        if len(names) <= PARALLEL_ABOVE or _workers() < 2:
+            done = []
+            for chunk in chunks:
+                done.append(read_chunk(chunk, str(root)))
+                advance(len(chunk))
+            return Result(done)
+        results: list[Chunk | None] = [None] * len(chunks)
+        with ProcessPoolExecutor(max_workers=_workers(), mp_context=_context()) as pool:
+            futures = {pool.submit(read_chunk, chunk, str(root)): n
+                       for n, chunk in enumerate(chunks)}
+            for future in as_completed(futures):
+                n = futures[future]
+                results[n] = future.result()
+                advance(len(chunks[n]))
+        return Result([r for r in results if r is not None])
+
+
+def read_chunk(paths: Sequence[str], root: str) -> Chunk:
+    """Read some session files into one typed frame (runs in a worker process)."""
+    from bcr_tui.export import frame_from_columns, merge
+
+    out = Chunk()
+    tables = []
+    for name in paths:
+        path = Path(name)
+        try:
+            session = read_session(path)
+        except BcrError as exc:
+            out.skipped.append((name, exc.message))
+            continue
+        out.read += 1
+        tables.append(tidy.table(session, source=_relative(path, Path(root))))
+    if tables:
+        out.frame = frame_from_columns(merge(tables))
+    return out
+
+
+def read_session(path: Path) -> Session:
+    """Load a session for a roll-up: as `store.load_session`, but faster, and without its log.
+
+    A roll-up does not need the change log, the last and largest part of the file; most of the
+    rest is the ratings, in a shape bcr always writes the same way; and the embedded instrument
+    is usually one already seen. So when the file has that shape, the log is skipped, the ratings
+    are read with a pattern, and the instrument is parsed once (`_fast_toml`). Anything else, or
+    anything that does not parse, is parsed as a whole, as `load_session` does (so a damaged file
+    gets the same one-sentence error). A damaged log alone is not noticed here.
+    """
+    from bcr_tui.sessionfile import parse
+    from bcr_tui.tomlio import parse_toml, read_text
+
+    text = read_text(path, SessionFileError)
+    data = _fast_toml(text)
+    if data is not None:
+        try:
+            return parse(data, path)
+        except BcrError:
+            pass
+    return parse(parse_toml(text, path, SessionFileError), path)
+
+
+def _fast_toml(text: str) -> dict[str, Any] | None:
+    """The file's TOML without its [[log]] tables, or None when the shortcut is not safe.
+
+    Each cut is made only where the text before it parses on its own (so the cut is not inside
+    a string or an array) and where what follows is only what was expected (checked with the
+    patterns above); bcr itself never writes multi-line strings, so a file with one is left to
+    the full parse.
+    """
+    import tomli
+
+    cut = text.find(_LOG)
+    if cut < 0:
+        return None
+    # After the first [[log]] only [[log]] headers may start a line with "[" (or blanks).
+    if (text.count("\n[", cut) != text.count(_LOG, cut) or text.find("\n ", cut) >= 0
+            or text.find("\n\t", cut) >= 0):
+        return None
+    head = text[:cut + 1]
+    if '"""' in head or "'''" in head:
+        return None
+    try:
+        split = head.find(_INSTRUMENT)
+        if split < 0 or _NOT_INSTRUMENT.search(head, split + 1) is not None:
+            return _without_ratings(head)
+        data = _without_ratings(head[:split + 1])
+        if data is None or "instrument" in data:
+            return None
+        part = head[split + 1:]
+        parsed = _INSTRUMENTS.get(part)
+        if parsed is None:
+            parsed = tomli.loads(part)
+            if len(_INSTRUMENTS) >= _INSTRUMENTS_MAX:
+                _INSTRUMENTS.clear()
+            _INSTRUMENTS[part] = parsed
+        data["instrument"] = parsed["instrument"]
+        return data
+    except (tomli.TOMLDecodeError, RecursionError, KeyError):
+        return None
+
+
+def _without_ratings(text: str) -> dict[str, Any] | None:
+    """Parse `text`, reading a block of `[ratings.WHO]` tables written the bcr way by pattern."""
+    import tomli
+
+    start = text.find(_RATINGS)
+    if start < 0:
+        return tomli.loads(text)
+    end = start + 1
+    while (nxt := text.find("\n[", end)) >= 0 and text.startswith("[ratings.", nxt + 1):
+        end = nxt + 1
+    end = len(text) if nxt < 0 else nxt + 1
+    block = text[start + 1:end]
+    if _RATINGS_BLOCK.fullmatch(block) is None:
+        return tomli.loads(text)
+    tomli.loads(text[:start + 1])  # the block does not start inside an array
+    data = tomli.loads(text[:start + 1] + text[end:])
+    parts = _RATINGS_SPLIT.split(block)
+    ratings: dict[str, dict[str, str]] = {}
+    for who, body in zip(parts[1::2], parts[2::2], strict=True):
+        pairs = _PAIR.findall(body)
+        answers = dict(pairs)
+        if who in ratings or len(answers) != len(pairs):
+            return None  # a duplicate: let the full parse name it
+        ratings[who] = answers
+    if "ratings" in data or parts[0].strip():
+        return None
+    data["ratings"] = ratings
+    return data
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _context() -> Any:
+    """Worker processes start from a clean server process (no threads forked), where possible."""
+    import multiprocessing
+
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["bcr_tui.rollup", "bcr_tui.sessionfile", "tomli"])
+        return ctx
+    return multiprocessing.get_context()
+
+
+class _progress:  # noqa: N801 - used like a function: `with _progress(n) as advance`
+    """A rich progress bar on stderr while reading, only when stderr is a terminal."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self.bar: Any = None
+
+    def __enter__(self) -> Callable[[int], None]:
+        if not sys.stderr.isatty():
+            return lambda n: None
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeRemainingColumn,
+        )
+
+        self.bar = Progress(TextColumn("Reading sessions"), BarColumn(), MofNCompleteColumn(),
+                            TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("read", total=self.total)
+        return lambda n: self.bar.advance(task, n)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+# --------------------------------------------------------------------------- summary and output
+
+
+def summarize(table: pl.DataFrame) -> pl.DataFrame:
+    """Community × instrument × domain: sessions, answers, abstentions, mean score.
+
+    Answers are the rated and chosen ones (rows with a label: text and table rows have none);
+    tallies count their hands. The mean is pooled over every scored answer (None if none is).
+    """
+    import polars as pl
+
+    answered = pl.col("answer") != "abstain"
+    scored = pl.col("score").is_not_null()
+    n_scored = pl.col("count").filter(scored).sum()
+    return (
+        table.lazy()
+        .filter(pl.col("answer_label") != "")
+        .group_by("community", "instrument", "domain", maintain_order=True)
+        .agg(
+            pl.col("domain_title").first(),
+            pl.col(tidy.SOURCE if tidy.SOURCE in table.columns else "session").n_unique()
+            .cast(pl.Int64).alias("sessions"),
+            pl.col("count").filter(answered).sum().alias("answers"),
+            pl.col("count").filter(~answered).sum().alias("abstentions"),
+            pl.when(n_scored > 0)
+            .then((pl.col("score") * pl.col("count")).filter(scored).sum() / n_scored)
+            .alias("mean_score"),
+        )
+        .sort("community", "instrument", maintain_order=True)
+        .select(SUMMARY_COLUMNS)
+        .collect()
+    )
+
+
+def write(out: Path, table: pl.DataFrame, summary: pl.DataFrame) -> None:
+    """Write the table and summary (a second file, or a second sheet), each atomically, 0600."""
+    from bcr_tui.export import write_atomically, write_xlsx
+
+    ext = out.suffix.lower()
+    if ext == ".xlsx":
+        rows = [list(r) for r in summary.iter_rows()]
+        write_atomically(out, lambda tmp: write_xlsx(tmp, table, [
+            ("summary", SUMMARY_COLUMNS, rows)]))
+        return
+    side = summary_path(out)
+    if side.is_dir():
+        raise UsageError(f"{side} is a folder; the summary cannot be written there")
+    for df, path in ((table, out), (summary, side)):
+        if ext == ".csv":
+            write_atomically(path, lambda tmp, df=df: df.write_csv(tmp))
+        else:
+            write_atomically(path, lambda tmp, df=df: df.write_parquet(tmp))
+
+
+def summary_path(out: Path) -> Path:
+    """Where the summary goes beside a .csv or .parquet table: `<stem>-summary.<ext>`."""
+    return out.with_name(f"{out.stem}-summary{out.suffix}")
