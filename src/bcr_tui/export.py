@@ -39,6 +39,14 @@ DARK_BELOW = 0.5
 
 def run_export(sessions: Sequence[Path], fmt: str, out: Path, *, anonymize: bool) -> int:
     """Load `sessions`, write their tidy table to `out` in `fmt`; prints one line, returns 0."""
+    rows, count = export_files(sessions, fmt, out, anonymize=anonymize)
+    print(f"Wrote {rows} rows from {count} session(s) to {out}")
+    return 0
+
+
+def export_files(sessions: Sequence[Path], fmt: str, out: Path, *,
+                 anonymize: bool) -> tuple[int, int]:
+    """Write the tidy table of the session files to `out`; returns (rows, sessions)."""
     from bcr_tui.store import load_session
 
     if fmt not in FORMATS:
@@ -56,8 +64,7 @@ def run_export(sessions: Sequence[Path], fmt: str, out: Path, *, anonymize: bool
     else:
         sheets = _summary_sheets(loaded)
         write_atomically(out, lambda tmp: write_xlsx(tmp, df, sheets))
-    print(f"Wrote {df.height} rows from {len(loaded)} session(s) to {out}")
-    return 0
+    return df.height, len(loaded)
 
 
 # --------------------------------------------------------------------------- the table

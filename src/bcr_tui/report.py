@@ -54,13 +54,18 @@ Block = Text | Bullets | Table | grids.Grid
 
 def run_report(session: Path, fmt: str | None, out: Path) -> int:
     """Write the report of `session` to `out` (fmt "md" or "html"; None: from the suffix)."""
+    write_report(load_session(session), out, fmt)
+    print(f"Wrote the report to {out}")
+    return 0
+
+
+def write_report(session: Session, out: Path, fmt: str | None = None) -> None:
+    """Write the report of `session` to `out` (fmt "md" or "html"; None: from the suffix)."""
     fmt = fmt or ("md" if out.suffix.lower() in (".md", ".markdown") else "html")
     if fmt not in ("md", "html"):
         raise UsageError(f"the report format must be md or html, not {fmt!r}")
-    blocks = build(load_session(session))
+    blocks = build(session)
     write_private(out, to_html(blocks) if fmt == "html" else to_markdown(blocks))
-    print(f"Wrote the report to {out}")
-    return 0
 
 
 def write_private(out: Path, text: str) -> None:

@@ -115,6 +115,16 @@ class BcrApp(App[int]):
                     f"What `bcr view` shows on the projector: {what} are now "
                     f"{'shown' if shown else 'hidden'}.",
                     lambda k=key: screen.audience(k))  # type: ignore[attr-defined]
+            yield SystemCommand("Export this session to a spreadsheet (XLSX)",
+                                "One row per answer plus a summary sheet per domain, beside the "
+                                "session file.", lambda: screen.export_session())  # type: ignore[attr-defined]
+            yield SystemCommand("Write the report (HTML)", "A self-contained report beside the "
+                                "session file: heatmap, strengths, priorities, actions.",
+                                lambda: screen.write_report())  # type: ignore[attr-defined]
+            yield SystemCommand("Compare with an earlier session",
+                                "The change per domain and item since an earlier session of the "
+                                "same instrument in this folder.",
+                                lambda: screen.compare_earlier())  # type: ignore[attr-defined]
             yield SystemCommand("Add a participant (late arrival)",
                                 "Add someone who arrived late; they take turns from now on.",
                                 lambda: self._ask_participant(screen))

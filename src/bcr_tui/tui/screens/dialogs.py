@@ -141,3 +141,32 @@ class ActionScreen(FormScreen):
             self.query_one("#action-step", Input).focus()
             return
         self.dismiss(Action(**values))
+
+
+class PickScreen(ModalScreen[str | None]):
+    """Choose one of several options (Enter), or cancel (Esc)."""
+
+    BINDINGS = [Binding("escape", "cancel", "cancel", id="pick-cancel")]
+
+    def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import OptionList
+        from textual.widgets.option_list import Option
+
+        with Vertical(classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*[Option(label, id=value) for label, value in self.options],
+                             id="pick")
+            yield Static("↑ ↓ choose · Enter opens · Esc cancels", classes="dialog-help")
+
+    def on_option_list_option_selected(self, event) -> None:  # noqa: ANN001
+        """Return the chosen option's value."""
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        """Close without choosing."""
+        self.dismiss(None)

@@ -1,0 +1,52 @@
+"""This session beside an earlier one of the same instrument: the change per domain and item."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, VerticalScroll
+from textual.widgets import Footer, Static
+
+from bcr_tui.compare import Change, compare, format_change, shorten
+from bcr_tui.session import Session
+from bcr_tui.tui.screens.base import BcrScreen
+
+
+class CompareScreen(BcrScreen):
+    """Mean score per domain and item, earlier → now, with the change written out."""
+
+    BINDINGS = [Binding("escape", "app.pop_screen", "back", id="compare-back",
+                        tooltip="Back to the meeting.")]
+
+    def __init__(self, earlier: Session, later: Session) -> None:
+        super().__init__()
+        self.earlier = earlier
+        self.later = later
+
+    def compose(self) -> ComposeResult:
+        yield from self.compose_too_small()
+        result = compare(self.earlier, self.later)
+        with VerticalScroll(id="compare"):
+            yield Static(Text.assemble(("Compared with an earlier session", "bold")),
+                         classes="results-title")
+            yield Static(f"{self.earlier.title} ({self.earlier.created:%Y-%m-%d}) → "
+                         f"{self.later.title} ({self.later.created:%Y-%m-%d})",
+                         classes="results-note")
+            yield Static("By domain: mean score (0–100)", classes="results-heading")
+            yield _table(result.domains)
+            yield Static("By item", classes="results-heading")
+            yield _table(result.items)
+        yield Footer()
+
+
+def _table(changes: tuple[Change, ...]) -> Grid:
+    cells = [Static(Text(h, style="bold")) for h in ("", "earlier", "now", "change")]
+    for c in changes:
+        cells += [Static(shorten(c.title)), Static(_pct(c.earlier_mean)),
+                  Static(_pct(c.later_mean)), Static(format_change(c.mean_change))]
+    return Grid(*cells, classes="compare-grid")
+
+
+def _pct(value: float | None) -> str:
+    return "–" if value is None else f"{round(value)}%"

@@ -1,0 +1,65 @@
+"""Pilot: export, report and compare from the command palette, on real files."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import timedelta
+
+from pilot_helpers import app_for, opened, write_session
+from textual.widgets import Static
+
+from bcr_tui.store import SessionStore, load_session
+
+
+async def palette(pilot, words: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*words)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_export_and_report_from_the_palette(tmp_path):
+    path = write_session(tmp_path)
+    with opened(path) as store:
+        app = app_for(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("1", "2", "3")
+            await palette(pilot, "Export this session")
+            await app.workers.wait_for_complete()
+            await palette(pilot, "Write the report")
+            await app.workers.wait_for_complete()
+    xlsx = tmp_path / "test.xlsx"
+    with zipfile.ZipFile(xlsx) as book:
+        names = book.namelist()
+        assert "xl/worksheets/sheet1.xml" in names and "xl/worksheets/sheet2.xml" in names
+    report = (tmp_path / "test-report.html").read_text("utf-8")
+    assert "Systems, Structure, and Accountability" in report and "<svg" in report
+    assert xlsx.stat().st_mode & 0o777 == 0o600
+
+
+async def test_compare_with_an_earlier_session_from_the_palette(tmp_path):
+    earlier_path = write_session(tmp_path)
+    with opened(earlier_path) as store:  # last year: Trust-1 split down the middle
+        s = store.session
+        s.created -= timedelta(days=365)
+        s.record("p01", "trust-1", "maintain")
+        s.record("p02", "trust-1", "immediate")
+        store.save()
+    later = load_session(earlier_path)
+    later.id, later.title = "later", "This year"
+    later.created += timedelta(days=365)
+    later.answers = {"p01": {"trust-1": "maintain"}, "p02": {"trust-1": "maintain"}}
+    store = SessionStore.create(tmp_path / "later.toml", later)
+    try:
+        app = app_for(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await palette(pilot, "Compare with an earlier")
+            await pilot.press("enter")  # the only earlier session
+            await pilot.pause()
+            text = " ".join(str(w.render()) for w in app.screen.query(Static))
+            assert "Test session" in text and "This year" in text
+            assert "50%" in text and "100%" in text and "+50 points ↑" in text
+    finally:
+        store.close()
