@@ -134,7 +134,7 @@ def test_round_trip_details(tmp_path):
     assert names[1] == "Line break Name"  # names are kept on one line
     assert names[2] == "🌵 Cactus 👩🏽‍🌾"
     assert names[3] == "مريم العربية"
-    assert loaded.participants[1].organization == "Org with\nnewline"
+    assert loaded.participants[1].organization == "Org with newline"  # one line, like names
     assert loaded.participants[2].absent is True
     assert loaded.revealed == {"diverse-leaders"}
     assert loaded.answer("p03", "diverse-leaders") == "abstain"

@@ -166,12 +166,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _write_crash_log() -> Path:
+    import os
     import tempfile
     import traceback
 
     path = Path(tempfile.gettempdir()) / "bcr-crash.log"
-    try:
-        with path.open("a", encoding="utf-8") as handle:
+    try:  # private (it can quote names from a session), and never through someone's symlink
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | getattr(os, "O_NOFOLLOW", 0),
+                     0o600)
+        os.fchmod(fd, 0o600)  # a log left by an older bcr becomes private too
+        with os.fdopen(fd, "a", encoding="utf-8") as handle:
             traceback.print_exc(file=handle)
     except OSError:
         pass

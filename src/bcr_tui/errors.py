@@ -53,7 +53,16 @@ class SessionLockedError(BcrError):
 
 
 class SaveError(BcrError):
-    """A save did not reach the disk (read-only folder, full disk, file changed by someone else)."""
+    """A save did not reach the disk (read-only folder, full disk, file changed by someone else).
+
+    `conflict` is True when another program changed the file: retrying will not help; the
+    facilitator decides whether to save over it.
+    """
+
+    def __init__(self, message: str, path: Path | str | None = None, *,
+                 conflict: bool = False) -> None:
+        super().__init__(message, path)
+        self.conflict = conflict
 
 
 class UsageError(BcrError):

@@ -37,6 +37,8 @@ class Meeting:
         self.store = store
         self.unsaved = False
         self.save_error: str | None = None
+        #: True when the file was changed by another program: only `save_anyway()` writes.
+        self.conflict = False
         self.saved_at: datetime | None = None
         turns.start(self.session)
 
@@ -105,9 +107,11 @@ class Meeting:
         if who == "tally":
             return Outcome("Tally mode: type the number of hands for each answer.", True, False)
         name = self.rater_name
+        hidden = not self.session.is_visible(item.id)
         entry = self.session.record(who, item.id, value)
         turns.after_answer(self.session)
-        return self._saved(f"{name}: {describe(item, value)}", entry)
+        said = "answer recorded, hidden until revealed" if hidden else describe(item, value)
+        return self._saved(f"{name}: {said}", entry)
 
     def set_tally(self, counts: dict[str, int]) -> Outcome:
         """Record the raised hands for each point of the current item, save, move on."""
@@ -207,9 +211,11 @@ class Meeting:
         except SaveError as exc:
             self.unsaved = True
             self.save_error = exc.message
+            self.conflict = exc.conflict
             return Outcome(message, False, True, entry)
         self.unsaved = False
         self.save_error = None
+        self.conflict = False
         self.saved_at = now()
         return Outcome(message, True, True, entry)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bcr_tui.errors import UsageError
-from bcr_tui.session import MAX_PARTICIPANTS, clean_name
+from bcr_tui.session import MAX_PARTICIPANTS, clean_name, one_line
 
 
 def parse_roster(text: str) -> list[tuple[str, str | None]]:
@@ -23,7 +23,7 @@ def parse_roster(text: str) -> list[tuple[str, str | None]]:
         if not line.strip():
             continue
         name, _, org = line.partition("|")
-        people.append((clean_name(name), " ".join(org.split()) or None))
+        people.append((clean_name(name), one_line(org) or None))
     if len(people) > MAX_PARTICIPANTS:
         raise UsageError(f"a session holds at most {MAX_PARTICIPANTS} participants")
     return people

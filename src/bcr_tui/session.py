@@ -9,6 +9,7 @@ Turn order lives in `turns.py`; this module only changes state.
 
 from __future__ import annotations
 
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -223,7 +224,7 @@ class Session:
         n = len(self.participants) + 1
         while participant_id(n) in taken:
             n += 1
-        person = Participant(participant_id(n), name, organization or None)
+        person = Participant(participant_id(n), name, one_line(organization or "") or None)
         self.participants.append(person)
         self.log.append(LogEntry(now(), "join", person.id, "", None, name))
         return person
@@ -329,7 +330,7 @@ def new_session(
     blind: bool = False,
 ) -> Session:
     """A fresh session, checked: the title, mode and order are valid and names are clean."""
-    title = " ".join(str(title).split())
+    title = one_line(str(title))
     if not title:
         raise UsageError("a session needs a title")
     mode = mode or instrument.default_mode
@@ -341,11 +342,14 @@ def new_session(
         raise UsageError("round-robin needs participants (give --participants, or use group mode)")
     if not instrument.items:
         raise UsageError("this instrument has no items")
-    session = Session(instrument, title, community=" ".join(community.split()), mode=mode,
+    session = Session(instrument, title, community=one_line(community), mode=mode,
                       order=order, blind=blind)
-    for name, organization in people or []:
-        session.add_participant(name, organization)
-    session.log.clear()  # the roster at creation is not a change; later arrivals are logged
+    if len(people or []) > MAX_PARTICIPANTS:
+        raise UsageError(f"a session holds at most {MAX_PARTICIPANTS} participants")
+    # The roster at creation is not a change (later arrivals are logged): ids in order.
+    session.participants = [
+        Participant(participant_id(n), clean_name(name), one_line(organization or "") or None)
+        for n, (name, organization) in enumerate(people or [], start=1)]
     if mode == "round-robin":
         session.cursor = Cursor(session.items[0].id, session.participants[0].id)
     return session
@@ -356,11 +360,34 @@ def participant_id(n: int) -> str:
     return f"p{n:02d}"
 
 
+def one_line(text: str) -> str:
+    """Text as one line: control characters dropped (an escape sequence in a name would drive the
+    facilitator's terminal), runs of whitespace collapsed to one space, trimmed."""
+    if text.isprintable():
+        return " ".join(text.split())
+    return " ".join("".join(ch for ch in text if ch.isspace() or ch.isprintable()
+                            or unicodedata.category(ch) != "Cc").split())
+
+
+def printable(value: Any) -> Any:
+    """Text (or lists and tables of text) with control characters dropped, newlines and tabs
+    kept: what a file may hand to the terminal. Other values come back unchanged."""
+    if isinstance(value, str):
+        if value.isprintable():
+            return value
+        return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    if isinstance(value, list):
+        return [printable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: printable(v) for k, v in value.items()}
+    return value
+
+
 def clean_name(name: str) -> str:
     """A participant's name as kept: one line, trimmed, not empty, not absurdly long."""
     if not isinstance(name, str):
         raise UsageError("a participant's name must be text")
-    flat = " ".join(name.replace("\x00", "").split())
+    flat = one_line(name)
     if not flat:
         raise UsageError("a participant's name cannot be empty")
     if len(flat) > MAX_NAME:

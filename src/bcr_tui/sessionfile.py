@@ -31,6 +31,8 @@ from bcr_tui.session import (
     Participant,
     Session,
     check_value,
+    one_line,
+    printable,
 )
 from bcr_tui.tomlio import toml_key, toml_value
 
@@ -254,8 +256,9 @@ class _Parser:
         if created.tzinfo is None:
             created = created.replace(tzinfo=UTC)
         session = Session(
-            instrument=instrument, title=self.get("title", str), id=self.get("id", str),
-            community=self.get("community", str, ""), created=created, mode=mode, order=order,
+            instrument=instrument, title=one_line(self.get("title", str)), id=self.get("id", str),
+            community=one_line(self.get("community", str, "")), created=created, mode=mode,
+            order=order,
             blind=self.get("blind", bool, False),
             participants=self.participants(instrument),
             notes=self.string_table("notes"), actions=self.actions(),
@@ -287,7 +290,7 @@ class _Parser:
         for k, v in table.items():
             if not isinstance(v, str):
                 raise self.fail(f"{key}.{k}", "expected a string")
-        return dict(table)
+        return printable(dict(table))
 
     def participants(self, instrument: Instrument) -> list[Participant]:
         out: list[Participant] = []
@@ -313,12 +316,12 @@ class _Parser:
                         raise self.fail(f"{where}.profile.{question}", "expected text")
                 elif not check_value(item, value):
                     raise self.fail(f"{where}.profile.{question}", "not a valid answer")
-            out.append(Participant(
-                id=pid, name=self.get("name", str, REQUIRED, f"{where}.name", raw),
-                organization=self.get("organization", str, "", f"{where}.organization", raw)
-                or None,
+            out.append(Participant(  # cleaned: a file must not drive the terminal
+                id=pid, name=one_line(self.get("name", str, REQUIRED, f"{where}.name", raw)),
+                organization=one_line(self.get("organization", str, "",
+                                               f"{where}.organization", raw)) or None,
                 absent=self.get("absent", bool, False, f"{where}.absent", raw),
-                profile=dict(profile),
+                profile=printable(dict(profile)),
             ))
         return out
 
@@ -337,7 +340,7 @@ class _Parser:
                 if not check_value(item, value):
                     raise self.fail(f"ratings.{who}.{item_id}", f"{value!r} is not a valid answer")
             if answers:
-                session.answers[who] = dict(answers)
+                session.answers[who] = printable(dict(answers))
 
     def tallies(self, session: Session) -> None:
         for item_id, counts in self.get("tally", dict, {}).items():
@@ -356,7 +359,7 @@ class _Parser:
             where = f"actions[{n}]"
             if not isinstance(raw, dict) or set(raw) - {"step", "needs", "owner", "due"}:
                 raise self.fail(where, "expected step, needs, owner and due")
-            out.append(Action(**{k: self.get(k, str, "", f"{where}.{k}", raw)
+            out.append(Action(**{k: printable(self.get(k, str, "", f"{where}.{k}", raw))
                                  for k in ("step", "needs", "owner", "due")}))
         return out
 

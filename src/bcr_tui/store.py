@@ -68,7 +68,14 @@ class SessionStore:
         if lock:
             store._lock = SessionLock(path)
             store._lock.acquire()
+            store._remove_stale_temp_files()
         return store
+
+    def _remove_stale_temp_files(self) -> None:
+        """Temp files of a save that was killed midway (we hold the lock: none is in use)."""
+        for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
     @classmethod
     def create(cls, path: Path, session: Session) -> SessionStore:
@@ -96,9 +103,12 @@ class SessionStore:
 
     def save(self, *, force: bool = False) -> None:
         """Write the session to disk durably; raises SaveError (state stays in memory)."""
-        if not force and self._seen is not None and self.changed_outside():
+        now = Fingerprint.of(self.path)
+        # A file that is gone is written again (nothing is overwritten); one that another
+        # program changed is not, until the facilitator says so (force).
+        if not force and self._seen is not None and now is not None and now != self._seen:
             raise SaveError("was changed by another program since bcr last saved it; "
-                            "bcr has not overwritten it", self.path)
+                            "bcr has not overwritten it", self.path, conflict=True)
         text = self._renderer.render(self.session)
         try:
             write_durably(self.path, text)

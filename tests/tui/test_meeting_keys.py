@@ -114,7 +114,7 @@ async def test_blind_round_hides_until_reveal(tmp_path):
             assert "hidden" in summary and "Maintain: 1" not in summary
             await pilot.press("3")  # the round is complete: it waits for r
             assert saved(path).cursor.item == "trust-1"
-            assert "Press r to reveal" in screen_text(app, "#turn")
+            assert "press r to reveal" in screen_text(app, "#turn")
             assert "Maintain: 1" not in screen_text(app, "#summary")
             await pilot.press("r")
             summary = screen_text(app, "#summary")

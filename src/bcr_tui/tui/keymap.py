@@ -72,6 +72,9 @@ MEETING: tuple[Command, ...] = (
             "(blind items not yet revealed are left out)."),
     Command("readout", ("o",), "readout", "read-out", "Strengths, priorities, contested items "
             "and the reflection questions; add action steps."),
+    Command("save-over", ("ctrl+s",), "save_over", "save over", "Only after another program "
+            "changed the session file: save bcr's answers over it (bcr never does so by "
+            "itself).", footer=False),
     Command("help", ("question_mark",), "help", "help", "Every key, explained.", key_display="?"),
     Command("palette", ("ctrl+p",), "app.command_palette", "commands", "Search every command.",
             footer=False, palette=False),

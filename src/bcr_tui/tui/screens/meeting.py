@@ -79,9 +79,13 @@ class MeetingScreen(BcrScreen):
         """Offer only what applies to this session (and grey out what does not apply now)."""
         session = self.meeting.session
         round_robin = session.mode == "round-robin"
+        if self.has_class("-too-small") and action not in ("help",):
+            return False  # nothing is recorded that the facilitator cannot see
         if action in ("toggle_absent",) or (action == "move" and parameters[:1] in
                                             (("up",), ("down",))):
             return round_robin
+        if action == "save_over":
+            return self.meeting.conflict or None
         if action == "reveal":
             return session.blind or False
         if action == "profile":
@@ -114,6 +118,11 @@ class MeetingScreen(BcrScreen):
     def action_toggle_absent(self) -> None:
         """Mark the person with the turn absent, or back."""
         self._after(self.meeting.toggle_absent())
+
+    def action_save_over(self) -> None:
+        """Save over a file that another program changed (the facilitator decided)."""
+        if self.meeting.conflict:
+            self._after(self.meeting.save_anyway())
 
     def action_reveal(self) -> None:
         """Reveal a blind item's answers."""
@@ -268,7 +277,7 @@ class MeetingScreen(BcrScreen):
             self._flash(event.outcome.message, saved=event.outcome.saved)
 
     def _retry_save(self) -> None:
-        if self.meeting.unsaved:
+        if self.meeting.unsaved and not self.meeting.conflict:  # a conflict needs a decision
             outcome = self.meeting.retry()
             if outcome.saved:
                 self.post_message(SessionChanged(outcome))
@@ -320,10 +329,14 @@ class MeetingScreen(BcrScreen):
         progress = f"{answered}/{expected} answers   "
         if meeting.unsaved:
             status.show(Text(progress) + Text("⚠ NOT SAVED", style="bold"))
-            warning.update(Text.assemble(
-                ("⚠ NOT SAVED: ", "bold"), f"{meeting.save_error}. ",
-                f"bcr keeps every answer in memory and tries again every {RETRY_SECONDS:.0f} s. "
-                "Do not close bcr."))
+            if meeting.conflict:
+                advice = ("bcr keeps every answer in memory. Press ctrl+s to save bcr's answers "
+                          "over the other program's version. Do not close bcr.")
+            else:
+                advice = (f"bcr keeps every answer in memory and tries again every "
+                          f"{RETRY_SECONDS:.0f} s. Do not close bcr.")
+            warning.update(Text.assemble(("⚠ NOT SAVED: ", "bold"), f"{meeting.save_error}. ",
+                                         advice))
         else:
             status.show(Text(progress) + Text("✓ all saved", style="bold"))
         status.set_class(meeting.unsaved, "-unsaved")
@@ -358,8 +371,8 @@ class MeetingScreen(BcrScreen):
         turn = self.query_one("#turn", Line)
         session = meeting.session
         if meeting.waiting_for_reveal:
-            message = Text("Everyone has answered. ", style="bold") + Text(
-                "Press r to reveal the answers, then → for the next item.")
+            message = Text("Everyone has answered: ", style="bold") + Text(
+                "press r to reveal, then → for the next item.")
         elif session.mode == "tally":
             message = Text("Count the hands: ", style="bold") + Text(
                 "press the number of an answer to type how many chose it.")

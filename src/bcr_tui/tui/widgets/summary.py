@@ -39,8 +39,8 @@ def summary_text(session: Session, item: Item) -> Text:
         answered = len(session.answered(item.id))
         return Text(f"{answered} answer{'s' * (answered != 1)} recorded for this question.")
     if not session.is_visible(item.id):
-        text = Text("Blind round, answers hidden: ", style="bold")
-        text.append(f"{total} answered so far. Press r to reveal them once everyone has answered.")
+        text = Text("Blind round: ", style="bold")
+        text.append(f"{total} answered, hidden until you press r.")
         return text
     if not total:
         return Text("No answers yet on this item.", style="dim")
