@@ -3,17 +3,14 @@ full screen; NO_COLOR; plain `TERM=xterm` and the Linux console (in tmux)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import shutil
-import subprocess
 import sys
-import time
-import uuid
 
 import pytest
 from pilot_helpers import app_for, opened, saved, write_session
+from tmux_helpers import Tmux
 
 from bcr_tui.tui.screens.base import MIN_HEIGHT, MIN_WIDTH, BcrScreen
 
@@ -97,44 +94,6 @@ def test_textual_reads_no_color(monkeypatch, tmp_path):
 # --------------------------------------------------------------------------- real terminals
 
 needs_tmux = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
-
-
-class Tmux:
-    """A private tmux server (its own -L socket) running one command in a 100 × 30 window."""
-
-    def __init__(self, command: list[str], cwd, env: dict[str, str]) -> None:
-        self.socket = f"bcr-rel-{uuid.uuid4().hex[:10]}"
-        # Inside tmux, TERM is tmux's own; `env` sets what the program sees.
-        setting = [f"{k}={v}" for k, v in env.items()]
-        self.run("new-session", "-d", "-x", "100", "-y", "30", "-c", str(cwd),
-                 "env", "-u", "COLORTERM", "-u", "FORCE_COLOR", "-u", "NO_COLOR", *setting,
-                 *command)
-
-    def run(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-                              capture_output=True, text=True, check=False, timeout=20).stdout
-
-    def keys(self, *keys: str) -> None:
-        for key in keys:
-            self.run("send-keys", key)
-
-    def screen(self, *, escapes: bool = False) -> str:
-        return self.run("capture-pane", "-p", *(["-e"] if escapes else []))
-
-    def wait_for(self, predicate, what: str, seconds: float = 20.0):
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            value = predicate()
-            if value:
-                return value
-            time.sleep(0.1)
-        raise AssertionError(f"gave up waiting for {what}; the screen was:\n{self.screen()}")
-
-    def close(self) -> None:
-        self.run("kill-server")
-        folder = os.environ.get("TMUX_TMPDIR") or "/tmp"
-        with contextlib.suppress(OSError):
-            os.unlink(os.path.join(folder, f"tmux-{os.getuid()}", self.socket))
 
 
 def bcr_open(path) -> list[str]:
