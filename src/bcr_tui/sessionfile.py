@@ -178,7 +178,7 @@ def _actions(s: Session) -> str:
 
 
 def _log_entry(e: LogEntry) -> str:
-    lines = ["\n[[log]]\n", _line("at", e.at), _line("op", e.op), _line("who", e.who)]
+    lines = ["\n[[log]]\n", _line("when", e.at), _line("op", e.op), _line("who", e.who)]
     if e.item:
         lines.append(_line("item", e.item))
     if e.old is not None:
@@ -367,12 +367,12 @@ class _Parser:
         out = []
         for n, raw in enumerate(self.get("log", list, [])):
             where = f"log[{n}]"
-            if not isinstance(raw, dict) or set(raw) - {"at", "op", "who", "item", "old", "new"}:
-                raise self.fail(where, "expected at, op, who, item, old and new")
+            if not isinstance(raw, dict) or set(raw) - {"when", "op", "who", "item", "old", "new"}:
+                raise self.fail(where, "expected when, op, who, item, old and new")
             op = self.get("op", str, REQUIRED, f"{where}.op", raw)
             if op not in LOG_OPS:
                 raise self.fail(f"{where}.op", f"unknown operation {op!r}")
-            at = self.get("at", datetime, REQUIRED, f"{where}.at", raw)
+            at = self.get("when", datetime, REQUIRED, f"{where}.when", raw)
             out.append(LogEntry(at if at.tzinfo else at.replace(tzinfo=UTC), op,
                                 self.get("who", str, "", f"{where}.who", raw),
                                 self.get("item", str, "", f"{where}.item", raw),
