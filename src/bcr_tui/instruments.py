@@ -51,6 +51,10 @@ class Scale:
     points: tuple[Point, ...]
     low: str | None = None
     high: str | None = None
+    _by_key: Mapping[str, Point] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_key", {p.key: p for p in self.points})
 
     @property
     def ordinal(self) -> bool:
@@ -59,7 +63,7 @@ class Scale:
 
     def point(self, key: str) -> Point | None:
         """The point with this key, or None."""
-        return next((p for p in self.points if p.key == key), None)
+        return self._by_key.get(key)
 
     def score_order(self) -> tuple[Point, ...]:
         """Points sorted from the lowest score to the highest (display order if nominal)."""

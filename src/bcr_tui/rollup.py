@@ -56,6 +56,8 @@ _RATINGS_SPLIT = re.compile(rf"^\[ratings\.({_ID})\]\n", re.M)
 _PAIR = re.compile(rf'^({_ID}) = "([^"\n]*)"$', re.M)
 #: Parsed embedded instruments by their text: the sessions of a roll-up mostly share a few.
 _INSTRUMENTS: dict[str, dict[str, Any]] = {}
+#: Validated instruments by the identity of the parsed documents in `_INSTRUMENTS`.
+_VALIDATED: dict[int, tuple[Any, Any]] = {}
 _INSTRUMENTS_MAX = 32
 
 
@@ -186,8 +188,8 @@ def read_session(path: Path) -> Session:
     text = read_text(path, SessionFileError)
     data = _fast_toml(text)
     if data is not None:
-        try:
-            return parse(data, path)
+        try:  # the embedded instrument is usually one already seen: validated once
+            return parse(data, path, _VALIDATED)
         except BcrError:
             pass
     return parse(parse_toml(text, path, SessionFileError), path)
@@ -226,6 +228,7 @@ def _fast_toml(text: str) -> dict[str, Any] | None:
             parsed = tomli.loads(part)
             if len(_INSTRUMENTS) >= _INSTRUMENTS_MAX:
                 _INSTRUMENTS.clear()
+                _VALIDATED.clear()
             _INSTRUMENTS[part] = parsed
         data["instrument"] = parsed["instrument"]
         return data

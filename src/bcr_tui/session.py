@@ -379,6 +379,8 @@ def printable(value: Any) -> Any:
     if isinstance(value, list):
         return [printable(v) for v in value]
     if isinstance(value, dict):
+        if all(type(v) is str and v.isprintable() for v in value.values()):
+            return value  # the common case: a table of point keys
         return {k: printable(v) for k, v in value.items()}
     return value
 

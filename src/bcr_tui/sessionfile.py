@@ -196,8 +196,13 @@ TOP_KEYS = {"format", "id", "title", "community", "created", "mode", "order", "b
             "instrument", "log"}
 
 
-def parse(data: Any, path: Path) -> Session:
-    """Build a Session from a parsed file; raises SessionFileError with one sentence if damaged."""
+def parse(data: Any, path: Path, known: dict[int, tuple[Any, Instrument]] | None = None,
+          ) -> Session:
+    """Build a Session from a parsed file; raises SessionFileError with one sentence if damaged.
+
+    `known` caches validated instruments by the identity of their parsed document, for callers
+    that hand the same (unchanged) document to many sessions, such as a roll-up.
+    """
     if not isinstance(data, dict) or "format" not in data:
         raise SessionFileError("is not a bcr session file (it has no format line)", path)
     fmt = data["format"]
@@ -207,7 +212,7 @@ def parse(data: Any, path: Path) -> Session:
                 f"was written in format {fmt!r} by a newer bcr; this bcr reads {FORMAT!r}", path)
         raise SessionFileError(f"is not a bcr session file (its format is {fmt!r})", path)
     try:
-        return _Parser(data, path).session()
+        return _Parser(data, path, known).session()
     except BcrError:
         raise
     except RecursionError:
@@ -215,9 +220,11 @@ def parse(data: Any, path: Path) -> Session:
 
 
 class _Parser:
-    def __init__(self, data: dict, path: Path) -> None:
+    def __init__(self, data: dict, path: Path,
+                 known: dict[int, tuple[Any, Instrument]] | None = None) -> None:
         self.data = data
         self.path = path
+        self.known = known
 
     def fail(self, where: str, message: str) -> SessionFileError:
         return SessionFileError(f"is damaged at {where}: {message}", self.path)
@@ -241,8 +248,15 @@ class _Parser:
         unknown = sorted(set(self.data) - TOP_KEYS)
         if unknown:
             raise self.fail(unknown[0], "unknown key (written by another program?)")
+        raw = self.get("instrument", dict)
+        cached = self.known.get(id(raw)) if self.known is not None else None
         try:
-            instrument = parse_instrument(self.get("instrument", dict), self.path)
+            if cached is not None and cached[0] is raw:
+                instrument = cached[1]
+            else:
+                instrument = parse_instrument(raw, self.path)
+                if self.known is not None:
+                    self.known[id(raw)] = (raw, instrument)
         except InstrumentError as exc:
             raise SessionFileError(
                 f"has a damaged embedded instrument ({exc.problems[0]})", self.path) from None
@@ -328,17 +342,23 @@ class _Parser:
     def answers(self, session: Session) -> None:
         ratings = self.get("ratings", dict, {})
         known = {p.id for p in session.participants} | {GROUP}
+        valid: set[tuple[str, str]] = set()  # (item, answer) pairs already checked: most repeat
+        instrument = session.instrument
         for who, answers in ratings.items():
             if who not in known:
                 raise self.fail(f"ratings.{who}", "no such participant")
             if not isinstance(answers, dict):
                 raise self.fail(f"ratings.{who}", "expected a table")
             for item_id, value in answers.items():
-                item = session.instrument.item(item_id)
-                if item is None or session.instrument.is_profile(item.id):
+                if type(value) is str and (item_id, value) in valid:
+                    continue
+                item = instrument.item(item_id)
+                if item is None or instrument.is_profile(item.id):
                     raise self.fail(f"ratings.{who}.{item_id}", "no such item in the instrument")
                 if not check_value(item, value):
                     raise self.fail(f"ratings.{who}.{item_id}", f"{value!r} is not a valid answer")
+                if type(value) is str:
+                    valid.add((item_id, value))
             if answers:
                 session.answers[who] = printable(dict(answers))
 
