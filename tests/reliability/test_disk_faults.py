@@ -14,22 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-from pilot_helpers import app_for, opened, saved, write_session
+from pilot_helpers import app_for, opened, saved, widget_text, write_session
 
 from bcr_tui.errors import SessionLockedError
 from bcr_tui.meeting import Meeting
 from bcr_tui.store import STALE_UNREADABLE_LOCK_S, SessionStore
 
 TIMEOUT = 20.0
-
-
-def screen_text(app) -> str:
-    """Everything the current screen shows, as plain text."""
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
-def widget_text(app, selector: str) -> str:
-    return str(app.screen.query_one(selector).render())
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -9,7 +9,15 @@ import re
 from pathlib import Path
 
 import pytest
-from pilot_helpers import app_for, opened, saved, write_demo, write_session
+from pilot_helpers import (
+    app_for,
+    opened,
+    saved,
+    screen_text,
+    widget_text,
+    write_demo,
+    write_session,
+)
 
 from bcr_tui.cli import main as bcr_main
 from bcr_tui.session import new_session
@@ -35,17 +43,9 @@ def mode(path: Path) -> str:
     return oct(path.stat().st_mode & 0o777)
 
 
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
-
-
 def cells(text: str) -> str:
     """The screen without the legends ("0% = every answer at the lowest point …")."""
     return "\n".join(line for line in text.splitlines() if " = " not in line)
-
-
-def widget_text(app, selector: str) -> str:
-    return str(app.screen.query_one(selector).render())
 
 
 # --------------------------------------------------------------------------- file modes

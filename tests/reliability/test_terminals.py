@@ -9,7 +9,7 @@ import shutil
 import sys
 
 import pytest
-from pilot_helpers import app_for, opened, saved, write_session
+from pilot_helpers import app_for, opened, saved, screen_text, write_session
 from tmux_helpers import Tmux
 
 from bcr_tui.tui.screens.base import MIN_HEIGHT, MIN_WIDTH, BcrScreen
@@ -19,10 +19,6 @@ EDGES = [(MIN_WIDTH - 1, MIN_HEIGHT), (MIN_WIDTH, MIN_HEIGHT - 1), (MIN_WIDTH, M
          (MIN_WIDTH - 1, MIN_HEIGHT - 1)]
 TOO_SMALL = "Please enlarge the window"
 SCREENS = {"meeting": None, "heatmap": "h", "read-out": "o", "help": "question_mark"}
-
-
-def screen_text(app) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 def check_size(app, size: tuple[int, int], name: str) -> None:

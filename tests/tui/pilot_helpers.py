@@ -52,3 +52,24 @@ def write_demo(folder: Path) -> Path:
     store = SessionStore.create(folder / "demo.toml", demo_session())
     store.close()
     return store.path
+
+
+def widget_text(app, selector: str) -> str:
+    """The plain text one widget of the current screen shows."""
+    return str(app.screen.query_one(selector).render())
+
+
+def statics_text(app) -> str:
+    """The text of every Static on the current screen, one per line."""
+    from textual.widgets import Static
+
+    return "\n".join(str(w.render()) for w in app.screen.query(Static))
+
+
+def screen_text(app) -> str:
+    """Everything the current screen shows, as plain text, as composited.
+
+    Textual has no public call for this; the one private use lives here, so a Textual upgrade
+    that changes it means changing this line only.
+    """
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())

@@ -5,13 +5,8 @@ from __future__ import annotations
 import errno
 
 import pytest
-from pilot_helpers import app_for, opened, saved, write_session
+from pilot_helpers import app_for, opened, saved, widget_text, write_session
 from textual.widgets import Static
-
-
-def screen_text(app, selector: str) -> str:
-    """The plain text a widget shows."""
-    return str(app.screen.query_one(selector, Static).render())
 
 
 async def test_round_robin_item_major_records_and_passes_the_turn(tmp_path):
@@ -25,9 +20,9 @@ async def test_round_robin_item_major_records_and_passes_the_turn(tmp_path):
                                        "p02": {"trust-1": "immediate"},
                                        "p03": {"trust-1": "future"}}
             assert (on_disk.cursor.item, on_disk.cursor.who) == ("trust-2", "p01")
-            assert "Turn: Ana Ruiz" in screen_text(app, "#turn")
-            assert "Chen Li: Needs work in the future — saved" in screen_text(app, "#flash")
-            assert "✓ all saved" in screen_text(app, "#save-status")
+            assert "Turn: Ana Ruiz" in widget_text(app, "#turn")
+            assert "Chen Li: Needs work in the future — saved" in widget_text(app, "#flash")
+            assert "✓ all saved" in widget_text(app, "#save-status")
 
 
 async def test_participant_major_one_person_does_every_item(tmp_path):
@@ -52,8 +47,8 @@ async def test_group_mode_records_one_answer_per_item(tmp_path):
             on_disk = saved(path)
             assert on_disk.answers == {"group": {"trust-1": "immediate", "trust-2": "abstain"}}
             assert on_disk.cursor.item == "trust-3"
-            assert "whole group" in screen_text(app, "#turn").lower() or \
-                "The whole group" in screen_text(app, "#roster")
+            assert "whole group" in widget_text(app, "#turn").lower() or \
+                "The whole group" in widget_text(app, "#roster")
 
 
 async def test_tally_mode_counts_hands(tmp_path):
@@ -81,7 +76,7 @@ async def test_undo_and_redo_survive_a_reopen(tmp_path):
     with opened(path) as store:  # a new app on the reopened file
         app = app_for(store)
         async with app.run_test() as pilot:
-            assert "Turn: Ben O'Neil" in screen_text(app, "#turn")
+            assert "Turn: Ben O'Neil" in widget_text(app, "#turn")
             await pilot.press("ctrl+y")
             assert saved(path).answers["p02"] == {"trust-1": "immediate"}
             await pilot.press("ctrl+z", "ctrl+z")
@@ -94,12 +89,12 @@ async def test_absent_people_are_skipped(tmp_path):
         app = app_for(store)
         async with app.run_test() as pilot:
             await pilot.press("a")  # Ana leaves
-            assert "Turn: Ben O'Neil" in screen_text(app, "#turn")
+            assert "Turn: Ben O'Neil" in widget_text(app, "#turn")
             await pilot.press("1", "1")  # Ben, Chen: the item is complete
             on_disk = saved(path)
             assert on_disk.participant("p01").absent
             assert (on_disk.cursor.item, on_disk.cursor.who) == ("trust-2", "p02")
-            assert "✗ Ana Ruiz" in screen_text(app, "#roster")
+            assert "✗ Ana Ruiz" in widget_text(app, "#roster")
             await pilot.press("up", "a")  # back to Ana: she is back in the room
             assert not saved(path).participant("p01").absent
 
@@ -110,14 +105,14 @@ async def test_blind_round_hides_until_reveal(tmp_path):
         app = app_for(store)
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("1", "2")
-            summary = screen_text(app, "#summary")
+            summary = widget_text(app, "#summary")
             assert "hidden" in summary and "Maintain: 1" not in summary
             await pilot.press("3")  # the round is complete: it waits for r
             assert saved(path).cursor.item == "trust-1"
-            assert "press r to reveal" in screen_text(app, "#turn")
-            assert "Maintain: 1" not in screen_text(app, "#summary")
+            assert "press r to reveal" in widget_text(app, "#turn")
+            assert "Maintain: 1" not in widget_text(app, "#summary")
             await pilot.press("r")
-            summary = screen_text(app, "#summary")
+            summary = widget_text(app, "#summary")
             assert "1 Maintain: 1" in summary
             assert "2 Immediate: 1" in summary
             assert saved(path).revealed == {"trust-1"}
@@ -138,15 +133,15 @@ async def test_a_failed_save_warns_and_never_claims_saved(tmp_path, monkeypatch)
             monkeypatch.setattr(store_module, "write_durably", full_disk)
             await pilot.press("1")
             assert saved(path).answers == {}  # nothing reached the disk …
-            assert "NOT SAVED" in screen_text(app, "#save-status")  # … and the screen says so
-            assert "saved" not in screen_text(app, "#flash").replace("NOT SAVED", "")
+            assert "NOT SAVED" in widget_text(app, "#save-status")  # … and the screen says so
+            assert "saved" not in widget_text(app, "#flash").replace("NOT SAVED", "")
             warning = app.screen.query_one("#save-warning", Static)
             assert warning.display and "the disk is full" in str(warning.render())
             monkeypatch.undo()
             await pilot.press("2")  # the next change saves everything held in memory
             assert saved(path).answers == {"p01": {"trust-1": "maintain"},
                                            "p02": {"trust-1": "immediate"}}
-            assert "✓ all saved" in screen_text(app, "#save-status")
+            assert "✓ all saved" in widget_text(app, "#save-status")
             assert not warning.display
 
 
@@ -191,7 +186,7 @@ async def test_too_small_window_shows_a_message(tmp_path, size):
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             assert app.screen.has_class("-too-small")
-            assert "enlarge the window" in screen_text(app, "#too-small")
+            assert "enlarge the window" in widget_text(app, "#too-small")
             await pilot.resize_terminal(100, 30)
             await pilot.pause()
             assert not app.screen.has_class("-too-small")
@@ -217,7 +212,7 @@ async def test_a_large_room_shows_the_turn_and_who_is_next(tmp_path):
         app = app_for(store)
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("1", "1", "down", "a")  # two rate; Person 04 leaves
-            roster = screen_text(app, "#roster")
+            roster = widget_text(app, "#roster")
             assert roster.startswith("2 of 39 answered · 1 absent")
             assert "▶ Person 05" in roster and "next:" in roster and "· Person 06" in roster
             assert "+32 more" in roster  # 39 present - 2 answered - the turn - 4 named

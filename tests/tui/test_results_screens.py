@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from pilot_helpers import app_for, opened, saved, write_demo, write_session
-from textual.widgets import Static
+from pilot_helpers import app_for, opened, saved, statics_text, write_demo, write_session
 
 from bcr_tui.tui.widgets.heatmap import HeatmapView
-
-
-def texts(app) -> str:
-    return "\n".join(str(w.render()) for w in app.screen.query(Static))
 
 
 async def test_heatmap_shows_every_domain_with_numbers(tmp_path):
@@ -39,7 +34,7 @@ async def test_readout_names_strengths_priorities_and_disagreement(tmp_path):
         async with app.run_test(size=(100, 30)) as pilot:
             await pilot.press("o")
             await pilot.pause()
-            text = texts(app)
+            text = statics_text(app)
             assert "Major strengths" in text and "Needs immediate attention" in text
             assert "Clarity about what each partner is willing to contribute." in text
             assert "Focus is on outcomes and results agreed upon by all partners." in text
@@ -60,7 +55,7 @@ async def test_action_steps_added_in_the_readout_are_saved(tmp_path):
             actions = saved(path).actions
             assert [(a.step, a.needs, a.owner, a.due) for a in actions] == [
                 ("Call the school board", "Agenda", "Ana", "2027-01-15")]
-            assert "Call the school board" in texts(app)
+            assert "Call the school board" in statics_text(app)
 
 
 async def test_blind_items_never_reach_the_heatmap_or_the_readout(tmp_path):
@@ -77,7 +72,7 @@ async def test_blind_items_never_reach_the_heatmap_or_the_readout(tmp_path):
             assert trust["answers"].text == "0" and trust["Immediate"].text == "–"
             await pilot.press("escape", "o")
             await pilot.pause()
-            text = texts(app)
+            text = statics_text(app)
             assert "1 blind item(s) not yet revealed are left out" in text
             assert "Time spent to develop understanding" not in text
             await pilot.press("escape", "r", "h")

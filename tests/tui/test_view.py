@@ -6,8 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from pilot_helpers import write_session
-from textual.widgets import Static
+from pilot_helpers import widget_text, write_session
 
 from bcr_tui.tui.factory import make_app
 from bcr_tui.tui.widgets.heatmap import HeatmapView
@@ -25,10 +24,6 @@ def another_bcr(path, code: str) -> None:
     subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
 
 
-def shown(app, selector: str) -> str:
-    return str(app.screen.query_one(selector, Static).render())
-
-
 async def until(pilot, condition, what: str) -> None:
     for _ in range(100):  # up to ~10 s; returns as soon as the view has caught up
         if condition():
@@ -42,18 +37,18 @@ async def test_view_follows_the_file_and_hides_blind_answers(tmp_path):
     before = path.read_bytes()
     app = make_app(view=path)
     async with app.run_test(size=(100, 30)) as pilot:
-        assert "Turn: Ana Ruiz" in shown(app, "#turn")
+        assert "Turn: Ana Ruiz" in widget_text(app, "#turn")
         another_bcr(path, "m.rate(1); m.rate(2)")
-        await until(pilot, lambda: "Turn: Chen Li" in shown(app, "#turn"), "Chen's turn")
-        summary = shown(app, "#summary")
+        await until(pilot, lambda: "Turn: Chen Li" in widget_text(app, "#turn"), "Chen's turn")
+        summary = widget_text(app, "#summary")
         assert "2 answered" in summary and "Maintain: 1" not in summary
         another_bcr(path, "m.rate(3)")  # round complete, still not revealed
-        await until(pilot, lambda: "Everyone has answered" in shown(app, "#turn"), "the end")
-        assert "Maintain: 1" not in shown(app, "#summary")
+        await until(pilot, lambda: "Everyone has answered" in widget_text(app, "#turn"), "the end")
+        assert "Maintain: 1" not in widget_text(app, "#summary")
         live = app.screen.query_one("#live-heatmap", HeatmapView).grid
         assert all(c.text in ("–", "0") for _, cells in live.rows for c in cells)
         another_bcr(path, "m.reveal()")
-        await until(pilot, lambda: "1 Maintain: 1" in shown(app, "#summary"), "the reveal")
+        await until(pilot, lambda: "1 Maintain: 1" in widget_text(app, "#summary"), "the reveal")
         live = app.screen.query_one("#live-heatmap", HeatmapView).grid
         assert live.rows[0][1][-1].text == "3"
     assert not (tmp_path / ".test.toml.lock").exists()  # the view took no lock …
@@ -65,11 +60,11 @@ async def test_facilitator_can_hide_names_and_results(tmp_path):
     app = make_app(view=path)
     async with app.run_test(size=(100, 30)) as pilot:
         another_bcr(path, "m.rate(1); m.toggle_audience('names'); m.toggle_audience('results')")
-        await until(pilot, lambda: "the next person" in shown(app, "#turn"), "hidden names")
+        await until(pilot, lambda: "the next person" in widget_text(app, "#turn"), "hidden names")
         assert not app.screen.query_one("#roster").display
-        assert "Ben" not in shown(app, "#turn")
+        assert "Ben" not in widget_text(app, "#turn")
         assert not app.screen.query_one("#live-heatmap").display
-        assert shown(app, "#summary") == ""
+        assert widget_text(app, "#summary") == ""
 
 
 async def test_view_survives_a_damaged_file_and_recovers(tmp_path):
@@ -78,9 +73,9 @@ async def test_view_survives_a_damaged_file_and_recovers(tmp_path):
     app = make_app(view=path)
     async with app.run_test(size=(100, 30)) as pilot:
         path.write_text("format = 'bcr-session/1'\n[[[", "utf-8")
-        await until(pilot, lambda: "Waiting for the session file" in shown(app, "#flash"),
+        await until(pilot, lambda: "Waiting for the session file" in widget_text(app, "#flash"),
                     "the problem")
-        assert "Turn: Ana Ruiz" in shown(app, "#turn")  # still the last good state
+        assert "Turn: Ana Ruiz" in widget_text(app, "#turn")  # still the last good state
         path.write_text(good.replace('title = "Test session"', 'title = "Renamed"'), "utf-8")
-        await until(pilot, lambda: "Renamed" in shown(app, "#title"), "the recovered file")
-        assert shown(app, "#flash") == ""
+        await until(pilot, lambda: "Renamed" in widget_text(app, "#title"), "the recovered file")
+        assert widget_text(app, "#flash") == ""
