@@ -12,6 +12,7 @@ from textual.screen import Screen
 
 from bcr_tui.errors import BcrError
 from bcr_tui.store import SessionStore
+from bcr_tui.tui import outputs
 from bcr_tui.tui.keymap import MEETING
 from bcr_tui.tui.themes import DEFAULT_THEME, THEMES
 
@@ -115,16 +116,17 @@ class BcrApp(App[int]):
                     f"What `bcr view` shows on the projector: {what} are now "
                     f"{'shown' if shown else 'hidden'}.",
                     lambda k=key: screen.audience(k))  # type: ignore[attr-defined]
+            store = screen.meeting.store  # type: ignore[attr-defined]
             yield SystemCommand("Export this session to a spreadsheet (XLSX)",
                                 "One row per answer plus a summary sheet per domain, beside the "
-                                "session file.", lambda: screen.export_session())  # type: ignore[attr-defined]
+                                "session file.", lambda: outputs.export_session(screen, store))
             yield SystemCommand("Write the report (HTML)", "A self-contained report beside the "
                                 "session file: heatmap, strengths, priorities, actions.",
-                                lambda: screen.write_report())  # type: ignore[attr-defined]
+                                lambda: outputs.write_report(screen, store))
             yield SystemCommand("Compare with an earlier session",
                                 "The change per domain and item since an earlier session of the "
                                 "same instrument in this folder.",
-                                lambda: screen.compare_earlier())  # type: ignore[attr-defined]
+                                lambda: outputs.compare_earlier(screen, store))
             yield SystemCommand("Add a participant (late arrival)",
                                 "Add someone who arrived late; they take turns from now on.",
                                 lambda: self._ask_participant(screen))

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Footer, Input, Static
 
-from bcr_tui.errors import BcrError
 from bcr_tui.meeting import Meeting, Outcome
 from bcr_tui.tui.keymap import MEETING, bindings
 from bcr_tui.tui.messages import SessionChanged
@@ -167,63 +166,6 @@ class MeetingScreen(BcrScreen):
     def audience(self, key: str) -> None:
         """Hide or show names / results on the audience view (the palette's command)."""
         self._after(self.meeting.toggle_audience(key))
-
-    def export_session(self) -> None:
-        """Export the saved session to `<name>.xlsx` beside it (in a worker: polars is slow
-        to load)."""
-        path = self.meeting.store.path
-        self._write_beside(path.with_suffix(".xlsx"), lambda out: _export_xlsx(path, out))
-
-    def write_report(self) -> None:
-        """Write `<name>-report.html` beside the session file."""
-        path = self.meeting.store.path
-        out = path.with_name(f"{path.stem}-report.html")
-        self._write_beside(out, lambda out: _report(path, out))
-
-    def _write_beside(self, out, write) -> None:  # noqa: ANN001
-        def work() -> None:
-            try:
-                write(out)
-            except BcrError as exc:
-                self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
-            else:
-                self.app.call_from_thread(self.notify, f"Written: {out}", timeout=10)
-
-        self.notify(f"Writing {out.name} …")
-        self.run_worker(work, thread=True, exclusive=False, group="writes")
-
-    def compare_earlier(self) -> None:
-        """Pick an earlier session of the same instrument in this folder, then compare."""
-        from bcr_tui.store import list_sessions, load_session
-        from bcr_tui.tui.screens.compare import CompareScreen
-        from bcr_tui.tui.screens.dialogs import PickScreen
-
-        session = self.meeting.session
-        here = self.meeting.store.path
-        choices = []
-        for row in list_sessions(here.parent):
-            if row.problem or row.path.resolve() == here.resolve():
-                continue
-            try:
-                other = load_session(row.path)
-            except BcrError:
-                continue
-            if other.instrument.id == session.instrument.id:
-                choices.append((f"{row.title} · {row.community or '—'} · "
-                                f"{row.created:%Y-%m-%d}", str(row.path)))
-        if not choices:
-            self.notify("No earlier session of this instrument in this folder.", timeout=8)
-            return
-
-        def chosen(value: str | None) -> None:
-            if value:
-                try:
-                    pair = sorted((load_session(value), session), key=lambda s: s.created)
-                    self.app.push_screen(CompareScreen(*pair))
-                except BcrError as exc:
-                    self.notify(str(exc), severity="error", timeout=10)
-
-        self.app.push_screen(PickScreen("Compare with which session?", choices), chosen)
 
     def add_participant(self, name: str) -> None:
         """Add a late arrival (the palette's command)."""
@@ -386,19 +328,6 @@ class MeetingScreen(BcrScreen):
                 message.append(f"  ({person.organization})")
         turn.show(message)
         turn.set_class(meeting.rater is not None, "-active")
-
-
-def _export_xlsx(path, out) -> None:  # noqa: ANN001
-    from bcr_tui.export import export_files
-
-    export_files([path], "xlsx", out, anonymize=False)
-
-
-def _report(path, out) -> None:  # noqa: ANN001
-    from bcr_tui.report import write_report
-    from bcr_tui.store import load_session
-
-    write_report(load_session(path), out)
 
 
 def _tally_screen(meeting: Meeting, digit: int):  # noqa: ANN202 - returns a Textual screen

@@ -1,0 +1,83 @@
+"""What the meeting screen's palette writes or opens beside the session: the XLSX export, the
+HTML report, and the comparison with an earlier session of the same instrument.
+
+Writing runs in a worker thread (polars and the report take a moment to load) and works from the
+saved file, which is always the state on screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.screen import Screen
+
+from bcr_tui.errors import BcrError
+from bcr_tui.store import SessionStore
+
+
+def export_session(screen: Screen, store: SessionStore) -> None:
+    """Export the saved session to `<name>.xlsx` beside it."""
+    def write(out: Path) -> None:
+        from bcr_tui.export import export_files
+
+        export_files([store.path], "xlsx", out, anonymize=False)
+
+    _write_beside(screen, store.path.with_suffix(".xlsx"), write)
+
+
+def write_report(screen: Screen, store: SessionStore) -> None:
+    """Write `<name>-report.html` beside the session file."""
+    def write(out: Path) -> None:
+        from bcr_tui.report import write_report as report
+        from bcr_tui.store import load_session
+
+        report(load_session(store.path), out)
+
+    _write_beside(screen, store.path.with_name(f"{store.path.stem}-report.html"), write)
+
+
+def _write_beside(screen: Screen, out: Path, write: Callable[[Path], None]) -> None:
+    def work() -> None:
+        try:
+            write(out)
+        except BcrError as exc:
+            screen.app.call_from_thread(screen.notify, str(exc), severity="error", timeout=10)
+        else:
+            screen.app.call_from_thread(screen.notify, f"Written: {out}", timeout=10)
+
+    screen.notify(f"Writing {out.name} …")
+    screen.run_worker(work, thread=True, exclusive=False, group="writes")
+
+
+def compare_earlier(screen: Screen, store: SessionStore) -> None:
+    """Pick another session of the same instrument in this folder, then compare (older first)."""
+    from bcr_tui.store import load_session
+    from bcr_tui.tui.screens.compare import CompareScreen
+    from bcr_tui.tui.screens.dialogs import PickScreen
+
+    session = store.session
+    here = store.path.resolve()
+    others = {}
+    for path in sorted(store.path.parent.glob("*.toml")):
+        if path.resolve() == here:
+            continue
+        try:
+            other = load_session(path)
+        except BcrError:
+            continue
+        if other.instrument.id == session.instrument.id:
+            others[str(path)] = other
+    if not others:
+        screen.notify("No earlier session of this instrument in this folder.", timeout=8)
+        return
+    newest_first = sorted(others.items(), key=lambda kv: kv[1].created, reverse=True)
+    choices = [(f"{s.title} · {s.community or '—'} · {s.created:%Y-%m-%d}", path)
+               for path, s in newest_first]
+
+    def chosen(value: str | None) -> None:
+        if value:
+            pair = sorted((others[value], session), key=lambda s: s.created)
+            screen.app.push_screen(CompareScreen(*pair))
+
+    screen.app.push_screen(PickScreen("Compare with which session?", choices), chosen)
