@@ -34,6 +34,8 @@ class PtyApp:
         self.output = bytearray()
         self.status: int | None = None
         self.peak_rss_kib = 0
+        self.cpu = 0.0
+        """CPU seconds (user + system) the program used, once it has exited."""
 
     def send(self, data: bytes) -> None:
         """Type bytes, as a keyboard would."""
@@ -75,6 +77,7 @@ class PtyApp:
             if pid:
                 self.status = os.waitstatus_to_exitcode(status)
                 self.peak_rss_kib = usage.ru_maxrss  # Linux: kibibytes
+                self.cpu = usage.ru_utime + usage.ru_stime
                 self._drain()
                 return self.status
             self.pump(0.02)

@@ -181,6 +181,22 @@ def test_blind_items_count_nothing_until_revealed(pai):
     assert an.summarize(s).domains[0].n == 2
 
 
+def test_domain_counts_are_the_summary_counts(pai, coc):
+    """The live heatmap's shortcut agrees with the full summary: demo, blind, tally, checklist."""
+    blind = new_session(pai, "T", ABCD, blind=True)
+    _rate(blind, "trust-1", "maintain", "maintain", "abstain", "future")
+    _rate(blind, "trust-2", "immediate", "future", "future", "future")
+    blind.reveal("trust-2")
+    tally = new_session(pai, "T", mode="tally")
+    tally.set_tally("trust-1", {"maintain": 5, "immediate": 2, "abstain": 1})
+    checklist = new_session(coc, "T", ABCD)
+    for s in (demo_session(), blind, tally, checklist):
+        expected = [(d.domain_id, d.counts) for d in an.summarize(s).domains]
+        assert [(d.id, c) for d, c in an.domain_counts(s)] == expected
+    assert dict((d.id, c) for d, c in an.domain_counts(blind))["trust"] == {
+        "maintain": 0, "immediate": 1, "future": 3}
+
+
 def test_tally_mode(pai):
     s = new_session(pai, "T", mode="tally")
     s.set_tally("trust-1", {"maintain": 5, "immediate": 2, "abstain": 1})

@@ -237,6 +237,25 @@ def _room(session: Session, domains: Sequence[DomainStats]) -> int:
     return sum(1 for p in session.participants if not p.absent or session.answers.get(p.id))
 
 
+def domain_counts(session: Session) -> list[tuple[Domain, dict[str, int]]]:
+    """Answers per point (abstentions left out) pooled over each domain's visible rating items.
+
+    The same counts as `summarize(session).domains[…].counts`, without the rest of the figures:
+    the live heatmap shows these on every key, where a whole summary costs several times more.
+    """
+    out = []
+    for domain in session.instrument.domains:
+        counts: dict[str, int] = {}
+        for item in domain.rating_items:
+            if item.scale is None:
+                continue
+            for key, c in _count(session, item, item.scale, False, None)[0].items():
+                counts[key] = counts.get(key, 0) + c
+        if domain.rating_items:
+            out.append((domain, counts))
+    return out
+
+
 def summarize(session: Session, *, include_hidden: bool = False) -> Summary:
     """Figures for every domain that has rating items, in instrument order."""
     domains = tuple(domain_stats(session, d, include_hidden=include_hidden)

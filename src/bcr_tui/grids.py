@@ -38,21 +38,21 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{round(100 * value)}%"
 
 
-def domain_answers(session: Session, summary: analysis.Summary | None = None) -> Grid | None:
+def domain_answers(session: Session) -> Grid | None:
     """Domains × answers, share per cell (instruments whose domains share one scale)."""
-    summary = summary or analysis.summarize(session)
     scales = {i.scale.id for i in session.instrument.rating_items if i.scale is not None}
-    if len(scales) != 1 or not summary.domains:
+    domains = analysis.domain_counts(session)
+    if len(scales) != 1 or not domains:
         return None
     scale = session.instrument.rating_items[0].scale
     assert scale is not None
     columns = tuple(p.short for p in scale.points) + ("answers",)
     rows = []
-    for d in summary.domains:
-        domain = next(x for x in session.instrument.domains if x.id == d.domain_id)
-        cells = [Cell(d.shares.get(p.key) if d.n else None,
-                      percent(d.shares.get(p.key)) if d.n else "–") for p in scale.points]
-        cells.append(Cell(None, str(d.n)))
+    for domain, counts in domains:
+        n = sum(counts.values())
+        shares = [counts.get(p.key, 0) / n if n else None for p in scale.points]
+        cells = [Cell(share, percent(share)) for share in shares]
+        cells.append(Cell(None, str(n)))
         rows.append((domain.short, tuple(cells)))
     return Grid("Share of answers per domain", columns, tuple(rows),
                 "Each cell: the share of that domain's answers. Darker = fewer, lighter = more.")

@@ -269,7 +269,7 @@ def test_the_real_app_takes_over_a_stale_lock(tmp_path):
         assert f"pid = {app.pid}" in lock.read_text("utf-8")
         start = len(app.output)
         app.send(b"1")
-        app.read_until(b"saved", TIMEOUT, start)
+        app.read_until("— saved".encode(), TIMEOUT, start)
         app.send(b"\x11")  # ctrl+q
         assert app.wait(TIMEOUT) == 0
     finally:
@@ -299,7 +299,7 @@ def test_a_second_bcr_open_is_refused_naming_the_holder(tmp_path, run_bcr):
         # The first one is unharmed: it still records and saves.
         start = len(first.output)
         first.send(b"2")
-        first.read_until(b"saved", TIMEOUT, start)
+        first.read_until("— saved".encode(), TIMEOUT, start)
         assert saved(path).answers == {"p01": {"trust-1": "immediate"}}
     finally:
         first.close()

@@ -83,6 +83,20 @@ async def test_undo_and_redo_survive_a_reopen(tmp_path):
             assert saved(path).answers == {}
 
 
+async def test_key_bar_lists_the_keys_that_apply_and_clicking_one_runs_it(tmp_path):
+    path = write_session(tmp_path)
+    with opened(path) as store:
+        app = app_for(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("1")
+            bar = widget_text(app, "KeyBar")
+            assert " 1-3  rate " in bar and " u  undo " in bar and " a  absent " in bar
+            assert "reveal" not in bar  # not a blind session: the key does nothing here
+            await pilot.click("KeyBar", offset=(bar.index(" u  undo") + 1, 0))
+            assert saved(path).answers == {}
+            assert "Turn: Ana Ruiz" in widget_text(app, "#turn")
+
+
 async def test_absent_people_are_skipped(tmp_path):
     path = write_session(tmp_path)
     with opened(path) as store:

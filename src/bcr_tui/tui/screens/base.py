@@ -19,7 +19,17 @@ class BcrScreen(Screen):
     """A full screen that shows a clear message, not a broken layout, when the window is tiny."""
 
     def compose_too_small(self) -> ComposeResult:
-        """Yield the too-small message (subclasses call this from `compose`)."""
+        """Yield the too-small message (subclasses call this first in `compose`).
+
+        The size classes are set here, before any child is styled: set later (on the first
+        resize), they would restyle every widget on the screen a second time.
+        """
+        width, height = self.app.size
+        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small", update=False)
+        breakpoints = sorted(self.VERTICAL_BREAKPOINTS or [])
+        fitting = [name for least, name in breakpoints if height >= least][-1:]
+        for _, name in breakpoints:
+            self.set_class(name in fitting, name, update=False)
         yield TooSmall(
             f"Please enlarge the window.\n\nbcr needs at least {MIN_WIDTH} × {MIN_HEIGHT} "
             "characters. Nothing is lost: everything is saved.",

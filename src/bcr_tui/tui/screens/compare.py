@@ -6,11 +6,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from bcr_tui.compare import Change, compare, format_change, shorten
 from bcr_tui.session import Session
 from bcr_tui.tui.screens.base import BcrScreen
+from bcr_tui.tui.widgets.keybar import KeyBar
 
 
 class CompareScreen(BcrScreen):
@@ -37,7 +38,7 @@ class CompareScreen(BcrScreen):
             yield _table(result.domains)
             yield Static("By item", classes="results-heading")
             yield _table(result.items)
-        yield Footer()
+        yield KeyBar()
 
 
 def _table(changes: tuple[Change, ...]) -> Grid:

@@ -6,12 +6,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from bcr_tui.grids import grids
 from bcr_tui.session import Session
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.heatmap import HeatmapView
+from bcr_tui.tui.widgets.keybar import KeyBar
 
 
 class HeatmapScreen(BcrScreen):
@@ -44,4 +45,4 @@ class HeatmapScreen(BcrScreen):
                 yield Static(grid.note, classes="results-note")
             yield Static("Lighter cells = more. Every cell shows its number.",
                          classes="results-note")
-        yield Footer()
+        yield KeyBar()

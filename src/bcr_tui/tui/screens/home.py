@@ -8,12 +8,13 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from bcr_tui.errors import BcrError
 from bcr_tui.store import Listing, list_sessions
 from bcr_tui.tui.screens.base import BcrScreen
+from bcr_tui.tui.widgets.keybar import KeyBar
 
 
 class HomeScreen(BcrScreen):
@@ -39,7 +40,7 @@ class HomeScreen(BcrScreen):
         yield OptionList(id="sessions")
         yield Static("Enter opens the highlighted session · n starts a new one · d opens a demo",
                      id="home-help")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """List the sessions."""

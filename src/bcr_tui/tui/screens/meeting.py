@@ -11,13 +11,15 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
+from bcr_tui.grids import domain_answers
 from bcr_tui.meeting import Meeting, Outcome
 from bcr_tui.tui.keymap import MEETING, bindings
 from bcr_tui.tui.messages import SessionChanged
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.heatmap import HeatmapView
+from bcr_tui.tui.widgets.keybar import KeyBar
 from bcr_tui.tui.widgets.line import Line
 from bcr_tui.tui.widgets.roster import RosterStrip
 from bcr_tui.tui.widgets.stage import ItemStage
@@ -30,14 +32,14 @@ class MeetingScreen(BcrScreen):
     """Run the session in the room."""
 
     BINDINGS = bindings(MEETING)
-    AUTO_FOCUS = None
+    AUTO_FOCUS = ""  # nothing: the keys belong to the screen (None would mean the app's "*")
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     def __init__(self, meeting: Meeting) -> None:
         super().__init__()
         self.meeting = meeting
         self._bindings_item: str | None = None
-        self._live = False
+        self._answer_form: Vertical | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_too_small()
@@ -47,31 +49,20 @@ class MeetingScreen(BcrScreen):
         yield Static(id="save-warning")
         with VerticalScroll(id="stage"):
             yield ItemStage()
-            with Vertical(id="answer-form"):
-                yield Static(id="answer-help")
-                yield Input(id="answer-text")
             yield HeatmapView(id="live-heatmap", label_width=24)
         yield Line(id="turn")
         yield RosterStrip(id="roster")
         yield ItemSummary(id="summary")
         yield Line(id="flash")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        """First render (the live heatmap one frame later), and the timer that retries saves."""
+        """First render, and the timer that retries saves."""
         self.refresh_view()
-        self.call_after_refresh(self._start_live_heatmap)
         self.set_interval(RETRY_SECONDS, self._retry_save)
 
-    def _start_live_heatmap(self) -> None:
-        self._live = True
-        self._render_live_heatmap()
-
     def _render_live_heatmap(self) -> None:
-        if self._live:
-            from bcr_tui.grids import domain_answers  # analysis is not needed for the first frame
-
-            self.query_one("#live-heatmap", HeatmapView).show(domain_answers(self.meeting.session))
+        self.query_one("#live-heatmap", HeatmapView).show(domain_answers(self.meeting.session))
 
     # -- actions ---------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -286,15 +277,21 @@ class MeetingScreen(BcrScreen):
 
     def _render_answer_form(self) -> None:
         item = self.meeting.item
-        form = self.query_one("#answer-form")
-        box = self.query_one("#answer-text", Input)
         written = item.kind in ("text", "table")
-        form.display = written
         if not written:
-            if box.has_focus:
-                self.set_focus(None)
+            if self._answer_form is not None:
+                self._answer_form.display = False
+                if self.query_one("#answer-text", Input).has_focus:
+                    self.set_focus(None)
             return
-        help_text = self.query_one("#answer-help", Static)
+        if self._answer_form is None:  # mounted the first time a written answer is asked for
+            help_text, box = Static(id="answer-help"), Input(id="answer-text")
+            self._answer_form = Vertical(help_text, box, id="answer-form")
+            self.query_one("#stage").mount(self._answer_form, after=self.query_one(ItemStage))
+        else:
+            self._answer_form.display = True
+            box = self.query_one("#answer-text", Input)
+            help_text = self.query_one("#answer-help", Static)
         if item.kind == "table":
             labels = " | ".join(c.label for c in item.columns)
             rows = self.meeting.session.answer(self.meeting.rater or "", item.id) or []

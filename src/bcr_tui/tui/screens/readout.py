@@ -8,12 +8,13 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from bcr_tui.findings import Finding, findings
 from bcr_tui.meeting import Meeting
 from bcr_tui.tui.messages import SessionChanged
 from bcr_tui.tui.screens.base import BcrScreen
+from bcr_tui.tui.widgets.keybar import KeyBar
 
 
 class ReadoutScreen(BcrScreen):
@@ -33,7 +34,7 @@ class ReadoutScreen(BcrScreen):
     def compose(self) -> ComposeResult:
         yield from self.compose_too_small()
         yield VerticalScroll(id="readout")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """Render the findings."""

@@ -15,7 +15,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from bcr_tui.errors import BcrError
 from bcr_tui.grids import domain_answers
@@ -23,6 +23,7 @@ from bcr_tui.session import Session
 from bcr_tui.store import Fingerprint, load_session
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.heatmap import HeatmapView
+from bcr_tui.tui.widgets.keybar import KeyBar
 from bcr_tui.tui.widgets.roster import roster_text
 from bcr_tui.tui.widgets.stage import ItemStage
 from bcr_tui.tui.widgets.summary import summary_text
@@ -56,7 +57,7 @@ class ViewScreen(BcrScreen):
         yield Static(id="roster")
         yield Static(id="summary")
         yield Static(id="flash")
-        yield Footer(show_command_palette=False)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         """First render, then follow the file."""

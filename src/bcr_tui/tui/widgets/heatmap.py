@@ -8,18 +8,20 @@ and a Rich Table costs ~10 ms a frame where this costs well under one.
 from __future__ import annotations
 
 import textwrap
+from functools import lru_cache
 
 from rich.style import Style
 from rich.text import Text
-from textual.widget import Widget
+from textual.strip import Strip
 
 from bcr_tui.grids import Grid
 from bcr_tui.palette import colour, ink
+from bcr_tui.tui.widgets.line import TextLines, render_strips
 
 HEADER_LINES = 2
 
 
-class HeatmapView(Widget):
+class HeatmapView(TextLines):
     """One grid as rows of coloured, numbered cells."""
 
     DEFAULT_CSS = "HeatmapView { height: auto; }"
@@ -35,6 +37,7 @@ class HeatmapView(Widget):
             return
         same_shape = _shape(grid) == _shape(self.grid)
         self.grid = grid
+        self._key = None
         self.refresh(layout=not same_shape)
 
     def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
@@ -43,14 +46,25 @@ class HeatmapView(Widget):
 
     def render(self) -> Text:
         """The grid, fitted to the widget's width."""
+        return self._grid_text(self.size.width)
+
+    def _lines(self, width: int) -> list[Strip]:
+        style = self.rich_style
+        if self._key != (width, style):
+            self._key = (width, style)
+            self._strips = render_strips(self._grid_text(width), width, style, "left", False,
+                                         "crop", self.app.console)
+        return self._strips
+
+    def _grid_text(self, width: int) -> Text:
         grid = self.grid
         if grid is None:
             return Text("")
-        width = max(self.size.width, 20)
+        width = max(width, 20)
         label = min(self.label_width, max((len(name) for name, _ in grid.rows), default=4))
         cell = max(5, (width - label - 1) // max(1, len(grid.columns)))
         out = Text(no_wrap=True, overflow="crop")
-        heads = [textwrap.wrap(name, cell - 1)[:HEADER_LINES] or [""] for name in grid.columns]
+        heads = _headings(grid.columns, cell)
         for line in range(HEADER_LINES):
             out.append(" " * (label + 1))
             for words in heads:
@@ -65,13 +79,23 @@ class HeatmapView(Widget):
                 if c.value is None:
                     out.append(text)
                 else:
-                    background = colour(c.value)
-                    out.append(text, style=Style(color=ink(background), bgcolor=background,
-                                                 bold=True))
+                    out.append(text, style=_cell_style(colour(c.value)))
                 out.append(" ")
             if n < len(grid.rows) - 1:
                 out.append("\n")
         return out
+
+
+@lru_cache(maxsize=64)
+def _headings(columns: tuple[str, ...], cell: int) -> list[list[str]]:
+    """Each column heading wrapped to the cell width (at most HEADER_LINES lines)."""
+    return [textwrap.wrap(name, cell - 1)[:HEADER_LINES] or [""] for name in columns]
+
+
+@lru_cache(maxsize=512)
+def _cell_style(background: str) -> Style:
+    """Bold black or white (whichever reads better) on the cell's colour."""
+    return Style(color=ink(background), bgcolor=background, bold=True)
 
 
 def _shape(grid: Grid | None) -> tuple | None:
