@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 import tomli
 
-from bcr_tui import rollup, tidy
+from bcr_tui import fastread, rollup, tidy
 from bcr_tui.cli import main
 from bcr_tui.errors import SessionFileError
 from bcr_tui.instruments import find_instrument, load_instrument
@@ -209,7 +209,7 @@ def test_the_fast_reader_agrees_with_the_full_loader(folder, tmp_path):
     paths.append(save(tmp_path / "tally.toml", tally_session()))
     for path in paths:
         text = path.read_text("utf-8")
-        assert rollup._fast_toml(text) is not None, path  # the shortcut is taken
+        assert fastread.session_data(text, log=False) is not None, path  # the shortcut is taken
         _same_session(rollup.read_session(path), load_session(path))
 
 
@@ -238,7 +238,7 @@ def test_hand_edited_files_are_read_in_full(tmp_path):
                 rollup.read_session(edited)
             assert str(fast.value) == str(full.value)
             continue
-        assert rollup._fast_toml(variant) is None or name == "spacing", name
+        assert fastread.session_data(variant, log=False) is None or name == "spacing", name
         _same_session(rollup.read_session(edited), load_session(edited))
     assert load_session(tmp_path / "after-log.toml").tally == {"trust-1": {"maintain": 3}}
 
@@ -249,4 +249,4 @@ def test_the_ratings_pattern_is_not_fooled_by_an_array_around_it():
     with pytest.raises(tomli.TOMLDecodeError):
         tomli.loads(text)
     with pytest.raises(tomli.TOMLDecodeError):
-        rollup._without_ratings(text)
+        fastread._without_ratings(text)

@@ -17,7 +17,6 @@ a shortcut where that is safe (and parses the whole file as `load_session` does 
 from __future__ import annotations
 
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -41,24 +40,6 @@ CHUNK = 25
 SUMMARY_COLUMNS = ("community", "instrument", "domain", "domain_title", "sessions", "answers",
                    "abstentions", "mean_score")
 
-# The fast path of `read_session` (see there). bcr writes every string on one line, escaped, so
-# a line that starts with "[" is a table header; these patterns find the sections of its files.
-_LOG = "\n[[log]]\n"
-_INSTRUMENT = "\n[instrument]\n"
-_RATINGS = "\n[ratings."
-#: A header inside the embedded instrument that is not under `instrument.` (a hand edit).
-_NOT_INSTRUMENT = re.compile(r"\n[ \t]*\[(?!\[?instrument[.\]])")
-_ID = r"[A-Za-z0-9_-]+"
-_PLAIN = r'"[^"\\\x00-\x1f\x7f]*"'  # a basic string without escapes or control characters
-#: The ratings as bcr writes them: `[ratings.WHO]` headers and `key = "value"` lines only.
-_RATINGS_BLOCK = re.compile(rf"(?:\[ratings\.{_ID}\]\n|{_ID} = {_PLAIN}\n|\n)*")
-_RATINGS_SPLIT = re.compile(rf"^\[ratings\.({_ID})\]\n", re.M)
-_PAIR = re.compile(rf'^({_ID}) = "([^"\n]*)"$', re.M)
-#: Parsed embedded instruments by their text: the sessions of a roll-up mostly share a few.
-_INSTRUMENTS: dict[str, dict[str, Any]] = {}
-#: Validated instruments by the identity of the parsed documents in `_INSTRUMENTS`.
-_VALIDATED: dict[int, tuple[Any, Any]] = {}
-_INSTRUMENTS_MAX = 32
 
 
 def run_rollup(folder: Path, out: Path) -> int:
@@ -178,92 +159,13 @@ def read_session(path: Path) -> Session:
     A roll-up does not need the change log, the last and largest part of the file; most of the
     rest is the ratings, in a shape bcr always writes the same way; and the embedded instrument
     is usually one already seen. So when the file has that shape, the log is skipped, the ratings
-    are read with a pattern, and the instrument is parsed once (`_fast_toml`). Anything else, or
+    are read with a pattern, and the instrument is parsed once (`fastread`). Anything else, or
     anything that does not parse, is parsed as a whole, as `load_session` does (so a damaged file
     gets the same one-sentence error). A damaged log alone is not noticed here.
     """
-    from bcr_tui.sessionfile import parse
-    from bcr_tui.tomlio import parse_toml, read_text
+    from bcr_tui.fastread import read_session_text
 
-    text = read_text(path, SessionFileError)
-    data = _fast_toml(text)
-    if data is not None:
-        try:  # the embedded instrument is usually one already seen: validated once
-            return parse(data, path, _VALIDATED)
-        except BcrError:
-            pass
-    return parse(parse_toml(text, path, SessionFileError), path)
-
-
-def _fast_toml(text: str) -> dict[str, Any] | None:
-    """The file's TOML without its [[log]] tables, or None when the shortcut is not safe.
-
-    Each cut is made only where the text before it parses on its own (so the cut is not inside
-    a string or an array) and where what follows is only what was expected (checked with the
-    patterns above); bcr itself never writes multi-line strings, so a file with one is left to
-    the full parse.
-    """
-    import tomli
-
-    cut = text.find(_LOG)
-    if cut < 0:
-        return None
-    # After the first [[log]] only [[log]] headers may start a line with "[" (or blanks).
-    if (text.count("\n[", cut) != text.count(_LOG, cut) or text.find("\n ", cut) >= 0
-            or text.find("\n\t", cut) >= 0):
-        return None
-    head = text[:cut + 1]
-    if '"""' in head or "'''" in head:
-        return None
-    try:
-        split = head.find(_INSTRUMENT)
-        if split < 0 or _NOT_INSTRUMENT.search(head, split + 1) is not None:
-            return _without_ratings(head)
-        data = _without_ratings(head[:split + 1])
-        if data is None or "instrument" in data:
-            return None
-        part = head[split + 1:]
-        parsed = _INSTRUMENTS.get(part)
-        if parsed is None:
-            parsed = tomli.loads(part)
-            if len(_INSTRUMENTS) >= _INSTRUMENTS_MAX:
-                _INSTRUMENTS.clear()
-                _VALIDATED.clear()
-            _INSTRUMENTS[part] = parsed
-        data["instrument"] = parsed["instrument"]
-        return data
-    except (tomli.TOMLDecodeError, RecursionError, KeyError):
-        return None
-
-
-def _without_ratings(text: str) -> dict[str, Any] | None:
-    """Parse `text`, reading a block of `[ratings.WHO]` tables written the bcr way by pattern."""
-    import tomli
-
-    start = text.find(_RATINGS)
-    if start < 0:
-        return tomli.loads(text)
-    end = start + 1
-    while (nxt := text.find("\n[", end)) >= 0 and text.startswith("[ratings.", nxt + 1):
-        end = nxt + 1
-    end = len(text) if nxt < 0 else nxt + 1
-    block = text[start + 1:end]
-    if _RATINGS_BLOCK.fullmatch(block) is None:
-        return tomli.loads(text)
-    tomli.loads(text[:start + 1])  # the block does not start inside an array
-    data = tomli.loads(text[:start + 1] + text[end:])
-    parts = _RATINGS_SPLIT.split(block)
-    ratings: dict[str, dict[str, str]] = {}
-    for who, body in zip(parts[1::2], parts[2::2], strict=True):
-        pairs = _PAIR.findall(body)
-        answers = dict(pairs)
-        if who in ratings or len(answers) != len(pairs):
-            return None  # a duplicate: let the full parse name it
-        ratings[who] = answers
-    if "ratings" in data or parts[0].strip():
-        return None
-    data["ratings"] = ratings
-    return data
+    return read_session_text(path, log=False)
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -286,7 +188,7 @@ def _context() -> Any:
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["bcr_tui.rollup", "bcr_tui.sessionfile", "tomli"])
+        ctx.set_forkserver_preload(["bcr_tui.rollup", "bcr_tui.fastread", "tomli"])
         return ctx
     return multiprocessing.get_context()
 

@@ -191,6 +191,7 @@ def _log_entry(e: LogEntry) -> str:
 # --------------------------------------------------------------------------- parsing
 
 REQUIRED = object()
+LOG_KEYS = {"when", "op", "who", "item", "old", "new"}
 TOP_KEYS = {"format", "id", "title", "community", "created", "mode", "order", "blind", "revealed",
             "audience", "cursor", "participants", "ratings", "tally", "notes", "actions",
             "instrument", "log"}
@@ -385,9 +386,18 @@ class _Parser:
 
     def log(self) -> list[LogEntry]:
         out = []
+        keys, ops, append = LOG_KEYS, LOG_OPS, out.append
         for n, raw in enumerate(self.get("log", list, [])):
+            # The common case, checked inline (a big session has tens of thousands of entries).
+            if type(raw) is dict and raw.keys() <= keys:
+                at, op = raw.get("when"), raw.get("op")
+                who, item = raw.get("who", ""), raw.get("item", "")
+                if (type(at) is datetime and at.tzinfo is not None and type(op) is str
+                        and op in ops and type(who) is str and type(item) is str):
+                    append(LogEntry(at, op, who, item, raw.get("old"), raw.get("new")))
+                    continue
             where = f"log[{n}]"
-            if not isinstance(raw, dict) or set(raw) - {"when", "op", "who", "item", "old", "new"}:
+            if not isinstance(raw, dict) or set(raw) - LOG_KEYS:
                 raise self.fail(where, "expected when, op, who, item, old and new")
             op = self.get("op", str, REQUIRED, f"{where}.op", raw)
             if op not in LOG_OPS:

@@ -18,20 +18,23 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bcr_tui.errors import BcrError, SaveError, SessionFileError, SessionLockedError
+from bcr_tui.errors import BcrError, SaveError, SessionLockedError
+from bcr_tui.fastread import read_session_text
 from bcr_tui.session import Session
-from bcr_tui.sessionfile import Renderer, parse
-from bcr_tui.tomlio import parse_toml, read_text, write_durably
+from bcr_tui.sessionfile import Renderer
+from bcr_tui.tomlio import write_durably
 
 DEFAULT_DIR = Path("sessions")
 STALE_UNREADABLE_LOCK_S = 10.0
 
 
 def load_session(path: Path | str) -> Session:
-    """Read and validate a session file; raises SessionFileError with one sentence."""
-    path = Path(path)
-    text = read_text(path, SessionFileError)
-    return parse(parse_toml(text, path, SessionFileError), path)
+    """Read and validate a session file; raises SessionFileError with one sentence.
+
+    Files in the shape bcr writes are read by the shortcuts of `fastread` (a big session opens
+    several times faster); anything else is parsed in full.
+    """
+    return read_session_text(Path(path))
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,57 @@
+"""The fast reader (`fastread`) gives exactly what the TOML parser gives, or steps aside."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import tomli
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bcr_tui import fastread
+from bcr_tui.demo import demo_session
+from bcr_tui.session import LOG_OPS, LogEntry
+from bcr_tui.sessionfile import render
+
+TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
+VALUES = st.one_of(st.none(), TEXT, st.booleans(), st.integers(-(2**40), 2**40),
+                   st.lists(TEXT, max_size=2), st.floats(allow_nan=False))
+ZONES = st.sampled_from([UTC, timezone(timedelta(hours=-7)), timezone(timedelta(minutes=330))])
+ENTRIES = st.builds(
+    LogEntry,
+    at=st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime(2100, 1, 1),
+                    timezones=ZONES),
+    op=st.sampled_from(LOG_OPS), who=TEXT, item=TEXT, old=VALUES, new=VALUES)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(ENTRIES, min_size=1, max_size=8))
+def test_the_log_reads_as_the_toml_parser_reads_it(entries):
+    session = demo_session()
+    session.log = entries
+    text = render(session)
+    fast = fastread.session_data(text)
+    expected = tomli.loads(text)
+    if fast is not None:
+        assert fast == expected
+    plain = all(isinstance(v, str | bool | int | type(None)) and not isinstance(v, float)
+                for e in entries for v in (e.old, e.new))
+    simple = all(ch >= " " and ch != "\x7f" for e in entries
+                 for s in (e.who, e.item, e.old, e.new) if isinstance(s, str) for ch in s)
+    if plain and simple:
+        assert fast is not None  # the shortcut is taken for what bcr usually writes
+
+
+def test_the_demo_is_read_by_the_shortcut_and_matches():
+    text = render(demo_session())
+    fast = fastread.session_data(text)
+    assert fast is not None and fast == tomli.loads(text)
+    assert len(fast["log"]) > 100
+
+
+def test_anything_else_after_the_log_steps_aside():
+    text = render(demo_session())
+    for tail in ('junk = 1\n', '[[log]]\nwhen = 2026-01-01T00:00:00Z\nop = "rate"\nwho = 1\n',
+                 '[[log]]\nop = "rate"\nwhen = 2026-01-01T00:00:00Z\nwho = ""\n',
+                 '[[log]]\nwhen = 2026-01-01 00:00:00Z\nop = "rate"\nwho = ""\n'):
+        assert fastread.session_data(text + "\n" + tail) is None, tail
