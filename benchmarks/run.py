@@ -5,11 +5,16 @@
 Prints a table (and writes flat keys to FILE with --json). Figures are medians over repeated runs
 unless named otherwise; ratios are measured side by side in the same run, so they hold on a noisy
 machine. Everything runs the real `bcr` in a real pseudo-terminal (benchmarks/ptyapp.py).
+
+bcr's modules are byte-compiled first, as they are after an install or a first run: where
+PYTHONDONTWRITEBYTECODE is set (as on some CI machines) every start would otherwise compile them
+from source again, which is not what a facilitator's laptop does.
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -161,6 +166,9 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="write the figures as flat JSON keys here")
     args = parser.parse_args()
     runs, keys = (5, 60) if args.quick else (11, 200)
+    import bcr_tui
+
+    compileall.compile_dir(Path(bcr_tui.__file__).parent, quiet=1)
     results: dict[str, float] = {}
     with tempfile.TemporaryDirectory(prefix="bcr-bench-") as tmp:
         folder = Path(tmp)
