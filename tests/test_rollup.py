@@ -196,6 +196,35 @@ def test_workers_give_the_same_table(folder, tmp_path, monkeypatch):
     assert parallel.table().equals(serial.table())
 
 
+def test_rows_built_by_joins_are_the_tidy_rows(folder, tmp_path):
+    """Plain-rating sessions take the polars joins (rolltable); the rest `tidy.table`. Mixed
+    in any order, with a group answer, an absent person, and profiles, the frame is the same."""
+    group = pai_session(3, "Fillmore", people=2, items=4)
+    group.record("group", group.items[5].id, "immediate")
+    group.participants[1].absent = True
+    save(folder / "c" / "group.toml", group)
+    save(folder / "c" / "tally.toml", tally_session())
+    other = new_session(CARE, "Care, ratings only", [("Ana", None)], community="Ojai")
+    other.record("p01", next(i for i in other.items if i.kind == "rating").id,
+                 next(i for i in other.items if i.kind == "rating").scale.points[0].key)
+    save(folder / "c" / "zz-care.toml", other)
+    paths = sorted(str(p) for p in folder.rglob("*.toml"))
+    joined = rollup.read_chunk(paths, str(folder))
+    tidied = rollup.read_chunk(paths, str(folder), joins=False)
+    assert joined.frame.columns == tidied.frame.columns
+    assert joined.frame.equals(tidied.frame)
+    assert (joined.read, joined.skipped) == (tidied.read, tidied.skipped) == (6, joined.skipped)
+    fillmore = joined.frame.filter(joined.frame["community"] == "Fillmore")
+    assert fillmore["participant"].to_list()[-1] == "group" and fillmore.height == 2 * 4 + 1
+    # it was the joins that built most of it: the plain sessions are read as rows
+    from bcr_tui.fastread import rating_rows
+    from bcr_tui.rolltable import Batch
+
+    for name in ("a/one.toml", "c/group.toml"):
+        assert Batch().add(*rating_rows(folder / name), source=name), name
+    assert rating_rows(folder / "care.toml") is None  # text answers: tidy.table
+
+
 def _same_session(a: Session, b: Session) -> None:
     left, right = dict(vars(a)), dict(vars(b))
     left.pop("log")
@@ -249,4 +278,4 @@ def test_the_ratings_pattern_is_not_fooled_by_an_array_around_it():
     with pytest.raises(tomli.TOMLDecodeError):
         tomli.loads(text)
     with pytest.raises(tomli.TOMLDecodeError):
-        fastread._without_ratings(text)
+        fastread._cut_ratings(text)

@@ -37,6 +37,10 @@ _PLAIN = r'"[^"\\\x00-\x1f\x7f]*"'  # a basic string without escapes or control 
 _RATINGS_BLOCK = re.compile(rf"(?:\[ratings\.{_ID}\]\n|{_ID} = {_PLAIN}\n|\n)*")
 _RATINGS_SPLIT = re.compile(rf"^\[ratings\.({_ID})\]\n", re.M)
 _PAIR = re.compile(rf'^({_ID}) = "([^"\n]*)"$', re.M)
+#: After the first [[log]]: a line that starts with a blank, or with "[" but not [[log]].
+_NOT_LOG = re.compile(r"\n(?:[ \t]|\[(?!\[log\]\]\n))")
+#: The first table header after the ratings that is not one of them.
+_NOT_RATINGS = re.compile(r"\n\[(?!ratings\.)")
 #: A basic string with only the simple escapes (bcr writes \uXXXX for other control characters;
 #: those, rare, go to the full parse).
 _STRING = r'"(?:[^"\\\x00-\x1f\x7f]|\\[btnfr"\\])*"'
@@ -81,71 +85,121 @@ def read_session_text(path: Path, *, log: bool = True) -> Session:
 
 
 def session_data(text: str, *, log: bool = True) -> dict[str, Any] | None:
-    """The file's TOML (its [[log]] tables only if `log`), or None when a shortcut is not safe.
-
-    The log is cut off only where the text before it parses on its own (so the cut is not inside
-    a string or an array) and where what follows is only [[log]] tables; bcr itself never writes
-    multi-line strings, so a file with one is left to the full parse.
-    """
-    cut = text.find(_LOG)
-    if cut < 0:
-        return None
-    # After the first [[log]] only [[log]] headers may start a line with "[" (or blanks).
-    if (text.count("\n[", cut) != text.count(_LOG, cut) or text.find("\n ", cut) >= 0
-            or text.find("\n\t", cut) >= 0):
-        return None
-    head = text[:cut + 1]
-    if '"""' in head or "'''" in head:
+    """The file's TOML (its [[log]] tables only if `log`), or None when a shortcut is not safe."""
+    cut = _log_start(text)
+    if cut is None:
         return None
     entries = _log_entries(text, cut + 1) if log else []
     if entries is None:
         return None
-    try:
-        data = _head(head)
-    except (tomli.TOMLDecodeError, RecursionError, KeyError):
+    parts = _head(text[:cut + 1])
+    if parts is None:
         return None
-    if data is None or "log" in data:
-        return None
+    data, block = parts
+    if block is not None:
+        ratings = _ratings(block)
+        if ratings is None:
+            return None
+        data["ratings"] = ratings
     if log:
         data["log"] = entries
     return data
 
 
-def _head(head: str) -> dict[str, Any] | None:
-    """Everything before the log: the ratings read by pattern, the instrument parsed once."""
-    split = head.find(_INSTRUMENT)
-    if split < 0 or _NOT_INSTRUMENT.search(head, split + 1) is not None:
-        return _without_ratings(head)
-    data = _without_ratings(head[:split + 1])
-    if data is None or "instrument" in data:
+def rating_rows(path: Path) -> tuple[Session, list[str], list[str], list[str]] | None:
+    """For a roll-up: the session without its answers, and its ratings as three columns (who,
+    item, answer), or None where the shortcut does not apply (then read it with
+    `read_session_text`). Everything but the ratings is validated here; the ratings are not."""
+    from bcr_tui.sessionfile import parse
+    from bcr_tui.tomlio import read_text
+
+    text = read_text(path, SessionFileError)
+    cut = _log_start(text)
+    parts = None if cut is None else _head(text[:cut + 1])
+    if parts is None or parts[1] is None:
         return None
-    part = head[split + 1:]
-    parsed = _INSTRUMENTS.get(part)
-    if parsed is None:
-        parsed = tomli.loads(part)
-        if len(_INSTRUMENTS) >= _INSTRUMENTS_MAX:
-            _INSTRUMENTS.clear()
-            _VALIDATED.clear()
-        _INSTRUMENTS[part] = parsed
-    data["instrument"] = parsed["instrument"]
-    return data
+    data, block = parts
+    rows = _rating_rows(block)
+    if rows is None:
+        return None
+    try:
+        return parse(data, path, _VALIDATED), *rows
+    except BcrError:
+        return None
 
 
-def _without_ratings(text: str) -> dict[str, Any] | None:
-    """Parse `text`, reading a block of `[ratings.WHO]` tables written the bcr way by pattern."""
+def _log_start(text: str) -> int | None:
+    """Where the [[log]] tables start, if only they follow and nothing before is multi-line.
+
+    The cut is safe where the text before it parses on its own (so it is not inside a string or
+    an array) and where what follows is only [[log]] tables; bcr itself never writes multi-line
+    strings, so a file with one is left to the full parse.
+    """
+    cut = text.find(_LOG)
+    if cut < 0:
+        return None
+    if _NOT_LOG.search(text, cut) is not None:
+        return None
+    head = text[:cut + 1]
+    if '"""' in head or "'''" in head:
+        return None
+    return cut
+
+
+def _head(head: str) -> tuple[dict[str, Any], str | None] | None:
+    """Everything before the log, parsed, but for a block of ratings written the bcr way (given
+    back as text); the embedded instrument parsed once. None if a shortcut is not safe."""
+    try:
+        split = head.find(_INSTRUMENT)
+        if split < 0 or _NOT_INSTRUMENT.search(head, split + 1) is not None:
+            parts = _cut_ratings(head)
+        else:
+            parts = _cut_ratings(head[:split + 1])
+            if parts is None or "instrument" in parts[0]:
+                return None
+            part = head[split + 1:]
+            parsed = _INSTRUMENTS.get(part)
+            if parsed is None:
+                parsed = tomli.loads(part)
+                if len(_INSTRUMENTS) >= _INSTRUMENTS_MAX:
+                    _INSTRUMENTS.clear()
+                    _VALIDATED.clear()
+                _INSTRUMENTS[part] = parsed
+            parts[0]["instrument"] = parsed["instrument"]
+    except (tomli.TOMLDecodeError, RecursionError, KeyError):
+        return None
+    if parts is None or "log" in parts[0]:
+        return None
+    return parts
+
+
+def _cut_ratings(text: str) -> tuple[dict[str, Any], str | None] | None:
+    """`text` parsed but for its block of `[ratings.WHO]` tables if they are written the bcr way
+    (then given back as text; else None in its place and the ratings are in the parsed data)."""
     start = text.find(_RATINGS)
     if start < 0:
-        return tomli.loads(text)
-    end = start + 1
-    while (nxt := text.find("\n[", end)) >= 0 and text.startswith("[ratings.", nxt + 1):
-        end = nxt + 1
-    end = len(text) if nxt < 0 else nxt + 1
+        return tomli.loads(text), None
+    after = _NOT_RATINGS.search(text, start + 1)
+    end = len(text) if after is None else after.start() + 1
     block = text[start + 1:end]
     if _RATINGS_BLOCK.fullmatch(block) is None:
-        return tomli.loads(text)
-    tomli.loads(text[:start + 1])  # the block does not start inside an array
-    data = tomli.loads(text[:start + 1] + text[end:])
+        return tomli.loads(text), None
+    # Before and after the block, each parsed on its own: the text before must be complete (so
+    # the block does not start inside an array); what follows starts with a table header, so
+    # parsed alone it means what it meant in place, unless it reopens a table from before.
+    data = tomli.loads(text[:start + 1])
+    rest = tomli.loads(text[end:])
+    if data.keys() & rest.keys() or "ratings" in data or "ratings" in rest:
+        return None
+    data.update(rest)
+    return data, block
+
+
+def _ratings(block: str) -> dict[str, dict[str, str]] | None:
+    """A block of `[ratings.WHO]` tables as the TOML parser reads it (None: a duplicate)."""
     parts = _RATINGS_SPLIT.split(block)
+    if parts[0].strip():
+        return None
     ratings: dict[str, dict[str, str]] = {}
     for who, body in zip(parts[1::2], parts[2::2], strict=True):
         pairs = _PAIR.findall(body)
@@ -153,10 +207,27 @@ def _without_ratings(text: str) -> dict[str, Any] | None:
         if who in ratings or len(answers) != len(pairs):
             return None  # a duplicate: let the full parse name it
         ratings[who] = answers
-    if "ratings" in data or parts[0].strip():
-        return None
-    data["ratings"] = ratings
-    return data
+    return ratings
+
+
+def _rating_rows(block: str) -> tuple[list[str], list[str], list[str]] | None:
+    """A block of `[ratings.WHO]` tables as columns (who, item, answer); None: a duplicate."""
+    parts = _RATINGS_SPLIT.split(block)
+    if parts[0].strip() or len(set(parts[1::2])) != len(parts) // 2:
+        return None  # text before the first header, or a header twice
+    whos: list[str] = []
+    items: list[str] = []
+    values: list[str] = []
+    for who, body in zip(parts[1::2], parts[2::2], strict=True):
+        pairs = _PAIR.findall(body)
+        if pairs:
+            names, answers = zip(*pairs, strict=True)
+            whos.extend([who] * len(pairs))
+            items.extend(names)
+            values.extend(answers)
+    if not items or len(set(zip(whos, items, strict=True))) != len(items):
+        return None  # nothing, or an item twice for one person
+    return whos, items, values
 
 
 def _log_entries(text: str, start: int) -> list[dict[str, Any]] | None:

@@ -11,7 +11,8 @@ summary beside the table as `<stem>-summary.<ext>`; `.xlsx` writes sheets "data"
 Reading is the cost: with many files they are parsed in worker processes, in chunks, and each
 worker builds its part of the table. A roll-up does not need a session's change log, the last and
 largest part of the file, and the files bcr writes have a regular shape, so `read_session` takes
-a shortcut where that is safe (and parses the whole file as `load_session` does otherwise).
+a shortcut where that is safe (and parses the whole file as `load_session` does otherwise); the
+rows of sessions of plain ratings are then built by joins in polars (`rolltable`).
 """
 
 from __future__ import annotations
@@ -133,23 +134,54 @@ def read_all(paths: Sequence[Path], root: Path) -> Result:
         return Result([r for r in results if r is not None])
 
 
-def read_chunk(paths: Sequence[str], root: str) -> Chunk:
-    """Read some session files into one typed frame (runs in a worker process)."""
+def read_chunk(paths: Sequence[str], root: str, *, joins: bool = True) -> Chunk:
+    """Read some session files into one typed frame (runs in a worker process).
+
+    Sessions of plain ratings go to a `rolltable.Batch` (their rows built by joins in polars,
+    unless `joins` is False); any other session to `tidy.table`. Consecutive sessions of one
+    kind make one piece, and the pieces are joined in file order.
+    """
+    import polars as pl
+
     from bcr_tui.export import frame_from_columns, merge
+    from bcr_tui.fastread import rating_rows
+    from bcr_tui.rolltable import Batch
 
     out = Chunk()
-    tables = []
+    pieces: list[pl.DataFrame] = []
+    batch, tables = Batch(), []
+
+    def flush() -> None:
+        nonlocal batch, tables
+        if len(batch):
+            pieces.append(batch.frame())
+            batch = Batch()
+        if tables:
+            pieces.append(frame_from_columns(merge(tables)))
+            tables = []
+
     for name in paths:
         path = Path(name)
+        source = _relative(path, Path(root))
         try:
+            rows = rating_rows(path) if joins else None
+            if rows is not None:
+                if tables:
+                    flush()
+                if batch.add(*rows, source=source):
+                    out.read += 1
+                    continue
             session = read_session(path)
         except BcrError as exc:
             out.skipped.append((name, exc.message))
             continue
         out.read += 1
-        tables.append(tidy.table(session, source=_relative(path, Path(root))))
-    if tables:
-        out.frame = frame_from_columns(merge(tables))
+        if len(batch):
+            flush()
+        tables.append(tidy.table(session, source=source))
+    flush()
+    if pieces:
+        out.frame = pieces[0] if len(pieces) == 1 else pl.concat(pieces, how="diagonal")
     return out
 
 

@@ -350,18 +350,21 @@ class _Parser:
                 raise self.fail(f"ratings.{who}", "no such participant")
             if not isinstance(answers, dict):
                 raise self.fail(f"ratings.{who}", "expected a table")
+            clean = True  # every value a string that can go to the terminal as it is
             for item_id, value in answers.items():
                 if type(value) is str and (item_id, value) in valid:
-                    continue
+                    continue  # only printable strings are kept in `valid`
                 item = instrument.item(item_id)
                 if item is None or instrument.is_profile(item.id):
                     raise self.fail(f"ratings.{who}.{item_id}", "no such item in the instrument")
                 if not check_value(item, value):
                     raise self.fail(f"ratings.{who}.{item_id}", f"{value!r} is not a valid answer")
-                if type(value) is str:
+                if type(value) is str and value.isprintable():
                     valid.add((item_id, value))
+                else:
+                    clean = False
             if answers:
-                session.answers[who] = printable(dict(answers))
+                session.answers[who] = dict(answers) if clean else printable(dict(answers))
 
     def tallies(self, session: Session) -> None:
         for item_id, counts in self.get("tally", dict, {}).items():

@@ -92,7 +92,7 @@ def table(session: Session, *, source: str = "", anonymize: bool = False) -> dic
     for item in instrument.items:
         if anonymize and item.kind in FREE_TEXT:
             continue
-        head = (item.domain_id, titles.get(item.domain_id, ""), item.id, _item_text(item))
+        head = (item.domain_id, titles.get(item.domain_id, ""), item.id, item_text(item))
         points = None
         if item.kind == "rating":
             points = {p.key: [(p.key, p.label, p.score)] for p in item.scale.points} \
@@ -142,7 +142,7 @@ def table(session: Session, *, source: str = "", anonymize: bool = False) -> dic
 
     for person in session.participants:
         emit(person.id, None if anonymize else person.name,
-             _profile(person.profile, profile_cols), session.answers.get(person.id, {}))
+             profile_values(person.profile, profile_cols), session.answers.get(person.id, {}))
     no_profile = [None] * len(profile_cols)
     if GROUP in session.answers:
         emit(GROUP, None, no_profile, session.answers[GROUP])
@@ -169,7 +169,7 @@ def table(session: Session, *, source: str = "", anonymize: bool = False) -> dic
     return out
 
 
-def _item_text(item: Item) -> str:
+def item_text(item: Item) -> str:
     """The item's wording; an item asked from a perspective names it: "… (Where we are now)"."""
     if item.perspective_label:
         return f"{item.text} ({item.perspective_label})"
@@ -203,8 +203,8 @@ def _table_row(item: Item, row: dict[str, Any]) -> str:
     return "; ".join(f"{k}={row[k]}" for k in keys)
 
 
-def _profile(profile: dict[str, Any], cols: Iterable[str]) -> list[Any]:
-    """This participant's profile answers, one per column (None: not answered)."""
+def profile_values(profile: dict[str, Any], cols: Iterable[str]) -> list[Any]:
+    """A participant's profile answers, one per profile column (None: not answered)."""
     out: list[Any] = []
     for col in cols:
         key = f"{col.removesuffix('_other')}-other" if col.endswith("_other") else col
