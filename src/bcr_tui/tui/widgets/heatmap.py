@@ -48,13 +48,9 @@ class HeatmapView(TextLines):
         """The grid, fitted to the widget's width."""
         return self._grid_text(self.size.width)
 
-    def _lines(self, width: int) -> list[Strip]:
-        style = self.rich_style
-        if self._key != (width, style):
-            self._key = (width, style)
-            self._strips = render_strips(self._grid_text(width), width, style, "left", False,
-                                         "crop", self.app.console)
-        return self._strips
+    def _render_strips(self, width: int, style: Style) -> list[Strip]:
+        return render_strips(self._grid_text(width), width, style, "left", False, "crop",
+                             self.app.console)
 
     def _grid_text(self, width: int) -> Text:
         grid = self.grid

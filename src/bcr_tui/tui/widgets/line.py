@@ -58,14 +58,22 @@ class TextLines(Widget):
         """As many lines as the text takes at this width."""
         return len(self._lines(width))
 
+    def notify_style_update(self) -> None:
+        """The CSS changed (class, theme): render again with the new style."""
+        super().notify_style_update()
+        self._key = None
+
     def _lines(self, width: int) -> list[Strip]:
-        style = self.rich_style
-        if self._key != (width, style):
+        if self._key is None or self._key[0] != width:  # `rich_style` is costly: not per line
+            style = self.rich_style
             self._key = (width, style)
-            self._strips = render_strips(self._text, width, style, self.styles.text_align,
-                                   self.styles.text_wrap != "nowrap", self.styles.text_overflow,
-                                   self.app.console)
+            self._strips = self._render_strips(width, style)
         return self._strips
+
+    def _render_strips(self, width: int, style: Style) -> list[Strip]:
+        return render_strips(self._text, width, style, self.styles.text_align,
+                             self.styles.text_wrap != "nowrap", self.styles.text_overflow,
+                             self.app.console)
 
 
 def render_strips(text: Text, width: int, style: Style, align: str, wrap: bool, overflow: str,
@@ -73,6 +81,13 @@ def render_strips(text: Text, width: int, style: Style, align: str, wrap: bool, 
     """`text` as strips of exactly `width` cells, in the widget's base `style`."""
     if width <= 0:
         return []
+    length = text.cell_len
+    if length <= width and "\n" not in text.plain and align in JUSTIFY:
+        # The common case, one line that fits: its segments, padded to the width.
+        pad = width - length
+        left = {"center": pad // 2, "right": pad, "end": pad}.get(align, 0)
+        segments = [Segment(" " * left), *text.render(console), Segment(" " * (pad - left))]
+        return [Strip(list(Segment.apply_style(segments, style)), width)]
     text = text.copy()
     text.justify = JUSTIFY.get(align, "left")  # type: ignore[assignment]
     text.no_wrap = not wrap
