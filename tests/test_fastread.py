@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import tomli
 from hypothesis import given, settings
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from bcr_tui import fastread
 from bcr_tui.demo import demo_session
 from bcr_tui.session import LOG_OPS, LogEntry
-from bcr_tui.sessionfile import render
+from bcr_tui.sessionfile import parse, render
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 VALUES = st.one_of(st.none(), TEXT, st.booleans(), st.integers(-(2**40), 2**40),
@@ -31,9 +32,8 @@ def test_the_log_reads_as_the_toml_parser_reads_it(entries):
     session.log = entries
     text = render(session)
     fast = fastread.session_data(text)
-    expected = tomli.loads(text)
     if fast is not None:
-        assert fast == expected
+        _same(fast, tomli.loads(text))
     plain = all(isinstance(v, str | bool | int | type(None)) and not isinstance(v, float)
                 for e in entries for v in (e.old, e.new))
     simple = all(ch >= " " and ch != "\x7f" for e in entries
@@ -45,13 +45,41 @@ def test_the_log_reads_as_the_toml_parser_reads_it(entries):
 def test_the_demo_is_read_by_the_shortcut_and_matches():
     text = render(demo_session())
     fast = fastread.session_data(text)
-    assert fast is not None and fast == tomli.loads(text)
+    assert fast is not None
+    _same(fast, tomli.loads(text))
     assert len(fast["log"]) > 100
+
+
+def _same(fast: dict, expected: dict) -> None:
+    """The same document; the log already as the entries the full parse makes of it."""
+    assert {k: v for k, v in fast.items() if k != "log"} == \
+        {k: v for k, v in expected.items() if k != "log"}
+    assert fast["log"] == parse(expected, Path("x.toml")).log
+    assert all(type(e) is LogEntry for e in fast["log"])
 
 
 def test_anything_else_after_the_log_steps_aside():
     text = render(demo_session())
-    for tail in ('junk = 1\n', '[[log]]\nwhen = 2026-01-01T00:00:00Z\nop = "rate"\nwho = 1\n',
-                 '[[log]]\nop = "rate"\nwhen = 2026-01-01T00:00:00Z\nwho = ""\n',
+    day = "when = 2026-01-01T00:00:00Z\n"
+    for tail in ('junk = 1\n',
+                 '[[log]]\nwhen = 2026-02-30T00:00:00Z\nop = "set"\nwho = ""\n',
+                 f'[[log]]\n{day}op = "nope"\nwho = ""\n',
+                 f'[[log]]\n{day}op = "rate"\nwho = 1\n',
+                 f'[[log]]\nop = "rate"\n{day}who = ""\n',
                  '[[log]]\nwhen = 2026-01-01 00:00:00Z\nop = "rate"\nwho = ""\n'):
         assert fastread.session_data(text + "\n" + tail) is None, tail
+
+
+def test_a_log_date_that_does_not_exist_is_one_sentence(tmp_path):
+    import pytest
+
+    from bcr_tui.errors import SessionFileError
+    from bcr_tui.store import load_session
+
+    path = tmp_path / "s.toml"
+    text = render(demo_session())
+    cut = text.rindex("when = ") + len("when = ")
+    path.write_text(text[:cut] + "2026-02-30" + text[cut + 10:], "utf-8")
+    with pytest.raises(SessionFileError) as error:
+        load_session(path)
+    assert "line" in str(error.value) and "\n" not in str(error.value)

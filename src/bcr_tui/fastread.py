@@ -24,7 +24,7 @@ from typing import Any
 import tomli
 
 from bcr_tui.errors import BcrError, SessionFileError
-from bcr_tui.session import Session
+from bcr_tui.session import LOG_OPS, LogEntry, Session
 
 _LOG = "\n[[log]]\n"
 _INSTRUMENT = "\n[instrument]\n"
@@ -43,7 +43,7 @@ _NOT_LOG = re.compile(r"\n(?:[ \t]|\[(?!\[log\]\]\n))")
 _NOT_RATINGS = re.compile(r"\n\[(?!ratings\.)")
 #: A basic string with only the simple escapes (bcr writes \uXXXX for other control characters;
 #: those, rare, go to the full parse).
-_STRING = r'"(?:[^"\\\x00-\x1f\x7f]|\\[btnfr"\\])*"'
+_STRING = r'"[^"\\\x00-\x1f\x7f]*(?:\\[btnfr"\\][^"\\\x00-\x1f\x7f]*)*"'
 _VALUE = rf"{_STRING}|true|false|-?(?:0|[1-9][0-9]*)"
 #: One change in the log, exactly as `sessionfile._log_entry` writes it.
 _ENTRY = re.compile(
@@ -85,7 +85,8 @@ def read_session_text(path: Path, *, log: bool = True) -> Session:
 
 
 def session_data(text: str, *, log: bool = True) -> dict[str, Any] | None:
-    """The file's TOML (its [[log]] tables only if `log`), or None when a shortcut is not safe."""
+    """The file's TOML, or None when a shortcut is not safe. Its [[log]] tables are read only if
+    `log`, and then already as the `LogEntry`s the full parse makes of them."""
     cut = _log_start(text)
     if cut is None:
         return None
@@ -230,24 +231,26 @@ def _rating_rows(block: str) -> tuple[list[str], list[str], list[str]] | None:
     return whos, items, values
 
 
-def _log_entries(text: str, start: int) -> list[dict[str, Any]] | None:
-    """The [[log]] tables from `start` to the end of `text`; None if one is not bcr's shape."""
-    out = []
+def _log_entries(text: str, start: int) -> list[LogEntry] | None:
+    """The [[log]] tables from `start` to the end of `text`, as checked `LogEntry`s (what
+    `sessionfile` would make of them); None if one is not bcr's shape or not valid."""
+    out: list[LogEntry] = []
+    append, ops, when_of = out.append, LOG_OPS, datetime.fromisoformat
     pos = start
-    for found in _ENTRY.finditer(text, start):
-        if found.start() != pos:
-            return None  # something between two tables that is not bcr's shape
-        when, op, who, item, old, new = found.groups()
-        entry: dict[str, Any] = {"when": datetime.fromisoformat(when), "op": op,
-                                 "who": _string(who)}
-        if item is not None:
-            entry["item"] = _string(item)
-        if old is not None:
-            entry["old"] = _value(old)
-        if new is not None:
-            entry["new"] = _value(new)
-        out.append(entry)
-        pos = found.end()
+    try:
+        for found in _ENTRY.finditer(text, start):
+            if found.start() != pos:
+                return None  # something between two tables that is not bcr's shape
+            when, op, who, item, old, new = found.groups()
+            if op not in ops:
+                return None
+            append(LogEntry(when_of(when), op, _string(who),
+                            "" if item is None else _string(item),
+                            None if old is None else _value(old),
+                            None if new is None else _value(new)))
+            pos = found.end()
+    except ValueError:  # a date that does not exist (February 30th): the full parse names it
+        return None
     return out if pos == len(text) else None
 
 

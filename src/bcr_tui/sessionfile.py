@@ -391,6 +391,9 @@ class _Parser:
         out = []
         keys, ops, append = LOG_KEYS, LOG_OPS, out.append
         for n, raw in enumerate(self.get("log", list, [])):
+            if type(raw) is LogEntry:  # read and checked already (fastread)
+                append(raw)
+                continue
             # The common case, checked inline (a big session has tens of thousands of entries).
             if type(raw) is dict and raw.keys() <= keys:
                 at, op = raw.get("when"), raw.get("op")
