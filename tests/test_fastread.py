@@ -83,3 +83,23 @@ def test_a_log_date_that_does_not_exist_is_one_sentence(tmp_path):
     with pytest.raises(SessionFileError) as error:
         load_session(path)
     assert "line" in str(error.value) and "\n" not in str(error.value)
+
+
+def test_the_log_as_written_is_reused_by_the_next_save(tmp_path):
+    """Opening seeds the renderer with the log's text from the file: the next save writes the
+    same bytes a full render would, and a change after it too."""
+    from bcr_tui.store import SessionStore
+
+    path = tmp_path / "demo.toml"
+    SessionStore.create(path, demo_session()).close()
+    written = path.read_text("utf-8")
+    store = SessionStore.open(path)
+    try:
+        assert len(store._renderer._log) == len(store.session.log) > 100  # seeded, not rendered
+        store.save()
+        assert path.read_text("utf-8") == written
+        store.session.undo()
+        store.save()
+        assert path.read_text("utf-8") == render(store.session)
+    finally:
+        store.close()

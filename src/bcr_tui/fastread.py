@@ -64,18 +64,20 @@ _VALIDATED: dict[int, tuple[Any, Any]] = {}
 _INSTRUMENTS_MAX = 32
 
 
-def read_session_text(path: Path, *, log: bool = True) -> Session:
+def read_session_text(path: Path, *, log: bool = True,
+                      log_texts: list[str] | None = None) -> Session:
     """Load a session file as `store.load_session` does, by the shortcuts where they are safe.
 
     With `log=False` (a roll-up) the change log is not read at all, so a damaged log alone is not
     noticed. A file the shortcuts cannot read, or one they read but that does not validate, is
-    parsed in full, so its problem is named exactly as the full parse names it.
+    parsed in full, so its problem is named exactly as the full parse names it. `log_texts`, if
+    given, receives each log entry's text as written (see `Renderer.seed_log`).
     """
     from bcr_tui.sessionfile import parse
     from bcr_tui.tomlio import parse_toml, read_text
 
     text = read_text(path, SessionFileError)
-    data = session_data(text, log=log)
+    data = session_data(text, log=log, log_texts=log_texts)
     if data is not None:
         try:  # the embedded instrument is usually one already seen: validated once
             return parse(data, path, _VALIDATED)
@@ -84,13 +86,14 @@ def read_session_text(path: Path, *, log: bool = True) -> Session:
     return parse(parse_toml(text, path, SessionFileError), path)
 
 
-def session_data(text: str, *, log: bool = True) -> dict[str, Any] | None:
+def session_data(text: str, *, log: bool = True,
+                 log_texts: list[str] | None = None) -> dict[str, Any] | None:
     """The file's TOML, or None when a shortcut is not safe. Its [[log]] tables are read only if
     `log`, and then already as the `LogEntry`s the full parse makes of them."""
     cut = _log_start(text)
     if cut is None:
         return None
-    entries = _log_entries(text, cut + 1) if log else []
+    entries = _log_entries(text, cut + 1, log_texts) if log else []
     if entries is None:
         return None
     parts = _head(text[:cut + 1])
@@ -231,11 +234,13 @@ def _rating_rows(block: str) -> tuple[list[str], list[str], list[str]] | None:
     return whos, items, values
 
 
-def _log_entries(text: str, start: int) -> list[LogEntry] | None:
+def _log_entries(text: str, start: int, texts: list[str] | None = None) -> list[LogEntry] | None:
     """The [[log]] tables from `start` to the end of `text`, as checked `LogEntry`s (what
-    `sessionfile` would make of them); None if one is not bcr's shape or not valid."""
+    `sessionfile` would make of them); None if one is not bcr's shape or not valid. `texts`, if
+    given, receives each entry as `sessionfile` writes it (a line break, then the table)."""
     out: list[LogEntry] = []
     append, ops, when_of = out.append, LOG_OPS, datetime.fromisoformat
+    written: list[str] = []
     pos = start
     try:
         for found in _ENTRY.finditer(text, start):
@@ -249,9 +254,15 @@ def _log_entries(text: str, start: int) -> list[LogEntry] | None:
                             None if old is None else _value(old),
                             None if new is None else _value(new)))
             pos = found.end()
+            if texts is not None:  # the blank line that ends a table begins the next one
+                written.append("\n" + text[found.start():pos - (text[pos - 2:pos] == "\n\n")])
     except ValueError:  # a date that does not exist (February 30th): the full parse names it
         return None
-    return out if pos == len(text) else None
+    if pos != len(text):
+        return None
+    if texts is not None:
+        texts.extend(written)
+    return out
 
 
 def _string(quoted: str) -> str:

@@ -78,6 +78,12 @@ class Renderer:
             self._instrument = (key, "\n" + tomli_w.dumps({"instrument": dict(instrument.raw)}))
         return self._instrument[1]
 
+    def seed_log(self, log: list[LogEntry], texts: list[str]) -> None:
+        """Start from the log as the file has it (`texts[i]`: `log[i]` as written), so the first
+        save after opening a big session does not render its whole log again."""
+        if len(texts) == len(log):
+            self._log, self._log_source = list(texts), list(log)
+
     def _log_text(self, log: list[LogEntry]) -> str:
         n = len(self._log)
         if n > len(log) or any(a is not b for a, b in zip(self._log_source[-3:],

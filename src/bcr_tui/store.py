@@ -67,7 +67,9 @@ class SessionStore:
     def open(cls, path: Path | str, *, lock: bool = True) -> SessionStore:
         """Load `path` and take its lock (refused with SessionLockedError if held)."""
         path = Path(path)
-        store = cls(path, load_session(path), lock=False)
+        log_texts: list[str] = []
+        store = cls(path, read_session_text(path, log_texts=log_texts), lock=False)
+        store._renderer.seed_log(store.session.log, log_texts)
         if lock:
             store._lock = SessionLock(path)
             store._lock.acquire()
