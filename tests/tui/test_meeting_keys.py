@@ -177,8 +177,14 @@ async def test_text_question_takes_words(tmp_path):
         store.save()
         app = app_for(store)
         async with app.run_test(size=(100, 30)) as pilot:
+            bar = widget_text(app, "KeyBar")
+            assert " Enter  record " in bar and " Esc  leave the box " in bar
             await pilot.press(*"Kids feel safe", "enter")
             assert saved(path).answers == {"group": {"success": "Kids feel safe"}}
+            await pilot.press("escape")  # the keys are the meeting's again
+            assert app.focused is None and " u  undo " in widget_text(app, "KeyBar")
+            await pilot.press("u")
+            assert saved(path).answers == {}
 
 
 async def test_help_lists_every_key(tmp_path):

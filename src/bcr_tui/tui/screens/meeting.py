@@ -18,6 +18,7 @@ from bcr_tui.meeting import Meeting, Outcome
 from bcr_tui.tui.keymap import MEETING, bindings
 from bcr_tui.tui.messages import SessionChanged
 from bcr_tui.tui.screens.base import BcrScreen
+from bcr_tui.tui.widgets.answerbox import AnswerBox
 from bcr_tui.tui.widgets.heatmap import HeatmapView
 from bcr_tui.tui.widgets.keybar import KeyBar
 from bcr_tui.tui.widgets.line import Line
@@ -285,7 +286,7 @@ class MeetingScreen(BcrScreen):
                     self.set_focus(None)
             return
         if self._answer_form is None:  # mounted the first time a written answer is asked for
-            help_text, box = Static(id="answer-help"), Input(id="answer-text")
+            help_text, box = Static(id="answer-help"), AnswerBox(id="answer-text")
             self._answer_form = Vertical(help_text, box, id="answer-form")
             self.query_one("#stage").mount(self._answer_form, after=self.query_one(ItemStage))
         else:
