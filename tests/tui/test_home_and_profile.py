@@ -37,6 +37,20 @@ async def test_home_lists_sessions_and_starts_a_new_one(tmp_path):
     assert new.answers == {"p01": {"trust-1": "immediate"}}
 
 
+async def test_enter_opens_the_first_session_right_away(tmp_path):
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    (folder / "broken.toml").write_text("not = [valid", "utf-8")
+    path = write_session(folder)
+    app = make_app(sessions_dir=folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press("enter")  # no arrow key first: a session is highlighted already
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "MeetingScreen"
+        await pilot.press("1")
+    assert saved(path).answers == {"p01": {"trust-1": "maintain"}}
+
+
 async def test_new_session_form_explains_a_problem(tmp_path):
     app = make_app(sessions_dir=tmp_path)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -64,6 +64,10 @@ class HomeScreen(BcrScreen):
                                            "the demo."), disabled=True))
         for n, row in enumerate(self.rows):
             options.add_option(Option(_row_text(row), id=str(n), disabled=bool(row.problem)))
+        # Enter opens the highlighted session: the first one that can be opened, from the start.
+        openable = [n for n, row in enumerate(self.rows) if not row.problem]
+        if openable:
+            options.highlighted = openable[0]
         options.focus()
 
     @on(OptionList.OptionSelected, "#sessions")
