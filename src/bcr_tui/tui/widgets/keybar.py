@@ -50,8 +50,8 @@ class KeyBar(Widget):
     def render(self) -> Text:
         """Each shown binding once, as ` key ` then its description; clicking runs it.
 
-        When the line is too long for the window it tightens, then leaves out keys from the
-        middle: the first keys (rating) and the last (`?` help, which lists them all) stay.
+        When the line is too long for the window it tightens, then leaves out the keys just
+        before the last: the first (rating) and the last (`?` help, which lists them all) stay.
         """
         entries = []
         seen: set[str] = set()
