@@ -210,6 +210,24 @@ async def test_too_small_window_shows_a_message(tmp_path, size):
             await pilot.resize_terminal(100, 30)
             await pilot.pause()
             assert not app.screen.has_class("-too-small")
+            await pilot.resize_terminal(*size)  # and small again
+            await pilot.pause()
+            assert app.screen.has_class("-too-small")
+            assert "enlarge the window" in widget_text(app, "#too-small")
+
+
+async def test_a_window_made_too_small_shows_the_message(tmp_path):
+    path = write_session(tmp_path)
+    with opened(path) as store:
+        app = app_for(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            assert not app.screen.query("#too-small")  # mounted only when needed
+            await pilot.resize_terminal(50, 15)
+            await pilot.pause()
+            assert app.screen.has_class("-too-small")
+            assert "enlarge the window" in widget_text(app, "#too-small")
+            await pilot.press("1")  # keys do nothing while the message shows
+            assert saved(path).answers == {}
 
 
 async def test_late_arrival_takes_turns(tmp_path):

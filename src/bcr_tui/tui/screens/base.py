@@ -19,22 +19,22 @@ class BcrScreen(Screen):
     """A full screen that shows a clear message, not a broken layout, when the window is tiny."""
 
     def compose_too_small(self) -> ComposeResult:
-        """Yield the too-small message (subclasses call this first in `compose`).
+        """Set the size classes and, if the window is too small already, yield the message
+        (subclasses call this first in `compose`).
 
-        The size classes are set here, before any child is styled: set later (on the first
-        resize), they would restyle every widget on the screen a second time.
+        The classes are set here, before any child is styled: set later (on the first resize),
+        they would restyle every widget on the screen a second time. The message is mounted
+        only when it is needed: most meetings never see it.
         """
         width, height = self.app.size
-        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small", update=False)
+        small = _too_small(width, height)
+        self.set_class(small, "-too-small", update=False)
         breakpoints = sorted(self.VERTICAL_BREAKPOINTS or [])
         fitting = [name for least, name in breakpoints if height >= least][-1:]
         for _, name in breakpoints:
             self.set_class(name in fitting, name, update=False)
-        yield TooSmall(
-            f"Please enlarge the window.\n\nbcr needs at least {MIN_WIDTH} × {MIN_HEIGHT} "
-            "characters. Nothing is lost: everything is saved.",
-            id="too-small",
-        )
+        if small:
+            yield _message()
 
     def on_resize(self, event: events.Resize) -> None:
         """Switch to the message below the minimum size, and back."""
@@ -45,5 +45,17 @@ class BcrScreen(Screen):
         self.apply_size(self.app.size.width, self.app.size.height)
 
     def apply_size(self, width: int, height: int) -> None:
-        """Set the `-too-small` class from the terminal's size."""
-        self.set_class(width < MIN_WIDTH or height < MIN_HEIGHT, "-too-small")
+        """Set the `-too-small` class from the terminal's size (mounting the message if new)."""
+        small = _too_small(width, height)
+        if small and not self.query("#too-small"):
+            self.mount(_message())
+        self.set_class(small, "-too-small")
+
+
+def _too_small(width: int, height: int) -> bool:
+    return width < MIN_WIDTH or height < MIN_HEIGHT
+
+
+def _message() -> TooSmall:
+    return TooSmall(f"Please enlarge the window.\n\nbcr needs at least {MIN_WIDTH} × {MIN_HEIGHT} "
+                    "characters. Nothing is lost: everything is saved.", id="too-small")
