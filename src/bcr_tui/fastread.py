@@ -25,6 +25,8 @@ import tomli
 
 from bcr_tui.errors import BcrError, SessionFileError
 from bcr_tui.session import LOG_OPS, LogEntry, Session
+from bcr_tui.sessionfile import parse
+from bcr_tui.tomlio import parse_toml, read_text
 
 _LOG = "\n[[log]]\n"
 _INSTRUMENT = "\n[instrument]\n"
@@ -73,9 +75,6 @@ def read_session_text(path: Path, *, log: bool = True,
     parsed in full, so its problem is named exactly as the full parse names it. `log_texts`, if
     given, receives each log entry's text as written (see `Renderer.seed_log`).
     """
-    from bcr_tui.sessionfile import parse
-    from bcr_tui.tomlio import parse_toml, read_text
-
     text = read_text(path, SessionFileError)
     data = session_data(text, log=log, log_texts=log_texts)
     if data is not None:
@@ -114,9 +113,6 @@ def rating_rows(path: Path) -> tuple[Session, list[str], list[str], list[str]] |
     """For a roll-up: the session without its answers, and its ratings as three columns (who,
     item, answer), or None where the shortcut does not apply (then read it with
     `read_session_text`). Everything but the ratings is validated here; the ratings are not."""
-    from bcr_tui.sessionfile import parse
-    from bcr_tui.tomlio import read_text
-
     text = read_text(path, SessionFileError)
     cut = _log_start(text)
     parts = None if cut is None else _head(text[:cut + 1])
@@ -144,8 +140,7 @@ def _log_start(text: str) -> int | None:
         return None
     if _NOT_LOG.search(text, cut) is not None:
         return None
-    head = text[:cut + 1]
-    if '"""' in head or "'''" in head:
+    if text.find('"""', 0, cut) >= 0 or text.find("'''", 0, cut) >= 0:
         return None
     return cut
 
@@ -201,29 +196,24 @@ def _cut_ratings(text: str) -> tuple[dict[str, Any], str | None] | None:
 
 def _ratings(block: str) -> dict[str, dict[str, str]] | None:
     """A block of `[ratings.WHO]` tables as the TOML parser reads it (None: a duplicate)."""
-    parts = _RATINGS_SPLIT.split(block)
-    if parts[0].strip():
+    raters = _rater_pairs(block)
+    if raters is None:
         return None
-    ratings: dict[str, dict[str, str]] = {}
-    for who, body in zip(parts[1::2], parts[2::2], strict=True):
-        pairs = _PAIR.findall(body)
-        answers = dict(pairs)
-        if who in ratings or len(answers) != len(pairs):
-            return None  # a duplicate: let the full parse name it
-        ratings[who] = answers
+    ratings = {who: dict(pairs) for who, pairs in raters}
+    if any(len(ratings[who]) != len(pairs) for who, pairs in raters):
+        return None  # an item twice for one person: let the full parse name it
     return ratings
 
 
 def _rating_rows(block: str) -> tuple[list[str], list[str], list[str]] | None:
     """A block of `[ratings.WHO]` tables as columns (who, item, answer); None: a duplicate."""
-    parts = _RATINGS_SPLIT.split(block)
-    if parts[0].strip() or len(set(parts[1::2])) != len(parts) // 2:
-        return None  # text before the first header, or a header twice
+    raters = _rater_pairs(block)
+    if raters is None:
+        return None
     whos: list[str] = []
     items: list[str] = []
     values: list[str] = []
-    for who, body in zip(parts[1::2], parts[2::2], strict=True):
-        pairs = _PAIR.findall(body)
+    for who, pairs in raters:
         if pairs:
             names, answers = zip(*pairs, strict=True)
             whos.extend([who] * len(pairs))
@@ -232,6 +222,16 @@ def _rating_rows(block: str) -> tuple[list[str], list[str], list[str]] | None:
     if not items or len(set(zip(whos, items, strict=True))) != len(items):
         return None  # nothing, or an item twice for one person
     return whos, items, values
+
+
+def _rater_pairs(block: str) -> list[tuple[str, list[tuple[str, str]]]] | None:
+    """Each `[ratings.WHO]` table's (item, answer) pairs; None if there is text before the first
+    header or a header appears twice (the full parse names that)."""
+    parts = _RATINGS_SPLIT.split(block)
+    whos = parts[1::2]
+    if parts[0].strip() or len(set(whos)) != len(whos):
+        return None
+    return [(who, _PAIR.findall(body)) for who, body in zip(whos, parts[2::2], strict=True)]
 
 
 def _log_entries(text: str, start: int, texts: list[str] | None = None) -> list[LogEntry] | None:
