@@ -34,14 +34,13 @@ class TextLines(Widget):
         self._strips: list[Strip] = []
         self._key: tuple[int, Style] | None = None
 
-    def set_text(self, text: Text, *, layout: bool = False) -> bool:
-        """Show `text` (a no-op if it is shown already); True if it changed."""
+    def set_text(self, text: Text) -> None:
+        """Show `text` (a no-op if it is shown already); the size stays, so no new layout."""
         if text == self._text:
-            return False
+            return
         self._text = text
         self._key = None
-        self.refresh(layout=layout)
-        return True
+        self.refresh()
 
     def render(self) -> Text:
         """The text shown (what tests and screen readers read)."""
@@ -77,19 +76,20 @@ class TextLines(Widget):
 
 
 def render_strips(text: Text, width: int, style: Style, align: str, wrap: bool, overflow: str,
-            console) -> list[Strip]:  # noqa: ANN001 - a rich Console
+                  console) -> list[Strip]:  # noqa: ANN001 - a rich Console
     """`text` as strips of exactly `width` cells, in the widget's base `style`."""
     if width <= 0:
         return []
+    justify = JUSTIFY.get(align, "left")
     length = text.cell_len
-    if length <= width and "\n" not in text.plain and align in JUSTIFY:
+    if length <= width and "\n" not in text.plain:
         # The common case, one line that fits: its segments, padded to the width.
         pad = width - length
-        left = {"center": pad // 2, "right": pad, "end": pad}.get(align, 0)
+        left = {"center": pad // 2, "right": pad}.get(justify, 0)
         segments = [Segment(" " * left), *text.render(console), Segment(" " * (pad - left))]
         return [Strip(list(Segment.apply_style(segments, style)), width)]
     text = text.copy()
-    text.justify = JUSTIFY.get(align, "left")  # type: ignore[assignment]
+    text.justify = justify  # type: ignore[assignment]
     text.no_wrap = not wrap
     text.overflow = "ellipsis" if overflow == "ellipsis" else ("fold" if wrap else "crop")
     options = console.options.update(width=width, height=None, highlight=False)
