@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from bcr_tui import tidy
 from bcr_tui.instruments import ABSTAIN, Instrument
-from bcr_tui.session import GROUP, Session
+from bcr_tui.session import GROUP, Session, check_value
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars as pl
@@ -54,7 +54,7 @@ class Batch:
             item = instrument.item(item_id)
             if (item is None or item.kind != "rating" or item.scale is None
                     or instrument.is_profile(item_id) or not answer.isprintable()
-                    or (answer != ABSTAIN and item.scale.point(answer) is None)):
+                    or not check_value(item, answer)):
                 return False
         f = len(self._files)
         key = self._instrument(instrument)
