@@ -32,8 +32,7 @@ PROJECTOR_DARK = Theme(
     surface="#101418",
     panel="#1C232B",
     dark=True,
-    variables={"footer-key-foreground": OKABE_ITO["yellow"], "block-cursor-background":
-               OKABE_ITO["sky"], "block-cursor-foreground": "#000000"},
+    variables={"block-cursor-background": OKABE_ITO["sky"], "block-cursor-foreground": "#000000"},
 )
 
 PROJECTOR_LIGHT = Theme(
@@ -49,8 +48,7 @@ PROJECTOR_LIGHT = Theme(
     surface="#F2F2F2",
     panel="#E2E6EA",
     dark=False,
-    variables={"footer-key-foreground": OKABE_ITO["blue"], "block-cursor-background":
-               OKABE_ITO["blue"], "block-cursor-foreground": "#FFFFFF"},
+    variables={"block-cursor-background": OKABE_ITO["blue"], "block-cursor-foreground": "#FFFFFF"},
 )
 
 THEMES = (PROJECTOR_DARK, PROJECTOR_LIGHT)
