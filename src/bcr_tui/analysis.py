@@ -27,6 +27,9 @@ MIN_ANSWERS = 3
 MIN_SEGMENT = 3
 
 
+# --------------------------------------------------------------------------------------- consensus
+
+
 def consensus(counts: Sequence[float], scores: Sequence[float] | None = None) -> float:
     """Tastle & Wierman's consensus of answers on an ordinal scale, in [0, 1].
 
@@ -61,6 +64,9 @@ def consensus(counts: Sequence[float], scores: Sequence[float] | None = None) ->
             return 0.0
         acc += p * math.log2(inside)
     return min(1.0, max(0.0, 1.0 + acc))
+
+
+# ------------------------------------------------------------ figures: items, domains, the session
 
 
 @dataclass(frozen=True)
@@ -263,6 +269,9 @@ def summarize(session: Session, *, include_hidden: bool = False) -> Summary:
     return Summary(domains, _room(session, domains))
 
 
+# ---------------------------------------------------------- strengths, priorities, contested items
+
+
 def _ranked(summary: Summary, k: int, keep: Callable[[ItemStats], bool],
             key: Callable[[ItemStats], tuple[float, ...]]) -> list[ItemStats]:
     order = {s.item_id: n for n, s in enumerate(summary.items)}
@@ -293,6 +302,9 @@ def contested(summary: Summary, k: int = 3) -> list[ItemStats]:
     least = max(MIN_ANSWERS, math.ceil(summary.raters / 2))
     return _ranked(summary, k, lambda s: s.n >= least and s.consensus is not None
                    and s.consensus < 1.0 - 1e-9, lambda s: (s.consensus or 0.0,))
+
+
+# --------------------------------------------------------------------- people and groups of people
 
 
 def participant_means(session: Session, *, include_hidden: bool = False,
@@ -389,6 +401,9 @@ def segment_gaps(groups: Sequence[Segment]) -> list[SegmentGap]:
         low = min(rated, key=lambda r: r[0])
         out.append(SegmentGap(did, high[1], low[1], high[0] - low[0]))
     return out
+
+
+# --------------------------------------------------------------------- now / want perspective gaps
 
 
 @dataclass(frozen=True)

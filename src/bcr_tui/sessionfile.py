@@ -42,6 +42,9 @@ HEADER = (
 )
 
 
+# --------------------------------------------------------------------------- rendering
+
+
 class Renderer:
     """Renders sessions to text, caching the parts that only grow or never change."""
 
