@@ -211,18 +211,73 @@ def test_rows_built_by_joins_are_the_tidy_rows(folder, tmp_path):
     paths = sorted(str(p) for p in folder.rglob("*.toml"))
     joined = rollup.read_chunk(paths, str(folder))
     tidied = rollup.read_chunk(paths, str(folder), joins=False)
-    assert joined.frame.columns == tidied.frame.columns
-    assert joined.frame.equals(tidied.frame)
+    table = rollup.Result([joined]).table()
+    expected = rollup.Result([tidied]).table()
+    assert table.columns == expected.columns
+    assert table.equals(expected)
     assert (joined.read, joined.skipped) == (tidied.read, tidied.skipped) == (6, joined.skipped)
-    fillmore = joined.frame.filter(joined.frame["community"] == "Fillmore")
+    fillmore = table.filter(table["community"] == "Fillmore")
     assert fillmore["participant"].to_list()[-1] == "group" and fillmore.height == 2 * 4 + 1
-    # it was the joins that built most of it: the plain sessions are read as rows
-    from bcr_tui.fastread import rating_rows
-    from bcr_tui.rolltable import Batch
+    # it was the joins that built most of it: the plain sessions came back as small numbers
+    assert set(joined.part.files[tidy.SOURCE]) == {"a/one.toml", "a/b/two.toml", "c/group.toml",
+                                                 "c/zz-care.toml"}
+    assert fastread.plain_ratings(folder / "care.toml") is not None  # but its block has a table
 
-    for name in ("a/one.toml", "c/group.toml"):
-        assert Batch().add(*rating_rows(folder / name), source=name), name
-    assert rating_rows(folder / "care.toml") is None  # text answers: tidy.table
+
+def _swap_raters(text: str) -> str:
+    one, two = text.index("\n[ratings.p01]"), text.index("\n[ratings.p02]")
+    three = text.index("\n[ratings.p03]")
+    return text[:one] + text[two:three] + text[one:two] + text[three:]
+
+
+#: Hand edits of a plain-rating session file: (what, edit, still read as plain ratings).
+EDITS = [
+    ("raters out of order", _swap_raters, True),
+    ("items out of order", lambda t: t.replace('trust-1 = "immediate"\ntrust-2 = "future"',
+                                               'trust-2 = "future"\ntrust-1 = "immediate"', 1),
+     True),
+    ("blank lines between tables", lambda t: t.replace("\n[ratings.p02]", "\n\n\n[ratings.p02]"),
+     True),
+    ("spaces around =", lambda t: t.replace('trust-1 = "', 'trust-1  =   "', 1), False),
+    ("a quoted key", lambda t: t.replace('trust-1 = "', '"trust-1" = "', 1), False),
+    ("a literal string", lambda t: t.replace('trust-1 = "immediate"', "trust-1 = 'immediate'", 1),
+     False),
+    ("a comment", lambda t: t.replace('trust-1 = "immediate"', 'trust-1 = "immediate" # ok', 1),
+     False),
+    ("a blank line inside a table", lambda t: t.replace('"\ntrust-2', '"\n\ntrust-2', 1), False),
+    ("a dotted header", lambda t: t.replace("[ratings.p02]", "[ratings.p02.x]", 1), False),
+    ("not a point of the scale", lambda t: t.replace('trust-1 = "immediate"',
+                                                     'trust-1 = "sometimes"', 1), False),
+    ("an item twice", lambda t: t.replace('trust-1 = "immediate"',
+                                          'trust-1 = "immediate"\ntrust-1 = "future"', 1), False),
+    ("a table twice", lambda t: t.replace("[ratings.p03]", "[ratings.p02]", 1), False),
+    ("someone not on the roster", lambda t: t.replace("[ratings.p03]", "[ratings.p09]", 1), False),
+    ("a profile question rated", lambda t: t.replace('trust-1 = "immediate"',
+                                                     'sector = "immediate"', 1), False),
+    ("an escape", lambda t: t.replace('trust-1 = "immediate"', 'trust-1 = "i\\u006dmediate"', 1),
+     False),
+]
+
+
+@pytest.mark.parametrize(("edit", "plain"), [(e[1], e[2]) for e in EDITS],
+                         ids=[e[0] for e in EDITS])
+def test_hand_edited_ratings_give_what_the_full_parse_gives(tmp_path, edit, plain):
+    """A ratings block is read by looking up whole lines as bcr writes them: any other way of
+    writing the same thing (or something invalid) goes to the full parse, with the same result."""
+    s = pai_session(1, "Ventura County", people=3, items=4)
+    s.record("group", s.items[5].id, "future")
+    text = save(tmp_path / "s" / "x.toml", s).read_text("utf-8")
+    assert 'trust-1 = "immediate"\ntrust-2 = "future"' in text
+    edited = edit(text)
+    assert edited != text
+    (tmp_path / "s" / "x.toml").write_text(edited, "utf-8")
+    paths = [str(save(tmp_path / "s" / "a.toml", pai_session(2, "Ojai"))),
+             str(tmp_path / "s" / "x.toml")]
+    joined = rollup.read_chunk(paths, str(tmp_path / "s"))
+    tidied = rollup.read_chunk(paths, str(tmp_path / "s"), joins=False)
+    assert (joined.read, joined.skipped) == (tidied.read, tidied.skipped)
+    assert rollup.Result([joined]).table().equals(rollup.Result([tidied]).table())
+    assert ("x.toml" in joined.part.files[tidy.SOURCE]) is plain
 
 
 def _same_session(a: Session, b: Session) -> None:

@@ -109,21 +109,19 @@ def session_data(text: str, *, log: bool = True,
     return data
 
 
-def rating_rows(path: Path) -> tuple[Session, list[str], list[str], list[str]] | None:
-    """For a roll-up: the session without its answers, and its ratings as three columns (who,
-    item, answer), or None where the shortcut does not apply (then read it with
-    `read_session_text`). Everything but the ratings is validated here; the ratings are not."""
+def plain_ratings(path: Path) -> tuple[Session, str] | None:
+    """For a roll-up: the session without its answers, and its `[ratings.WHO]` tables as the text
+    of one block, or None where the shortcut does not apply (then read it with
+    `read_session_text`). Everything but the block is validated here; the block is not even
+    checked to be bcr's shape (`rolltable` takes only lines written exactly as bcr writes them)."""
     text = read_text(path, SessionFileError)
     cut = _log_start(text)
-    parts = None if cut is None else _head(text[:cut + 1])
+    parts = None if cut is None else _head(text[:cut + 1], check=False)
     if parts is None or parts[1] is None:
         return None
     data, block = parts
-    rows = _rating_rows(block)
-    if rows is None:
-        return None
     try:
-        return parse(data, path, _VALIDATED), *rows
+        return parse(data, path, _VALIDATED), block
     except BcrError:
         return None
 
@@ -145,15 +143,16 @@ def _log_start(text: str) -> int | None:
     return cut
 
 
-def _head(head: str) -> tuple[dict[str, Any], str | None] | None:
+def _head(head: str, *, check: bool = True) -> tuple[dict[str, Any], str | None] | None:
     """Everything before the log, parsed, but for a block of ratings written the bcr way (given
-    back as text); the embedded instrument parsed once. None if a shortcut is not safe."""
+    back as text); the embedded instrument parsed once. None if a shortcut is not safe. With
+    `check` False the block's lines are not checked (the caller checks them)."""
     try:
         split = head.find(_INSTRUMENT)
         if split < 0 or _NOT_INSTRUMENT.search(head, split + 1) is not None:
-            parts = _cut_ratings(head)
+            parts = _cut_ratings(head, check)
         else:
-            parts = _cut_ratings(head[:split + 1])
+            parts = _cut_ratings(head[:split + 1], check)
             if parts is None or "instrument" in parts[0]:
                 return None
             part = head[split + 1:]
@@ -172,16 +171,17 @@ def _head(head: str) -> tuple[dict[str, Any], str | None] | None:
     return parts
 
 
-def _cut_ratings(text: str) -> tuple[dict[str, Any], str | None] | None:
+def _cut_ratings(text: str, check: bool = True) -> tuple[dict[str, Any], str | None] | None:
     """`text` parsed but for its block of `[ratings.WHO]` tables if they are written the bcr way
-    (then given back as text; else None in its place and the ratings are in the parsed data)."""
+    (then given back as text; else None in its place and the ratings are in the parsed data).
+    With `check` False the block is given back unchecked."""
     start = text.find(_RATINGS)
     if start < 0:
         return tomli.loads(text), None
     after = _NOT_RATINGS.search(text, start + 1)
     end = len(text) if after is None else after.start() + 1
     block = text[start + 1:end]
-    if _RATINGS_BLOCK.fullmatch(block) is None:
+    if check and _RATINGS_BLOCK.fullmatch(block) is None:
         return tomli.loads(text), None
     # Before and after the block, each parsed on its own: the text before must be complete (so
     # the block does not start inside an array); what follows starts with a table header, so
@@ -203,25 +203,6 @@ def _ratings(block: str) -> dict[str, dict[str, str]] | None:
     if any(len(ratings[who]) != len(pairs) for who, pairs in raters):
         return None  # an item twice for one person: let the full parse name it
     return ratings
-
-
-def _rating_rows(block: str) -> tuple[list[str], list[str], list[str]] | None:
-    """A block of `[ratings.WHO]` tables as columns (who, item, answer); None: a duplicate."""
-    raters = _rater_pairs(block)
-    if raters is None:
-        return None
-    whos: list[str] = []
-    items: list[str] = []
-    values: list[str] = []
-    for who, pairs in raters:
-        if pairs:
-            names, answers = zip(*pairs, strict=True)
-            whos.extend([who] * len(pairs))
-            items.extend(names)
-            values.extend(answers)
-    if not items or len(set(zip(whos, items, strict=True))) != len(items):
-        return None  # nothing, or an item twice for one person
-    return whos, items, values
 
 
 def _rater_pairs(block: str) -> list[tuple[str, list[tuple[str, str]]]] | None:

@@ -1,136 +1,181 @@
-"""The roll-up's table for sessions of plain ratings, built by joins in polars.
+"""The roll-up's table for sessions of plain ratings: small numbers in the workers, rows once.
 
 `tidy.table` builds a session's rows in Python, one value at a time: for a roll-up of a thousand
 sessions of 40 people × 31 items that is most of the time. The sessions of a roll-up are mostly
 plain ratings (every answer a point of a scale, or an abstention), and for those every column but
 three (who, item, answer) comes from small tables: the file (session, community, date,
-instrument, source), the participant (name, profile answers) and the item (domain, wording,
-point label, score). `Batch` collects the three columns straight from the file (`fastread`) and
-joins them to those small tables in one go. The result is exactly `tidy.table`'s rows, in its
-order, with `export.frame_from_columns`'s types; a session that is not plain ratings (tallies,
-text, choices, answers that need cleaning) is left to `tidy.table`.
+instrument, source), the participant (name, profile answers) and the item's point (domain,
+wording, label, score).
+
+So in a worker a `Batch` takes each such session's small tables and its block of `[ratings.WHO]`
+tables as text (`fastread.plain_ratings`), and reads each line of the block by looking it up
+whole: every line bcr can write for a rating of an instrument (`sessionfile.answer_line`) is a key
+of one dictionary, whose value is the number of that rating's row in the table of points. A line
+that is not there (a hand edit, an answer that is not a point of a scale, anything written
+another way) makes the session not plain, and `tidy.table` reads it instead. What goes back to
+the parent is a `Part`: for each rating, two numbers (person, point), and the small tables. The
+parent's `table` then makes every row at once by gathering from the small tables: the wide text
+columns (wording, labels, names) are neither built in Python nor copied between processes. The
+result is exactly `tidy.table`'s rows, in its order, with `export.frame_from_columns`'s types.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from bcr_tui import tidy
 from bcr_tui.instruments import ABSTAIN, Instrument
-from bcr_tui.session import GROUP, Session, check_value
+from bcr_tui.session import GROUP, Session
+from bcr_tui.sessionfile import answer_line, rater_header
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars as pl
 
+_HEADER = "\n[ratings."
+
+
+@dataclass
+class Part:
+    """A batch's plain-rating sessions as numbers and small tables (what a worker sends back)."""
+
+    rows: pl.DataFrame  #: person, point: one row per rating, the rows of `people` and `points`
+    files: pl.DataFrame  #: f (the file's number in the roll-up), session, community, date, …
+    people: pl.DataFrame  #: file (a row of `files`), participant, participant_name, profile…
+    points: pl.DataFrame  #: domain, domain_title, item, item_text, answer, answer_label, score
+
 
 class Batch:
-    """Plain-rating sessions collected for one frame (in the order they were added)."""
+    """Plain-rating sessions collected in one worker (in the order they were added)."""
 
     def __init__(self) -> None:
-        self.columns: list[str] = []  #: tidy columns, first seen first (as `export.merge`)
-        self._f: list[int] = []
-        self._who: list[str] = []
-        self._item: list[str] = []
-        self._answer: list[str] = []
-        self._files: list[tuple[str, str, str, str, str, int]] = []
+        self._files: list[tuple[int, str, str, str, str, str]] = []
         self._people: list[dict[str, Any]] = []
-        self._instruments: dict[int, tuple[Instrument, int]] = {}
-        self._items: list[dict[str, Any]] = []
-        self._points: list[dict[str, Any]] = []
+        self._profile: list[str] = []  #: profile columns, first seen first
+        self._points: list[tuple[str, str, str, str, str, str, float | None]] = []
+        self._item_of: list[int] = []  #: for each point, its item's number in the batch
+        self._items = 0
+        self._lines: dict[int, tuple[Instrument, dict[str, int]]] = {}
+        self._person: list[int] = []
+        self._point: list[int] = []
 
     def __len__(self) -> int:
         return len(self._files)
 
-    def add(self, session: Session, whos: list[str], items: list[str], answers: list[str],
-            source: str) -> bool:
-        """Take the session if its answers are plain ratings, valid as they are; else False."""
-        if session.tally or session.answers or not items:
+    def add(self, f: int, session: Session, block: str, source: str) -> bool:
+        """Take file number `f` (its session without answers, its ratings block as text) if every
+        answer in the block is a plain rating by someone on its roster, written the bcr way;
+        else False (and nothing is taken)."""
+        if session.tally or session.answers:
             return False
-        known = {p.id for p in session.participants}
-        if not known.union((GROUP,)).issuperset(whos):
+        lines = self._lines_of(session.instrument)
+        base = len(self._people)
+        rows = {rater_header(p.id): base + n for n, p in enumerate(session.participants)}
+        rows[rater_header(GROUP)] = base + len(session.participants)
+        tables = ("\n" + block).split(_HEADER)
+        if tables[0]:
+            return False  # something before the first table
+        person: list[int] = []
+        point: list[int] = []
+        seen: set[int] = set()
+        item_of = self._item_of
+        for table in tables[1:]:
+            name, closed, body = table.partition("]\n")
+            row = rows.get(f"[ratings.{name}]")
+            if row is None or not closed or row in seen:
+                return False  # not on the roster, not a header bcr writes, or a table twice
+            seen.add(row)
+            body = body.rstrip("\n")
+            if not body:
+                continue
+            codes = list(map(lines.get, body.split("\n")))
+            if None in codes or len(set(map(item_of.__getitem__, codes))) != len(codes):
+                return False  # a line bcr would not write for a rating, or an item twice
+            point.extend(codes)
+            person.extend([row] * len(codes))
+        if not point:
             return False
-        instrument = session.instrument
-        for item_id, answer in set(zip(items, answers, strict=True)):
-            item = instrument.item(item_id)
-            if (item is None or item.kind != "rating" or item.scale is None
-                    or instrument.is_profile(item_id) or not answer.isprintable()
-                    or not check_value(item, answer)):
-                return False
-        f = len(self._files)
-        key = self._instrument(instrument)
-        self._files.append((session.id, session.community, session.created.date().isoformat(),
-                            instrument.id, source, key))
+        file = len(self._files)
+        self._files.append((f, session.id, session.community,
+                            session.created.date().isoformat(), session.instrument.id, source))
         profile_cols = tidy.profile_columns(session)
-        for column in tidy.columns(session, source=source):
-            if column not in self.columns:
-                self.columns.append(column)
-        for n, person in enumerate(session.participants):
-            self._people.append({"f": f, "participant": person.id, "who_order": n,
-                                 "participant_name": person.name,
+        self._profile.extend(c for c in profile_cols if c not in self._profile)
+        for person_ in session.participants:
+            self._people.append({"file": file, "participant": person_.id,
+                                 "participant_name": person_.name,
                                  **dict(zip(profile_cols, tidy.profile_values(
-                                     person.profile, profile_cols), strict=True))})
-        self._people.append({"f": f, "participant": GROUP, "who_order": len(known),
-                             "participant_name": None})
-        self._f.extend([f] * len(items))
-        self._who.extend(whos)
-        self._item.extend(items)
-        self._answer.extend(answers)
+                                     person_.profile, profile_cols), strict=True))})
+        self._people.append({"file": file, "participant": GROUP, "participant_name": None})
+        self._person.extend(person)
+        self._point.extend(point)
         return True
 
-    def _instrument(self, instrument: Instrument) -> int:
-        """A small number for this instrument in the batch; its items and points noted once."""
-        known = self._instruments.get(id(instrument))
+    def _lines_of(self, instrument: Instrument) -> dict[str, int]:
+        """Every line bcr writes for a plain rating of this instrument, and that rating's row in
+        the table of points (the points noted once per instrument)."""
+        known = self._lines.get(id(instrument))
         if known is not None and known[0] is instrument:
             return known[1]
-        key = len(self._instruments)
-        self._instruments[id(instrument)] = (instrument, key)
+        lines: dict[str, int] = {}
         titles = {d.id: d.title for d in instrument.domains}
-        for order, item in enumerate(instrument.items):
-            self._items.append({"ik": key, "item": item.id, "item_order": order,
-                                "domain": item.domain_id,
-                                "domain_title": titles.get(item.domain_id, ""),
-                                "item_text": tidy.item_text(item)})
-            if item.scale is not None:
-                for p in item.scale.points:
-                    self._points.append({"ik": key, "item": item.id, "answer": p.key,
-                                         "answer_label": p.label, "score": p.score})
-                self._points.append({"ik": key, "item": item.id, "answer": ABSTAIN,
-                                     "answer_label": tidy.ABSTAIN_LABEL, "score": None})
-        return key
+        for item in instrument.items:
+            if item.kind != "rating" or item.scale is None or instrument.is_profile(item.id):
+                continue  # an answer to it is not a plain rating: its lines are not known here
+            head = (item.domain_id, titles.get(item.domain_id, ""), item.id, tidy.item_text(item))
+            self._items += 1
+            for key, label, score in [*((p.key, p.label, p.score) for p in item.scale.points),
+                                      (ABSTAIN, tidy.ABSTAIN_LABEL, None)]:
+                if not key.isprintable():
+                    continue  # a clean answer is never this: such a session goes to tidy.table
+                lines[answer_line(item.id, key)] = len(self._points)
+                self._points.append((*head, key, label, score))
+                self._item_of.append(self._items)
+        self._lines[id(instrument)] = (instrument, lines)
+        return lines
 
-    def frame(self) -> pl.DataFrame:
-        """The batch's rows, as `export.frame_from_columns(merge(tidy tables))` gives them."""
+    def part(self) -> Part:
+        """The batch as numbers and small tables, its rows in `tidy.table`'s order."""
         import polars as pl
 
         from bcr_tui.export import polars_type
 
         i32, s = pl.Int32, pl.String
-        rows = pl.DataFrame({"f": self._f, "participant": self._who, "item": self._item,
-                             "answer": self._answer},
-                            schema={"f": i32, "participant": s, "item": s, "answer": s})
-        files = pl.DataFrame(
-            [list(range(len(self._files))), *map(list, zip(*self._files, strict=True))],
-            schema={"f": i32, "session": s, "community": s, "date": s, "instrument": s,
-                    tidy.SOURCE: s, "ik": i32}, orient="col")
-        profile = [c for c in self.columns if c not in tidy.COLUMNS and c != tidy.SOURCE]
-        people = pl.DataFrame(
-            {"f": [p["f"] for p in self._people],
-             "participant": [p["participant"] for p in self._people],
-             "who_order": [p["who_order"] for p in self._people],
-             "participant_name": [p["participant_name"] for p in self._people],
-             **{c: [p.get(c) for p in self._people] for c in profile}},
-            schema={"f": i32, "participant": s, "who_order": i32, "participant_name": s,
-                    **{c: s for c in profile}})
-        items = pl.DataFrame(self._items, schema={
-            "ik": i32, "item": s, "item_order": i32, "domain": s, "domain_title": s,
-            "item_text": s})
-        points = pl.DataFrame(self._points, schema={
-            "ik": i32, "item": s, "answer": s, "answer_label": s, "score": pl.Float64})
-        table = (rows.join(files, on="f", how="left")
-                 .join(people, on=["f", "participant"], how="left")
-                 .join(items, on=["ik", "item"], how="left")
-                 .join(points, on=["ik", "item", "answer"], how="left")
-                 .sort(["f", "who_order", "item_order"], maintain_order=True)
-                 .with_columns(pl.lit(1, pl.Int64).alias("count"),
-                               pl.col("date").str.to_date("%Y-%m-%d")))
-        return table.select(pl.col(c).cast(polars_type(c)) for c in self.columns)
+        files = pl.DataFrame(self._files, orient="row", schema={
+            "f": i32, "session": s, "community": s, "date": s, "instrument": s,
+            tidy.SOURCE: s}).with_columns(pl.col("date").str.to_date("%Y-%m-%d"))
+        points = pl.DataFrame(self._points, orient="row", schema={
+            "domain": s, "domain_title": s, "item": s, "item_text": s, "answer": s,
+            "answer_label": s, "score": pl.Float64})
+        columns = ("file", "participant", "participant_name", *self._profile)
+        people = pl.DataFrame({c: [p.get(c) for p in self._people] for c in columns},
+                              schema={"file": i32, "participant": s, "participant_name": s,
+                                      **{c: polars_type(c) for c in self._profile}})
+        # People are numbered in roster order (the group last), points in item order: sorted by
+        # the two numbers, the rows are in tidy.table's order (as bcr writes them).
+        rows = pl.DataFrame({"person": self._person, "point": self._point},
+                            schema={"person": i32, "point": i32}).sort("person", "point")
+        return Part(rows, files, people, points)
+
+
+def table(parts: list[Part]) -> pl.DataFrame:
+    """The rows of every part's sessions, in file order, as `tidy.table` gives them: its columns
+    (profile columns: the union) and `f`, the number of each row's file."""
+    import polars as pl
+
+    rows, files, people, points = [], [], [], []
+    offset = [0, 0, 0]  # files, people, points so far
+    for p in parts:
+        rows.append(p.rows.with_columns(pl.col("person") + offset[1], pl.col("point") + offset[2]))
+        people.append(p.people.with_columns(pl.col("file") + offset[0]))
+        files.append(p.files)
+        points.append(p.points)
+        offset = [offset[0] + p.files.height, offset[1] + p.people.height,
+                  offset[2] + p.points.height]
+
+    def one(frames: list[pl.DataFrame]) -> pl.DataFrame:
+        return pl.concat(frames, how="diagonal") if len(frames) > 1 else frames[0]
+
+    at = one(rows)
+    who = one(people)[at["person"]]
+    return pl.concat([one(files)[who["file"]], who.drop("file"), one(points)[at["point"]]],
+                     how="horizontal").with_columns(pl.lit(1, pl.Int64).alias("count"))

@@ -8,11 +8,12 @@ has one row per community, instrument and domain: sessions, answers, abstentions
 score, pooled over every scored answer. Output by extension: `.csv` and `.parquet` write the
 summary beside the table as `<stem>-summary.<ext>`; `.xlsx` writes sheets "data" and "summary".
 
-Reading is the cost: with many files they are parsed in worker processes, in chunks, and each
-worker builds its part of the table. A roll-up does not need a session's change log, the last and
-largest part of the file, and the files bcr writes have a regular shape, so `read_session` takes
-a shortcut where that is safe (and parses the whole file as `load_session` does otherwise); the
-rows of sessions of plain ratings are then built by joins in polars (`rolltable`).
+Reading is the cost: with many files they are parsed in worker processes, in chunks. A roll-up
+does not need a session's change log, the last and largest part of the file, and the files bcr
+writes have a regular shape, so `fastread` takes shortcuts where that is safe (and parses the
+whole file as `load_session` does otherwise). Sessions of plain ratings come back from a worker
+as small numbers and small tables, joined into rows once, here (`rolltable`); any other session
+comes back as its rows (`tidy.table`).
 """
 
 from __future__ import annotations
@@ -79,9 +80,13 @@ def run_rollup(folder: Path, out: Path) -> int:
 
 @dataclass
 class Chunk:
-    """What a worker read: its part of the table, how many sessions, and the files skipped."""
+    """What a worker read: its plain-rating sessions as a `rolltable.Part`, the rest as typed
+    frames (each row's file number in `f`), the columns of the sessions it read (first seen
+    first), how many it read, and the files it skipped."""
 
-    frame: Any = None  #: a polars DataFrame, or None if no session in the chunk had rows
+    part: Any = None  #: a rolltable.Part, or None
+    frames: list[Any] = field(default_factory=list)  #: polars DataFrames
+    columns: list[str] = field(default_factory=list)
     read: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
 
@@ -101,87 +106,86 @@ class Result:
         return [s for c in self.chunks for s in c.skipped]
 
     def table(self) -> pl.DataFrame:
-        """The whole tidy table (profile columns: the union; null where a session lacks one)."""
+        """The whole tidy table, sessions in file order (profile columns: the union, first seen
+        first; null where a session lacks one)."""
         import polars as pl
 
         from bcr_tui.export import frame
+        from bcr_tui.rolltable import table
 
-        frames = [c.frame for c in self.chunks if c.frame is not None]
+        columns: list[str] = []
+        for chunk in self.chunks:
+            columns.extend(c for c in chunk.columns if c not in columns)
+        parts = [c.part for c in self.chunks if c.part is not None]
+        frames = [table(parts)] if parts else []
+        frames += [f for c in self.chunks for f in c.frames]
         if not frames:
             return frame([], [*tidy.COLUMNS, tidy.SOURCE])
-        return pl.concat(frames, how="diagonal") if len(frames) > 1 else frames[0]
+        if len(frames) > 1:  # the joined rows are in file order, and so is each frame: merge
+            frames = [pl.concat(frames, how="diagonal").sort("f", maintain_order=True)]
+        return frames[0].select(columns)
 
 
 def read_all(paths: Sequence[Path], root: Path) -> Result:
     """Read `paths` (in process, or in worker processes when there are many), in order."""
     names = [str(p) for p in paths]
-    chunks = [names[i:i + CHUNK] for i in range(0, len(names), CHUNK)]
+    starts = range(0, len(names), CHUNK)
     with _progress(len(names)) as advance:
         if len(names) <= PARALLEL_ABOVE or _workers() < 2:
             done = []
-            for chunk in chunks:
-                done.append(read_chunk(chunk, str(root)))
-                advance(len(chunk))
+            for start in starts:
+                done.append(read_chunk(names[start:start + CHUNK], str(root), start))
+                advance(len(done[-1].skipped) + done[-1].read)
             return Result(done)
-        results: list[Chunk | None] = [None] * len(chunks)
+        results: list[Chunk | None] = [None] * len(starts)
         with ProcessPoolExecutor(max_workers=_workers(), mp_context=_context()) as pool:
-            futures = {pool.submit(read_chunk, chunk, str(root)): n
-                       for n, chunk in enumerate(chunks)}
+            futures = {pool.submit(read_chunk, names[start:start + CHUNK], str(root), start): n
+                       for n, start in enumerate(starts)}
             for future in as_completed(futures):
                 n = futures[future]
-                results[n] = future.result()
-                advance(len(chunks[n]))
+                results[n] = chunk = future.result()
+                advance(len(chunk.skipped) + chunk.read)
         return Result([r for r in results if r is not None])
 
 
-def read_chunk(paths: Sequence[str], root: str, *, joins: bool = True) -> Chunk:
-    """Read some session files into one typed frame (runs in a worker process).
+def read_chunk(paths: Sequence[str], root: str, start: int = 0, *, joins: bool = True) -> Chunk:
+    """Read some session files, numbered from `start` (runs in a worker process).
 
-    Sessions of plain ratings go to a `rolltable.Batch` (their rows built by joins in polars,
-    unless `joins` is False); any other session to `tidy.table`. Consecutive sessions of one
-    kind make one piece, and the pieces are joined in file order.
+    Sessions of plain ratings go to a `rolltable.Batch` (unless `joins` is False), any other to
+    `tidy.table`; the rows of those carry their file's number (`f`) to be put in order later.
     """
     import polars as pl
 
     from bcr_tui.export import frame_from_columns, merge
-    from bcr_tui.fastread import rating_rows
+    from bcr_tui.fastread import plain_ratings
     from bcr_tui.rolltable import Batch
 
     out = Chunk()
-    pieces: list[pl.DataFrame] = []
-    batch, tables = Batch(), []
-
-    def flush() -> None:
-        nonlocal batch, tables
-        if len(batch):
-            pieces.append(batch.frame())
-            batch = Batch()
-        if tables:
-            pieces.append(frame_from_columns(merge(tables)))
-            tables = []
-
-    for name in paths:
+    batch = Batch()
+    tables: list[dict[str, list[Any]]] = []
+    numbers: list[int] = []  # the file number of each of their rows
+    for f, name in enumerate(paths, start):
         path = Path(name)
         source = _relative(path, Path(root))
         try:
-            rows = rating_rows(path) if joins else None
-            if rows is not None:
-                if tables:
-                    flush()
-                if batch.add(*rows, source=source):
-                    out.read += 1
-                    continue
-            session = read_session(path)
+            plain = plain_ratings(path) if joins else None
+            if plain is not None and batch.add(f, *plain, source=source):
+                session = plain[0]
+            else:
+                session = read_session(path)
+                tables.append(tidy.table(session, source=source))
+                numbers += [f] * len(tables[-1]["session"])
         except BcrError as exc:
             out.skipped.append((name, exc.message))
             continue
         out.read += 1
-        if len(batch):
-            flush()
-        tables.append(tidy.table(session, source=source))
-    flush()
-    if pieces:
-        out.frame = pieces[0] if len(pieces) == 1 else pl.concat(pieces, how="diagonal")
+        out.columns.extend(c for c in tidy.columns(session, source=source)
+                           if c not in out.columns)
+    if len(batch):
+        out.part = batch.part()
+    if tables:
+        out.frames.append(frame_from_columns(merge(tables)).with_columns(
+            pl.Series("f", numbers, pl.Int32)))
     return out
 
 

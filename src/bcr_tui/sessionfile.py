@@ -156,7 +156,17 @@ def _rater_order(s: Session) -> list[str]:
 def _rater_block(who: str, answers: dict[str, Any], order: dict[str, int]) -> str:
     """One `[ratings.WHO]` table, answers in instrument order."""
     keys = sorted(answers, key=lambda k: (order.get(k, len(order)), k))
-    return f"\n[ratings.{toml_key(who)}]\n" + "".join(_line(k, answers[k]) for k in keys)
+    return f"\n{rater_header(who)}\n" + "".join(_line(k, answers[k]) for k in keys)
+
+
+def rater_header(who: str) -> str:
+    """The line that opens a rater's table of answers, as bcr writes it."""
+    return f"[ratings.{toml_key(who)}]"
+
+
+def answer_line(item_id: str, value: Any) -> str:
+    """The line of one answer in a rater's table, as bcr writes it (without its line break)."""
+    return _line(item_id, value)[:-1]
 
 
 def _tally(s: Session) -> str:
