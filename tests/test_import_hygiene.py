@@ -49,3 +49,35 @@ def test_building_the_command_line_stays_light():
 def test_the_probe_can_see_a_heavy_import():
     # Without this, a broken probe would pass every test above.
     assert _heavy_after_importing("textual.app") == ["textual"]
+
+
+#: What the meeting screen's first frame must not wait for: the analysis across a session (the
+#: live heatmap needs only `counts`), exports, writing TOML (the first save imports it) and the
+#: bundled instrument files.
+NOT_FOR_THE_FIRST_FRAME = ["polars", "xlsxwriter", "bcr_tui.analysis", "bcr_tui.export",
+                           "tomli_w", "importlib.resources"]
+
+
+def test_the_meeting_screen_first_frame_imports_only_what_it_needs(tmp_path):
+    """A real `bcr open`, headless, to its first full frame: then the modules it loaded."""
+    from bcr_tui.demo import demo_session
+    from bcr_tui.store import SessionStore
+
+    path = tmp_path / "demo.toml"
+    SessionStore.create(path, demo_session()).close()
+    probe = (
+        "import os, sys, json\n"
+        "os.environ['BCR_EXIT_AFTER_FIRST_FRAME'] = '1'\n"
+        "from pathlib import Path\n"
+        "from bcr_tui.store import SessionStore\n"
+        "from bcr_tui.tui.factory import make_app\n"
+        f"app = make_app(SessionStore.open(Path({str(path)!r})))\n"
+        "app.run(headless=True, size=(100, 30))\n"
+        f"print(json.dumps(sorted(set({NOT_FOR_THE_FIRST_FRAME!r}) & set(sys.modules))))\n"
+        "print(json.dumps('bcr_tui.tui.screens.meeting' in sys.modules))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=60, check=False)
+    assert result.returncode == 0, result.stderr
+    loaded, meeting = result.stdout.strip().splitlines()[-2:]
+    assert json.loads(meeting) is True  # it did get as far as the meeting screen
+    assert json.loads(loaded) == []

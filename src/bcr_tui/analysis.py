@@ -18,8 +18,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bcr_tui.counts import count_answers
 from bcr_tui.instruments import ABSTAIN, Domain, Item, Scale
-from bcr_tui.session import TALLY, Session
+from bcr_tui.session import Session
 
 #: Strengths and priorities need this many answers (or every rater, when there are fewer).
 MIN_ANSWERS = 3
@@ -130,33 +131,6 @@ def share_of(stats: Figures, key: str) -> float:
     return stats.shares.get(key, 0.0)
 
 
-def _count(session: Session, item: Item, scale: Scale, include_hidden: bool,
-           who: Sequence[str] | None) -> tuple[dict[str, int], int]:
-    """Answer counts per point (display order) and abstentions for one item."""
-    counts = {p.key: 0 for p in scale.points}
-    abstain = 0
-    if not include_hidden and not session.is_visible(item.id):
-        return counts, 0
-    if session.mode == "tally":
-        if who is None or TALLY in who:
-            for key, c in session.tally.get(item.id, {}).items():
-                if key == ABSTAIN:
-                    abstain += c
-                elif key in counts:
-                    counts[key] += c
-        return counts, abstain
-    answers, item_id, none = session.answers, item.id, {}
-    for rater in session.raters() if who is None else who:
-        value = answers.get(rater, none).get(item_id)
-        if value is None:
-            continue
-        if value == ABSTAIN:
-            abstain += 1
-        elif isinstance(value, str) and value in counts:
-            counts[value] += 1
-    return counts, abstain
-
-
 def _role(scale: Scale, counts: Mapping[str, int], role: str) -> int:
     return sum(counts[p.key] for p in scale.points if p.role == role)
 
@@ -197,7 +171,7 @@ def item_stats(session: Session, item: Item, *, include_hidden: bool = False,
     scale = item.scale
     if scale is None:
         raise ValueError(f"item {item.id!r} is not rated on a scale")
-    counts, abstain = _count(session, item, scale, include_hidden, _raters(who))
+    counts, abstain = count_answers(session, item, scale, include_hidden, _raters(who))
     cns = _consensus(scale, counts) if scale.ordinal else None
     return ItemStats(**_figures(counts, abstain, *_scored(scale, counts),
                                 _role(scale, counts, "strength"), _role(scale, counts, "priority"),
@@ -241,25 +215,6 @@ def _room(session: Session, domains: Sequence[DomainStats]) -> int:
     if session.mode == "tally":
         return max((s.n + s.abstain for d in domains for s in d.items), default=0)
     return sum(1 for p in session.participants if not p.absent or session.answers.get(p.id))
-
-
-def domain_counts(session: Session) -> list[tuple[Domain, dict[str, int]]]:
-    """Answers per point (abstentions left out) pooled over each domain's visible rating items.
-
-    The same counts as `summarize(session).domains[…].counts`, without the rest of the figures:
-    the live heatmap shows these on every key, where a whole summary costs several times more.
-    """
-    out = []
-    for domain in session.instrument.domains:
-        counts: dict[str, int] = {}
-        for item in domain.rating_items:
-            if item.scale is None:
-                continue
-            for key, c in _count(session, item, item.scale, False, None)[0].items():
-                counts[key] = counts.get(key, 0) + c
-        if domain.rating_items:
-            out.append((domain, counts))
-    return out
 
 
 def summarize(session: Session, *, include_hidden: bool = False) -> Summary:

@@ -8,7 +8,6 @@ the same demo every time — so that screenshots and tests can rely on it.
 from __future__ import annotations
 
 import random
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from bcr_tui.instruments import find_instrument, load_instrument
@@ -84,7 +83,7 @@ def demo_session() -> Session:
     session.add_action(Action("Set up a parent feedback loop at every partner meeting",
                               "Interpreters, child care", "Keisha Moore", "2026-12-15"))
     # Fixed clock: the log reads as a 90-minute meeting that started at CREATED.
-    session.log = [replace(e, at=CREATED + timedelta(seconds=15 * n))
+    session.log = [e._replace(at=CREATED + timedelta(seconds=15 * n))
                    for n, e in enumerate(session.log)]
     last = instrument.items[-1].id
     session.cursor = Cursor(last, None)

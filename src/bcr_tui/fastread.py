@@ -230,8 +230,11 @@ def _log_entries(text: str, start: int, texts: list[str] | None = None) -> list[
             when, op, who, item, old, new = found.groups()
             if op not in ops:
                 return None
-            append(LogEntry(when_of(when), op, _string(who),
-                            "" if item is None else _string(item),
+            # Strings without a backslash (nearly all) need only their quotes taken off.
+            append(LogEntry(when_of(when), op,
+                            who[1:-1] if "\\" not in who else _string(who),
+                            "" if item is None else
+                            item[1:-1] if "\\" not in item else _string(item),
                             None if old is None else _value(old),
                             None if new is None else _value(new)))
             pos = found.end()

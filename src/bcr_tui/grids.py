@@ -10,8 +10,9 @@ Blind items not yet revealed are never counted.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import ModuleType
 
-from bcr_tui import analysis
+from bcr_tui.counts import domain_counts
 from bcr_tui.session import Session
 
 
@@ -41,7 +42,7 @@ def percent(value: float | None) -> str:
 def domain_answers(session: Session) -> Grid | None:
     """Domains × answers, share per cell (instruments whose domains share one scale)."""
     scales = {i.scale.id for i in session.instrument.rating_items if i.scale is not None}
-    domains = analysis.domain_counts(session)
+    domains = domain_counts(session)
     if len(scales) != 1 or not domains:
         return None
     scale = session.instrument.rating_items[0].scale
@@ -60,7 +61,7 @@ def domain_answers(session: Session) -> Grid | None:
 
 def people_domains(session: Session) -> Grid | None:
     """Participants × domains: each person's mean score per domain (round-robin only)."""
-    means = analysis.participant_means(session)
+    means = _analysis().participant_means(session)
     domains = [d for d in session.instrument.domains if d.rating_items]
     if not means or not domains or not _ordinal(session):
         return None
@@ -74,8 +75,11 @@ def people_domains(session: Session) -> Grid | None:
 
 
 def segment_domains(session: Session, question_id: str,
-                    min_size: int = analysis.MIN_SEGMENT) -> Grid | None:
-    """Groups of a profile question × domains: mean score; groups below `min_size` suppressed."""
+                    min_size: int | None = None) -> Grid | None:
+    """Groups of a profile question × domains: mean score; groups below `min_size` (by default
+    `analysis.MIN_SEGMENT`) suppressed."""
+    analysis = _analysis()
+    min_size = analysis.MIN_SEGMENT if min_size is None else min_size
     domains = [d for d in session.instrument.domains if d.rating_items]
     if not _ordinal(session) or not domains:
         return None
@@ -94,6 +98,14 @@ def segment_domains(session: Session, question_id: str,
     title = f"Mean score by {question.text if question else question_id}"
     return Grid(title, tuple(d.short for d in domains), tuple(rows),
                 f"· = fewer than {min_size} people: not shown, so no one can be identified.")
+
+
+def _analysis() -> ModuleType:
+    """The analysis module, imported where first needed: the meeting's first frame (the live
+    heatmap, `domain_answers`) needs only the counts."""
+    from bcr_tui import analysis
+
+    return analysis
 
 
 def _ordinal(session: Session) -> bool:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -217,6 +216,8 @@ def fill(text: str, community: str | None) -> str:
 
 def shipped_dir() -> Path:
     """The folder of instruments shipped with the package."""
+    from importlib import resources  # here, not at the top: opening a session never needs it
+
     return Path(str(resources.files("bcr_tui") / "data" / "instruments"))
 
 

@@ -13,7 +13,7 @@ import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from bcr_tui.errors import UsageError
 from bcr_tui.instruments import ABSTAIN, Instrument, Item
@@ -66,13 +66,13 @@ class Cursor:
     who: str | None = None
 
 
-@dataclass(frozen=True)
-class LogEntry:
+class LogEntry(NamedTuple):
     """One change. `who` is a participant id, "group" or "tally"; `item` an item or domain id.
 
     `old`/`new` are the values before and after (None: no value). For op "absent" they are
     booleans; for "profile" `item` is the profile question id; for "undo"/"redo" they are the
-    values the undo or redo applied.
+    values the undo or redo applied. (A named tuple, not a frozen dataclass: a big session's log
+    is ten thousand of them, made on every open, and a tuple is made five times as fast.)
     """
 
     at: datetime

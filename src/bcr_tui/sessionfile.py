@@ -13,8 +13,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import tomli_w
-
 from bcr_tui.errors import BcrError, InstrumentError, SessionFileError
 from bcr_tui.instruments import Instrument, parse_instrument
 from bcr_tui.session import (
@@ -78,6 +76,8 @@ class Renderer:
     def _instrument_text(self, instrument: Instrument) -> str:
         key = id(instrument.raw)
         if self._instrument is None or self._instrument[0] != key:
+            import tomli_w  # here, not at the top: only the first save needs it
+
             self._instrument = (key, "\n" + tomli_w.dumps({"instrument": dict(instrument.raw)}))
         return self._instrument[1]
 

@@ -83,7 +83,6 @@ def test_acknowledgements_match_keys_in_order_and_never_ahead(pai):
 
 
 def test_replaying_a_log_finds_an_inconsistency(pai):
-    from dataclasses import replace
 
     from bcr_tui.session import new_session
 
@@ -92,7 +91,7 @@ def test_replaying_a_log_finds_an_inconsistency(pai):
     session.record("p02", "trust-1", "future")
     session.undo()
     assert kill.replay_log(session) == ({"p01": {"trust-1": "maintain"}}, [])
-    session.log[0] = replace(session.log[0], new="immediate")
+    session.log[0] = session.log[0]._replace(new="immediate")
     _, problems = kill.replay_log(session)
     assert problems
 

@@ -1,0 +1,57 @@
+"""Answer counts: the one pass over a session's answers that its analysis and the live heatmap
+share. Apart from `analysis` (and its dataclasses) so that the meeting screen's first frame does
+not wait for the whole analysis to import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bcr_tui.instruments import ABSTAIN, Domain, Item, Scale
+from bcr_tui.session import TALLY, Session
+
+
+def count_answers(session: Session, item: Item, scale: Scale, include_hidden: bool,
+                  who: Sequence[str] | None) -> tuple[dict[str, int], int]:
+    """Answer counts per point (display order) and abstentions for one item."""
+    counts = {p.key: 0 for p in scale.points}
+    abstain = 0
+    if not include_hidden and not session.is_visible(item.id):
+        return counts, 0
+    if session.mode == "tally":
+        if who is None or TALLY in who:
+            for key, c in session.tally.get(item.id, {}).items():
+                if key == ABSTAIN:
+                    abstain += c
+                elif key in counts:
+                    counts[key] += c
+        return counts, abstain
+    answers, item_id, none = session.answers, item.id, {}
+    for rater in session.raters() if who is None else who:
+        value = answers.get(rater, none).get(item_id)
+        if value is None:
+            continue
+        if value == ABSTAIN:
+            abstain += 1
+        elif isinstance(value, str) and value in counts:
+            counts[value] += 1
+    return counts, abstain
+
+
+def domain_counts(session: Session) -> list[tuple[Domain, dict[str, int]]]:
+    """Answers per point (abstentions left out) pooled over each domain's visible rating items.
+
+    The same counts as `summarize(session).domains[…].counts`, without the rest of the figures:
+    the live heatmap shows these on every key, where a whole summary costs several times more.
+    """
+    out = []
+    for domain in session.instrument.domains:
+        counts: dict[str, int] = {}
+        for item in domain.rating_items:
+            if item.scale is None:
+                continue
+            for key, c in count_answers(session, item, item.scale, False, None)[0].items():
+                counts[key] = counts.get(key, 0) + c
+        if domain.rating_items:
+            out.append((domain, counts))
+    return out
