@@ -219,7 +219,7 @@ def test_rows_built_by_joins_are_the_tidy_rows(folder, tmp_path):
     fillmore = table.filter(table["community"] == "Fillmore")
     assert fillmore["participant"].to_list()[-1] == "group" and fillmore.height == 2 * 4 + 1
     # it was the joins that built most of it: the plain sessions came back as small numbers
-    assert set(joined.part.files[tidy.SOURCE]) == {"a/one.toml", "a/b/two.toml", "c/group.toml",
+    assert set(joined.batch.sources) == {"a/one.toml", "a/b/two.toml", "c/group.toml",
                                                  "c/zz-care.toml"}
     assert fastread.plain_ratings(folder / "care.toml") is not None  # but its block has a table
 
@@ -277,7 +277,7 @@ def test_hand_edited_ratings_give_what_the_full_parse_gives(tmp_path, edit, plai
     tidied = rollup.read_chunk(paths, str(tmp_path / "s"), joins=False)
     assert (joined.read, joined.skipped) == (tidied.read, tidied.skipped)
     assert rollup.Result([joined]).table().equals(rollup.Result([tidied]).table())
-    assert ("x.toml" in joined.part.files[tidy.SOURCE]) is plain
+    assert ("x.toml" in joined.batch.sources) is plain
 
 
 def _same_session(a: Session, b: Session) -> None:

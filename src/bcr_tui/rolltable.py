@@ -13,15 +13,16 @@ whole: every line bcr can write for a rating of an instrument (`sessionfile.answ
 of one dictionary, whose value is the number of that rating's row in the table of points. A line
 that is not there (a hand edit, an answer that is not a point of a scale, anything written
 another way) makes the session not plain, and `tidy.table` reads it instead. What goes back to
-the parent is a `Part`: for each rating, two numbers (person, point), and the small tables. The
-parent's `table` then makes every row at once by gathering from the small tables: the wide text
-columns (wording, labels, names) are neither built in Python nor copied between processes. The
-result is exactly `tidy.table`'s rows, in its order, with `export.frame_from_columns`'s types.
+the parent is the `Batch` itself: for each rating two numbers (person, point), and the small
+tables, in plain Python (the workers never import polars). The parent's `table` then makes every
+row at once by gathering from the small tables: the wide text columns (wording, labels, names)
+are neither built in Python nor copied between processes. The result is exactly `tidy.table`'s
+rows, in its order, with `export.frame_from_columns`'s types.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from array import array
 from typing import TYPE_CHECKING, Any
 
 from bcr_tui import tidy
@@ -35,16 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
 _HEADER = "\n[ratings."
 
 
-@dataclass
-class Part:
-    """A batch's plain-rating sessions as numbers and small tables (what a worker sends back)."""
-
-    rows: pl.DataFrame  #: person, point: one row per rating, the rows of `people` and `points`
-    files: pl.DataFrame  #: f (the file's number in the roll-up), session, community, date, …
-    people: pl.DataFrame  #: file (a row of `files`), participant, participant_name, profile…
-    points: pl.DataFrame  #: domain, domain_title, item, item_text, answer, answer_label, score
-
-
 class Batch:
     """Plain-rating sessions collected in one worker (in the order they were added)."""
 
@@ -56,11 +47,22 @@ class Batch:
         self._item_of: list[int] = []  #: for each point, its item's number in the batch
         self._items = 0
         self._lines: dict[int, tuple[Instrument, dict[str, int]]] = {}
-        self._person: list[int] = []
-        self._point: list[int] = []
+        self._person = array("i")  #: for each rating, its row in `_people`
+        self._point = array("i")  #: and in `_points`
 
     def __len__(self) -> int:
         return len(self._files)
+
+    @property
+    def sources(self) -> list[str]:
+        """The files of the sessions taken, as named in the table's `source` column."""
+        return [f[-1] for f in self._files]
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What goes back to the parent: the tables and numbers, not the lookups."""
+        state = dict(self.__dict__)
+        del state["_lines"], state["_item_of"]
+        return state
 
     def add(self, f: int, session: Session, block: str, source: str) -> bool:
         """Take file number `f` (its session without answers, its ratings block as text) if every
@@ -133,8 +135,9 @@ class Batch:
         self._lines[id(instrument)] = (instrument, lines)
         return lines
 
-    def part(self) -> Part:
-        """The batch as numbers and small tables, its rows in `tidy.table`'s order."""
+    def frames(self) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+        """The batch in polars (in the parent): its rows (person, point: the rows of `people`
+        and `points`), and the tables of files, people and points."""
         import polars as pl
 
         from bcr_tui.export import polars_type
@@ -150,32 +153,37 @@ class Batch:
         people = pl.DataFrame({c: [p.get(c) for p in self._people] for c in columns},
                               schema={"file": i32, "participant": s, "participant_name": s,
                                       **{c: polars_type(c) for c in self._profile}})
-        # People are numbered in roster order (the group last), points in item order: sorted by
-        # the two numbers, the rows are in tidy.table's order (as bcr writes them).
-        rows = pl.DataFrame({"person": self._person, "point": self._point},
-                            schema={"person": i32, "point": i32}).sort("person", "point")
-        return Part(rows, files, people, points)
+        rows = pl.DataFrame([pl.Series("person", self._person, i32),
+                             pl.Series("point", self._point, i32)])
+        return rows, files, people, points
 
 
-def table(parts: list[Part]) -> pl.DataFrame:
-    """The rows of every part's sessions, in file order, as `tidy.table` gives them: its columns
+def table(batches: list[Batch]) -> pl.DataFrame:
+    """The rows of every batch's sessions, in file order, as `tidy.table` gives them: its columns
     (profile columns: the union) and `f`, the number of each row's file."""
     import polars as pl
 
     rows, files, people, points = [], [], [], []
     offset = [0, 0, 0]  # files, people, points so far
-    for p in parts:
-        rows.append(p.rows.with_columns(pl.col("person") + offset[1], pl.col("point") + offset[2]))
-        people.append(p.people.with_columns(pl.col("file") + offset[0]))
-        files.append(p.files)
-        points.append(p.points)
-        offset = [offset[0] + p.files.height, offset[1] + p.people.height,
-                  offset[2] + p.points.height]
+    for batch in batches:
+        at, file, who, point = batch.frames()
+        rows.append(at.with_columns(pl.col("person") + offset[1], pl.col("point") + offset[2]))
+        people.append(who.with_columns(pl.col("file") + offset[0]))
+        files.append(file)
+        points.append(point)
+        offset = [offset[0] + file.height, offset[1] + who.height, offset[2] + point.height]
 
     def one(frames: list[pl.DataFrame]) -> pl.DataFrame:
-        return pl.concat(frames, how="diagonal") if len(frames) > 1 else frames[0]
+        # In one piece of memory: gathering from a frame of forty chunks is ten times slower.
+        return pl.concat(frames, how="diagonal").rechunk() if len(frames) > 1 else frames[0]
 
     at = one(rows)
+    # People are numbered in roster order (the group last), points in item order, and both in
+    # file order: sorted by the two numbers, the rows are in tidy.table's order. bcr writes
+    # them so; a hand-edited file may not be.
+    order = at.select(pl.col("person").cast(pl.Int64) * (1 << 31) + pl.col("point")).to_series()
+    if not order.is_sorted():
+        at = at.sort("person", "point")
     who = one(people)[at["person"]]
     return pl.concat([one(files)[who["file"]], who.drop("file"), one(points)[at["point"]]],
                      how="horizontal").with_columns(pl.lit(1, pl.Int64).alias("count"))

@@ -80,12 +80,14 @@ def run_rollup(folder: Path, out: Path) -> int:
 
 @dataclass
 class Chunk:
-    """What a worker read: its plain-rating sessions as a `rolltable.Part`, the rest as typed
-    frames (each row's file number in `f`), the columns of the sessions it read (first seen
-    first), how many it read, and the files it skipped."""
+    """What a worker read, in plain Python (workers never import polars): its plain-rating
+    sessions (a `rolltable.Batch`), the rows of the others (`tidy.table` columns, one after the
+    other) and the file number of each of those rows, the columns of the sessions it read (first
+    seen first), how many it read, and the files it skipped."""
 
-    part: Any = None  #: a rolltable.Part, or None
-    frames: list[Any] = field(default_factory=list)  #: polars DataFrames
+    batch: Any = None  #: a rolltable.Batch, or None
+    tables: dict[str, list[Any]] = field(default_factory=dict)
+    numbers: list[int] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)
     read: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
@@ -110,15 +112,16 @@ class Result:
         first; null where a session lacks one)."""
         import polars as pl
 
-        from bcr_tui.export import frame
+        from bcr_tui.export import frame, frame_from_columns
         from bcr_tui.rolltable import table
 
         columns: list[str] = []
         for chunk in self.chunks:
             columns.extend(c for c in chunk.columns if c not in columns)
-        parts = [c.part for c in self.chunks if c.part is not None]
-        frames = [table(parts)] if parts else []
-        frames += [f for c in self.chunks for f in c.frames]
+        batches = [c.batch for c in self.chunks if c.batch is not None]
+        frames = [table(batches)] if batches else []
+        frames += [frame_from_columns(c.tables).with_columns(pl.Series("f", c.numbers, pl.Int32))
+                   for c in self.chunks if c.tables]
         if not frames:
             return frame([], [*tidy.COLUMNS, tidy.SOURCE])
         if len(frames) > 1:  # the joined rows are in file order, and so is each frame: merge
@@ -154,16 +157,13 @@ def read_chunk(paths: Sequence[str], root: str, start: int = 0, *, joins: bool =
     Sessions of plain ratings go to a `rolltable.Batch` (unless `joins` is False), any other to
     `tidy.table`; the rows of those carry their file's number (`f`) to be put in order later.
     """
-    import polars as pl
-
-    from bcr_tui.export import frame_from_columns, merge
+    from bcr_tui.export import merge
     from bcr_tui.fastread import plain_ratings
     from bcr_tui.rolltable import Batch
 
     out = Chunk()
     batch = Batch()
     tables: list[dict[str, list[Any]]] = []
-    numbers: list[int] = []  # the file number of each of their rows
     for f, name in enumerate(paths, start):
         path = Path(name)
         source = _relative(path, Path(root))
@@ -174,7 +174,7 @@ def read_chunk(paths: Sequence[str], root: str, start: int = 0, *, joins: bool =
             else:
                 session = read_session(path)
                 tables.append(tidy.table(session, source=source))
-                numbers += [f] * len(tables[-1]["session"])
+                out.numbers += [f] * len(tables[-1]["session"])
         except BcrError as exc:
             out.skipped.append((name, exc.message))
             continue
@@ -182,10 +182,9 @@ def read_chunk(paths: Sequence[str], root: str, start: int = 0, *, joins: bool =
         out.columns.extend(c for c in tidy.columns(session, source=source)
                            if c not in out.columns)
     if len(batch):
-        out.part = batch.part()
+        out.batch = batch
     if tables:
-        out.frames.append(frame_from_columns(merge(tables)).with_columns(
-            pl.Series("f", numbers, pl.Int32)))
+        out.tables = merge(tables)
     return out
 
 
@@ -224,7 +223,8 @@ def _context() -> Any:
 
     if "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["bcr_tui.rollup", "bcr_tui.fastread", "tomli"])
+        ctx.set_forkserver_preload(["bcr_tui.rollup", "bcr_tui.fastread", "bcr_tui.rolltable",
+                                    "bcr_tui.export"])
         return ctx
     return multiprocessing.get_context()
 
