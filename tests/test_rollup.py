@@ -4,6 +4,8 @@ bad files named and skipped; the fast reader agrees with the full loader; errors
 from __future__ import annotations
 
 import stat
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -194,6 +196,29 @@ def test_workers_give_the_same_table(folder, tmp_path, monkeypatch):
     assert [p for p, _ in parallel.skipped] == [str(folder / "a" / "damaged.toml"),
                                                 str(folder / "pyproject.toml")]
     assert parallel.table().equals(serial.table())
+
+
+def test_forked_workers_give_the_same_table(folder, tmp_path):
+    """In a fresh process (as `bcr rollup` runs), the workers are forked; the table is the one
+    read without them."""
+    probe = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from bcr_tui import rollup\n"
+        "assert rollup._context().get_start_method() == 'fork'\n"
+        f"folder = Path({str(folder)!r})\n"
+        "paths = sorted(folder.rglob('*.toml'))\n"
+        "rollup.PARALLEL_ABOVE, rollup.CHUNK = 1, 2\n"
+        "parallel = rollup.read_all(paths, folder)\n"
+        "rollup.PARALLEL_ABOVE = 1000\n"
+        "serial = rollup.read_all(paths, folder)\n"
+        "assert parallel.skipped == serial.skipped and parallel.read == serial.read == 3\n"
+        "assert parallel.table().equals(serial.table())\n"
+        "print('same')\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "same\n"
 
 
 def test_rows_built_by_joins_are_the_tidy_rows(folder, tmp_path):

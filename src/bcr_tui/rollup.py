@@ -133,22 +133,24 @@ def read_all(paths: Sequence[Path], root: Path) -> Result:
     """Read `paths` (in process, or in worker processes when there are many), in order."""
     names = [str(p) for p in paths]
     starts = range(0, len(names), CHUNK)
-    with _progress(len(names)) as advance:
-        if len(names) <= PARALLEL_ABOVE or _workers() < 2:
+    if len(names) <= PARALLEL_ABOVE or _workers() < 2:
+        with _progress(len(names)) as advance:
             done = []
             for start in starts:
                 done.append(read_chunk(names[start:start + CHUNK], str(root), start))
                 advance(len(done[-1].skipped) + done[-1].read)
-            return Result(done)
-        results: list[Chunk | None] = [None] * len(starts)
-        with ProcessPoolExecutor(max_workers=_workers(), mp_context=_context()) as pool:
-            futures = {pool.submit(read_chunk, names[start:start + CHUNK], str(root), start): n
-                       for n, start in enumerate(starts)}
+        return Result(done)
+    results: list[Chunk | None] = [None] * len(starts)
+    # The workers start before the progress bar does (its thread must not be forked).
+    with ProcessPoolExecutor(max_workers=_workers(), mp_context=_context()) as pool:
+        futures = {pool.submit(read_chunk, names[start:start + CHUNK], str(root), start): n
+                   for n, start in enumerate(starts)}
+        with _progress(len(names)) as advance:
             for future in as_completed(futures):
                 n = futures[future]
                 results[n] = chunk = future.result()
                 advance(len(chunk.skipped) + chunk.read)
-        return Result([r for r in results if r is not None])
+    return Result([r for r in results if r is not None])
 
 
 def read_chunk(paths: Sequence[str], root: str, start: int = 0, *, joins: bool = True) -> Chunk:
@@ -218,10 +220,17 @@ def _workers() -> int:
 
 
 def _context() -> Any:
-    """Worker processes start from a clean server process (no threads forked), where possible."""
+    """How worker processes start: forked from this one when it runs no other thread (the
+    quickest: they have bcr's modules already; polars, once loaded, may run a pool of threads
+    that Python does not count), else from a clean server process (forking a process with
+    threads can deadlock)."""
     import multiprocessing
+    import threading
 
-    if "forkserver" in multiprocessing.get_all_start_methods():
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1 and "polars" not in sys.modules:
+        return multiprocessing.get_context("fork")
+    if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(["bcr_tui.rollup", "bcr_tui.fastread", "bcr_tui.rolltable",
                                     "bcr_tui.export"])
