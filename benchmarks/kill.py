@@ -190,24 +190,18 @@ def replay_log(session: Session) -> tuple[dict[str, dict[str, Any]], list[str]]:
         elif e.op in ("tally", "absent", "note", "profile"):
             done.append(e)
             undone.clear()
-        elif e.op == "undo":
-            if not done:
-                problems.append(f"log[{n}] undo with nothing to undo")
+        elif e.op in ("undo", "redo"):
+            # An undo moves the last change from done to undone and applies its old value; a
+            # redo moves it back and applies its new value again.
+            source, target = (done, undone) if e.op == "undo" else (undone, done)
+            if not source:
+                problems.append(f"log[{n}] {e.op} with nothing to {e.op}")
                 continue
-            last = done.pop()
-            undone.append(last)
-            if (last.who, last.item, last.new, last.old) != (e.who, e.item, e.old, e.new):
-                problems.append(f"log[{n}] undo does not match the change it undoes")
-            if last.op == "set":
-                put(e.who, e.item, e.new)
-        elif e.op == "redo":
-            if not undone:
-                problems.append(f"log[{n}] redo with nothing to redo")
-                continue
-            last = undone.pop()
-            done.append(last)
-            if (last.who, last.item, last.old, last.new) != (e.who, e.item, e.old, e.new):
-                problems.append(f"log[{n}] redo does not match the change it redoes")
+            last = source.pop()
+            target.append(last)
+            applied = (last.new, last.old) if e.op == "undo" else (last.old, last.new)
+            if (last.who, last.item, *applied) != (e.who, e.item, e.old, e.new):
+                problems.append(f"log[{n}] {e.op} does not match the change it {e.op}es")
             if last.op == "set":
                 put(e.who, e.item, e.new)
     if answers != session.answers:
