@@ -137,18 +137,8 @@ def _version() -> str:
     return f"bcr {__version__}"
 
 
-#: Textual paints a change on the next tick of its update timer (1/60 s by default), so a key
-#: waited up to a tick for the screen. At 1000 the wait is at most 1 ms (through a pty, keys typed
-#: back to back: p90 ~25 ms at 120, ~18 at 1000). The timer runs only while something waits to be
-#: painted: an idle screen costs nothing, and an animation is held back by the paint (~5 ms).
-FRAMES_PER_SECOND = "1000"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    import os
-
-    os.environ.setdefault("TEXTUAL_FPS", FRAMES_PER_SECOND)  # read when Textual is imported
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args) or 0)
