@@ -37,7 +37,7 @@ def open_(args: argparse.Namespace) -> int:
     from bcr_tui.store import SessionStore
 
     try:
-        store = SessionStore.open(args.session)
+        store = SessionStore.open(args.session, log_later=True)  # read after the first frame
     except SessionLockedError as exc:
         if os.environ.get("BCR_SERVED"):  # on a web page: say it there, not on a stderr nobody sees
             return _show_notice(str(exc))

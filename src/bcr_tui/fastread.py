@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import tomli
 
@@ -83,6 +83,48 @@ def read_session_text(path: Path, *, log: bool = True,
         except BcrError:
             pass
     return parse(parse_toml(text, path, SessionFileError), path)
+
+
+class PendingLog(NamedTuple):
+    """A session file's change log, left to be read after the meeting's first frame."""
+
+    text: str
+    """The whole file as it was read (the log is never read from the disk again)."""
+    start: int
+    """Where its [[log]] tables start."""
+    path: Path
+
+
+def read_session_head(path: Path) -> tuple[Session, PendingLog | None]:
+    """Load a session file as `read_session_text` does but with its change log left for later
+    (the session's `log` is empty; `read_log` reads it). The meeting's first frame needs the
+    answers, not the history behind them: a 200-person session's log is most of its file.
+
+    Where the shortcuts do not apply the whole file is parsed now, log included (None pending).
+    """
+    text = read_text(path, SessionFileError)
+    data = session_data(text, log=False)
+    if data is not None:
+        try:
+            session = parse(data, path, _VALIDATED)
+        except BcrError:
+            pass
+        else:
+            cut = _log_start(text)
+            assert cut is not None  # session_data read the text only up to here
+            return session, PendingLog(text, cut + 1, path)
+    return parse(parse_toml(text, path, SessionFileError), path), None
+
+
+def read_log(pending: PendingLog) -> tuple[list[LogEntry], list[str]]:
+    """The change log `read_session_head` left, and each entry's text as written (for
+    `Renderer.seed_log`). A log the shortcuts cannot read is read by parsing the whole file, so a
+    damaged one raises SessionFileError naming the problem as the full parse names it."""
+    texts: list[str] = []
+    entries = _log_entries(pending.text, pending.start, texts)
+    if entries is not None:
+        return entries, texts
+    return parse(parse_toml(pending.text, pending.path, SessionFileError), pending.path).log, []
 
 
 def session_data(text: str, *, log: bool = True,

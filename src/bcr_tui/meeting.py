@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from bcr_tui import turns
-from bcr_tui.errors import BcrError, SaveError, UsageError
+from bcr_tui.errors import BcrError, SaveError, SessionFileError, UsageError
 from bcr_tui.instruments import ABSTAIN, Item
 from bcr_tui.session import Action, LogEntry, Participant, Session, now
 from bcr_tui.store import SessionStore
@@ -123,6 +123,9 @@ class Meeting:
 
     def undo(self) -> Outcome:
         """Undo the last change and go back to it."""
+        unread = self._unread_log()
+        if unread is not None:
+            return unread
         entry = self.session.undo()
         if entry is None:
             return Outcome("Nothing to undo.", not self.unsaved, False)
@@ -131,6 +134,9 @@ class Meeting:
 
     def redo(self) -> Outcome:
         """Redo the last undone change."""
+        unread = self._unread_log()
+        if unread is not None:
+            return unread
         entry = self.session.redo()
         if entry is None:
             return Outcome("Nothing to redo.", not self.unsaved, False)
@@ -205,6 +211,16 @@ class Meeting:
         return self._saved("Saved over the other program's changes.", None, force=True)
 
     # -- internals -------------------------------------------------------------------------
+    def _unread_log(self) -> Outcome | None:
+        """Undo and redo need the whole change log: read it if the store left it for later
+        (None), or say why it cannot be."""
+        try:
+            self.store.read_log()
+        except SessionFileError as exc:
+            return Outcome(f"Cannot undo or redo: the session file {exc.message}.",
+                           not self.unsaved, False)
+        return None
+
     def _saved(self, message: str, entry: LogEntry | None, *, force: bool = False) -> Outcome:
         try:
             self.store.save(force=force)

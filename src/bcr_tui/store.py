@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bcr_tui.errors import BcrError, SaveError, SessionLockedError
-from bcr_tui.fastread import read_session_text
+from bcr_tui.errors import BcrError, SaveError, SessionFileError, SessionLockedError
+from bcr_tui.fastread import PendingLog, read_log, read_session_head, read_session_text
 from bcr_tui.session import Session
 from bcr_tui.sessionfile import Renderer
 from bcr_tui.tomlio import write_durably
@@ -62,14 +62,37 @@ class SessionStore:
         self._renderer = Renderer()
         self._lock = SessionLock(path) if lock else None
         self._seen = Fingerprint.of(path)
+        self._pending_log: PendingLog | None = None
+
+    def read_log(self) -> None:
+        """Read the change log `open(log_later=True)` left (a no-op once read): its entries go
+        before any change made since. Raises SessionFileError if it is damaged, and then stays
+        unread, so no save ever writes the file without it."""
+        if self._pending_log is None:
+            return
+        entries, texts = read_log(self._pending_log)
+        self._pending_log = None
+        self.session.log[:0] = entries
+        self._renderer.seed_log(entries, texts)
 
     @classmethod
-    def open(cls, path: Path | str, *, lock: bool = True) -> SessionStore:
-        """Load `path` and take its lock (refused with SessionLockedError if held)."""
+    def open(cls, path: Path | str, *, lock: bool = True, log_later: bool = False,
+             ) -> SessionStore:
+        """Load `path` and take its lock (refused with SessionLockedError if held).
+
+        With `log_later` the change log is read by `read_log()` (the meeting calls it after its
+        first frame); until then `session.log` holds only changes made since opening, and a save
+        or an undo reads it first.
+        """
         path = Path(path)
-        log_texts: list[str] = []
-        store = cls(path, read_session_text(path, log_texts=log_texts), lock=False)
-        store._renderer.seed_log(store.session.log, log_texts)
+        if log_later:
+            session, pending = read_session_head(path)
+            store = cls(path, session, lock=False)
+            store._pending_log = pending
+        else:
+            log_texts: list[str] = []
+            store = cls(path, read_session_text(path, log_texts=log_texts), lock=False)
+            store._renderer.seed_log(store.session.log, log_texts)
         if lock:
             store._lock = SessionLock(path)
             store._lock.acquire()
@@ -114,6 +137,10 @@ class SessionStore:
         if not force and self._seen is not None and now is not None and now != self._seen:
             raise SaveError("was changed by another program since bcr last saved it; "
                             "bcr has not overwritten it", self.path, conflict=True)
+        try:
+            self.read_log()
+        except SessionFileError as exc:
+            raise SaveError(f"cannot be saved: it {exc.message}", self.path) from None
         text = self._renderer.render(self.session)
         try:
             write_durably(self.path, text)

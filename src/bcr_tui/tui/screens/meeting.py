@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
+from bcr_tui.errors import SessionFileError
 from bcr_tui.grids import domain_answers
 from bcr_tui.meeting import Meeting, Outcome
 from bcr_tui.tui.keymap import MEETING, bindings
@@ -27,6 +28,9 @@ from bcr_tui.tui.widgets.stage import ItemStage
 from bcr_tui.tui.widgets.summary import ItemSummary
 
 RETRY_SECONDS = 5.0
+#: A session opened with `bcr open` has its change log (most of a big file) read this long after
+#: the first frame, not before it; a save or an undo before then reads it first.
+READ_LOG_AFTER_S = 0.1
 
 
 class MeetingScreen(BcrScreen):
@@ -58,9 +62,18 @@ class MeetingScreen(BcrScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        """First render, and the timer that retries saves."""
+        """First render, the timer that retries saves, and reading the change log."""
         self.refresh_view()
         self.set_interval(RETRY_SECONDS, self._retry_save)
+        self.set_timer(READ_LOG_AFTER_S, self._read_log)
+
+    def _read_log(self) -> None:
+        """Read the change log left for after the first frame. A damaged one ends bcr with one
+        sentence and exit code 2, as opening a damaged file does, before anything is saved."""
+        try:
+            self.meeting.store.read_log()
+        except SessionFileError as exc:
+            self.app.exit(return_code=2, message=Text(f"bcr: {exc}"))
 
     def _render_live_heatmap(self) -> None:
         self.query_one("#live-heatmap", HeatmapView).show(domain_answers(self.meeting.session))
