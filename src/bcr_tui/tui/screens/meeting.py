@@ -29,7 +29,7 @@ from bcr_tui.tui.widgets.summary import ItemSummary
 
 RETRY_SECONDS = 5.0
 #: A session opened with `bcr open` has its change log (most of a big file) read this long after
-#: the first frame, not before it; a save or an undo before then reads it first.
+#: the first frame is drawn, not before it; a save or an undo before then reads it first.
 READ_LOG_AFTER_S = 0.1
 
 
@@ -65,11 +65,14 @@ class MeetingScreen(BcrScreen):
         """First render, the timer that retries saves, and reading the change log."""
         self.refresh_view()
         self.set_interval(RETRY_SECONDS, self._retry_save)
-        self.set_timer(READ_LOG_AFTER_S, self._read_log)
+        self.call_after_refresh(self.set_timer, READ_LOG_AFTER_S, self._read_log)  # frame first
 
     def _read_log(self) -> None:
         """Read the change log left for after the first frame. A damaged one ends bcr with one
-        sentence and exit code 2, as opening a damaged file does, before anything is saved."""
+        sentence and exit code 2, as opening a damaged file does, before anything is saved.
+        Not when bcr is already closing (ctrl+q at once): nothing more will be saved."""
+        if self.app.return_code is not None:
+            return
         try:
             self.meeting.store.read_log()
         except SessionFileError as exc:
