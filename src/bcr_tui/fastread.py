@@ -66,27 +66,21 @@ _VALIDATED: dict[int, tuple[Any, Any]] = {}
 _INSTRUMENTS_MAX = 32
 
 
-def read_session_text(path: Path, *, log: bool = True,
-                      log_texts: list[str] | None = None) -> Session:
+def read_session_text(path: Path, *, log: bool = True) -> Session:
     """Load a session file as `store.load_session` does, by the shortcuts where they are safe.
 
     With `log=False` (a roll-up) the change log is not read at all, so a damaged log alone is not
     noticed. A file the shortcuts cannot read, or one they read but that does not validate, is
-    parsed in full, so its problem is named exactly as the full parse names it. `log_texts`, if
-    given, receives each log entry's text as written (see `Renderer.seed_log`).
+    parsed in full, so its problem is named exactly as the full parse names it.
     """
-    text = read_text(path, SessionFileError)
-    data = session_data(text, log=log, log_texts=log_texts)
-    if data is not None:
-        try:  # the embedded instrument is usually one already seen: validated once
-            return parse(data, path, _VALIDATED)
-        except BcrError:
-            pass
-    return parse(parse_toml(text, path, SessionFileError), path)
+    session, pending = read_session_head(path)
+    if log and pending is not None:
+        session.log = read_log(pending)[0]
+    return session
 
 
 class PendingLog(NamedTuple):
-    """A session file's change log, left to be read after the meeting's first frame."""
+    """A session file's change log, not read yet (`read_log` reads it)."""
 
     text: str
     """The whole file as it was read (the log is never read from the disk again)."""
@@ -96,23 +90,20 @@ class PendingLog(NamedTuple):
 
 
 def read_session_head(path: Path) -> tuple[Session, PendingLog | None]:
-    """Load a session file as `read_session_text` does but with its change log left for later
-    (the session's `log` is empty; `read_log` reads it). The meeting's first frame needs the
-    answers, not the history behind them: a 200-person session's log is most of its file.
+    """Load a session file with its change log left for later (the session's `log` is empty;
+    `read_log` reads it). The meeting's first frame needs the answers, not the history behind
+    them: a 200-person session's log is most of its file.
 
     Where the shortcuts do not apply the whole file is parsed now, log included (None pending).
     """
     text = read_text(path, SessionFileError)
-    data = session_data(text, log=False)
+    cut = _log_start(text)
+    data = None if cut is None else _head_data(text, cut)
     if data is not None:
-        try:
-            session = parse(data, path, _VALIDATED)
+        try:  # the embedded instrument is usually one already seen: validated once
+            return parse(data, path, _VALIDATED), PendingLog(text, cut + 1, path)
         except BcrError:
             pass
-        else:
-            cut = _log_start(text)
-            assert cut is not None  # session_data read the text only up to here
-            return session, PendingLog(text, cut + 1, path)
     return parse(parse_toml(text, path, SessionFileError), path), None
 
 
@@ -127,16 +118,21 @@ def read_log(pending: PendingLog) -> tuple[list[LogEntry], list[str]]:
     return parse(parse_toml(pending.text, pending.path, SessionFileError), pending.path).log, []
 
 
-def session_data(text: str, *, log: bool = True,
-                 log_texts: list[str] | None = None) -> dict[str, Any] | None:
-    """The file's TOML, or None when a shortcut is not safe. Its [[log]] tables are read only if
-    `log`, and then already as the `LogEntry`s the full parse makes of them."""
+def session_data(text: str) -> dict[str, Any] | None:
+    """The file's TOML, or None when a shortcut is not safe; its [[log]] tables already as the
+    `LogEntry`s the full parse makes of them."""
     cut = _log_start(text)
     if cut is None:
         return None
-    entries = _log_entries(text, cut + 1, log_texts) if log else []
-    if entries is None:
-        return None
+    entries = _log_entries(text, cut + 1)
+    data = None if entries is None else _head_data(text, cut)
+    if data is not None:
+        data["log"] = entries
+    return data
+
+
+def _head_data(text: str, cut: int) -> dict[str, Any] | None:
+    """The TOML of everything before the [[log]] tables at `cut`, or None (not safe)."""
     parts = _head(text[:cut + 1])
     if parts is None:
         return None
@@ -146,8 +142,6 @@ def session_data(text: str, *, log: bool = True,
         if ratings is None:
             return None
         data["ratings"] = ratings
-    if log:
-        data["log"] = entries
     return data
 
 

@@ -85,14 +85,11 @@ class SessionStore:
         or an undo reads it first.
         """
         path = Path(path)
-        if log_later:
-            session, pending = read_session_head(path)
-            store = cls(path, session, lock=False)
-            store._pending_log = pending
-        else:
-            log_texts: list[str] = []
-            store = cls(path, read_session_text(path, log_texts=log_texts), lock=False)
-            store._renderer.seed_log(store.session.log, log_texts)
+        session, pending = read_session_head(path)
+        store = cls(path, session, lock=False)
+        store._pending_log = pending
+        if not log_later:
+            store.read_log()
         if lock:
             store._lock = SessionLock(path)
             store._lock.acquire()
