@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from pilot_helpers import app_for, opened, saved, widget_text, write_session
+from pilot_helpers import opened, running, saved, widget_text, write_session
 
 from bcr_tui.errors import SessionLockedError
 from bcr_tui.meeting import Meeting
@@ -60,30 +60,28 @@ async def test_a_refused_save_is_shown_kept_and_retried(tmp_path, monkeypatch, e
 
     path = write_session(tmp_path)
     before = path.read_bytes()
-    with opened(path) as store:
-        app = app_for(store)
-        async with app.run_test(size=(100, 30)) as pilot:
-            monkeypatch.setattr(store_module, "write_durably", raising(err, os.strerror(err)))
-            await pilot.press("1", "2")
-            await pilot.pause()
-            assert path.read_bytes() == before  # the file on disk is untouched …
-            assert_not_saved_shown(app, phrase)  # … and the screen says so
-            meeting = app.screen.meeting
-            assert meeting.unsaved
-            assert meeting.session.answers == {"p01": {"trust-1": "maintain"},
-                                               "p02": {"trust-1": "immediate"}}
-            app.screen._retry_save()  # the 5-second timer: still refused, still shown
-            await pilot.pause()
-            assert_not_saved_shown(app, phrase)
-            monkeypatch.undo()  # the disk is back
-            app.screen._retry_save()
-            await pilot.pause()
-            on_disk = saved(path)
-            assert on_disk.answers == {"p01": {"trust-1": "maintain"},
-                                       "p02": {"trust-1": "immediate"}}
-            assert [e.op for e in on_disk.log] == ["set", "set"]
-            assert "✓ all saved" in widget_text(app, "#save-status")
-            assert not app.screen.query_one("#save-warning").display
+    async with running(path, size=(100, 30)) as (app, pilot):
+        monkeypatch.setattr(store_module, "write_durably", raising(err, os.strerror(err)))
+        await pilot.press("1", "2")
+        await pilot.pause()
+        assert path.read_bytes() == before  # the file on disk is untouched …
+        assert_not_saved_shown(app, phrase)  # … and the screen says so
+        meeting = app.screen.meeting
+        assert meeting.unsaved
+        assert meeting.session.answers == {"p01": {"trust-1": "maintain"},
+                                           "p02": {"trust-1": "immediate"}}
+        app.screen._retry_save()  # the 5-second timer: still refused, still shown
+        await pilot.pause()
+        assert_not_saved_shown(app, phrase)
+        monkeypatch.undo()  # the disk is back
+        app.screen._retry_save()
+        await pilot.pause()
+        on_disk = saved(path)
+        assert on_disk.answers == {"p01": {"trust-1": "maintain"},
+                                   "p02": {"trust-1": "immediate"}}
+        assert [e.op for e in on_disk.log] == ["set", "set"]
+        assert "✓ all saved" in widget_text(app, "#save-status")
+        assert not app.screen.query_one("#save-warning").display
     assert leftovers(tmp_path) == []
 
 
@@ -93,31 +91,29 @@ async def test_disk_full_in_the_middle_of_a_write_leaves_the_old_file_whole(tmp_
     import bcr_tui.tomlio as tomlio
 
     path = write_session(tmp_path)
-    with opened(path) as store:
-        app = app_for(store)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("1")
-            before = path.read_bytes()
-            real_fsync = os.fsync
+    async with running(path, size=(100, 30)) as (app, pilot):
+        await pilot.press("1")
+        before = path.read_bytes()
+        real_fsync = os.fsync
 
-            def fsync(fd):
-                if os.path.isfile(f"/proc/self/fd/{fd}") or not os.path.exists("/proc"):
-                    raise OSError(errno.ENOSPC, "No space left on device")
-                return real_fsync(fd)
+        def fsync(fd):
+            if os.path.isfile(f"/proc/self/fd/{fd}") or not os.path.exists("/proc"):
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return real_fsync(fd)
 
-            monkeypatch.setattr(tomlio.os, "fsync", fsync)
-            await pilot.press("2", "3")
-            await pilot.pause()
-            assert path.read_bytes() == before
-            assert leftovers(tmp_path) == []
-            assert_not_saved_shown(app, "the disk is full")
-            monkeypatch.undo()
-            await pilot.press("1")  # the next change saves everything held in memory
-            await pilot.pause()
-            assert saved(path).answers == {"p01": {"trust-1": "maintain", "trust-2": "maintain"},
-                                           "p02": {"trust-1": "immediate"},
-                                           "p03": {"trust-1": "future"}}
-            assert "✓ all saved" in widget_text(app, "#save-status")
+        monkeypatch.setattr(tomlio.os, "fsync", fsync)
+        await pilot.press("2", "3")
+        await pilot.pause()
+        assert path.read_bytes() == before
+        assert leftovers(tmp_path) == []
+        assert_not_saved_shown(app, "the disk is full")
+        monkeypatch.undo()
+        await pilot.press("1")  # the next change saves everything held in memory
+        await pilot.pause()
+        assert saved(path).answers == {"p01": {"trust-1": "maintain", "trust-2": "maintain"},
+                                       "p02": {"trust-1": "immediate"},
+                                       "p03": {"trust-1": "future"}}
+        assert "✓ all saved" in widget_text(app, "#save-status")
     assert leftovers(tmp_path) == []
 
 
@@ -145,55 +141,51 @@ async def test_a_deleted_session_file_is_written_again_with_everything(tmp_path)
     """Another program deletes the file mid-meeting. Nothing can be overwritten, so the next
     save writes the whole state back (answers, log, cursor), 0600."""
     path = write_session(tmp_path)
-    with opened(path) as store:
-        app = app_for(store)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("1")
-            assert saved(path).answers == {"p01": {"trust-1": "maintain"}}
-            path.unlink()
-            await pilot.press("2", "3")
-            await pilot.pause()
-            on_disk = saved(path)
-            assert on_disk.answers == {"p01": {"trust-1": "maintain"},
-                                       "p02": {"trust-1": "immediate"},
-                                       "p03": {"trust-1": "future"}}
-            assert [e.op for e in on_disk.log] == ["set", "set", "set"]
-            assert (on_disk.cursor.item, on_disk.cursor.who) == ("trust-2", "p01")
-            assert oct(path.stat().st_mode & 0o777) == "0o600"
-            assert not app.screen.meeting.unsaved
+    async with running(path, size=(100, 30)) as (app, pilot):
+        await pilot.press("1")
+        assert saved(path).answers == {"p01": {"trust-1": "maintain"}}
+        path.unlink()
+        await pilot.press("2", "3")
+        await pilot.pause()
+        on_disk = saved(path)
+        assert on_disk.answers == {"p01": {"trust-1": "maintain"},
+                                   "p02": {"trust-1": "immediate"},
+                                   "p03": {"trust-1": "future"}}
+        assert [e.op for e in on_disk.log] == ["set", "set", "set"]
+        assert (on_disk.cursor.item, on_disk.cursor.who) == ("trust-2", "p01")
+        assert oct(path.stat().st_mode & 0o777) == "0o600"
+        assert not app.screen.meeting.unsaved
     assert leftovers(tmp_path) == []
 
 
 async def test_a_file_edited_by_another_program_is_never_overwritten_silently(tmp_path):
     path = write_session(tmp_path)
-    with opened(path) as store:
-        app = app_for(store)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("1")
-            edited = path.read_text("utf-8").replace('title = "Test session"',
-                                                     'title = "Renamed by someone else"')
-            time.sleep(0.01)
-            path.write_text(edited, "utf-8")
-            await pilot.press("2")
-            await pilot.pause()
-            assert path.read_text("utf-8") == edited  # their edit is still there
-            assert_not_saved_shown(app, "changed by another program")
-            await pilot.press("3")  # later keys are refused too, and kept
-            app.screen._retry_save()
-            await pilot.pause()
-            assert path.read_text("utf-8") == edited
-            meeting = app.screen.meeting
-            assert meeting.session.answer("p03", "trust-1") == "future"
-            assert "Press ctrl+s" in str(app.screen.query_one("#save-warning").render())
-            await pilot.press("ctrl+s")  # the facilitator decides: bcr's answers win
-            assert not meeting.unsaved
-            on_disk = saved(path)
-            assert on_disk.title == "Test session"
-            assert on_disk.answers == {"p01": {"trust-1": "maintain"},
-                                       "p02": {"trust-1": "immediate"},
-                                       "p03": {"trust-1": "future"}}
-            await pilot.press("1")  # and from here on ordinary saves work again
-            assert saved(path).answer("p01", "trust-2") == "maintain"
+    async with running(path, size=(100, 30)) as (app, pilot):
+        await pilot.press("1")
+        edited = path.read_text("utf-8").replace('title = "Test session"',
+                                                 'title = "Renamed by someone else"')
+        time.sleep(0.01)
+        path.write_text(edited, "utf-8")
+        await pilot.press("2")
+        await pilot.pause()
+        assert path.read_text("utf-8") == edited  # their edit is still there
+        assert_not_saved_shown(app, "changed by another program")
+        await pilot.press("3")  # later keys are refused too, and kept
+        app.screen._retry_save()
+        await pilot.pause()
+        assert path.read_text("utf-8") == edited
+        meeting = app.screen.meeting
+        assert meeting.session.answer("p03", "trust-1") == "future"
+        assert "Press ctrl+s" in str(app.screen.query_one("#save-warning").render())
+        await pilot.press("ctrl+s")  # the facilitator decides: bcr's answers win
+        assert not meeting.unsaved
+        on_disk = saved(path)
+        assert on_disk.title == "Test session"
+        assert on_disk.answers == {"p01": {"trust-1": "maintain"},
+                                   "p02": {"trust-1": "immediate"},
+                                   "p03": {"trust-1": "future"}}
+        await pilot.press("1")  # and from here on ordinary saves work again
+        assert saved(path).answer("p01", "trust-2") == "maintain"
 
 
 def test_meeting_driver_outside_edit_then_save_anyway(tmp_path):

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import pytest
 from pilot_helpers import (
-    app_for,
-    opened,
+    running,
     saved,
     screen_text,
     widget_text,
@@ -129,54 +128,50 @@ async def test_blind_ratings_reach_no_screen_before_the_reveal(tmp_path):
     from bcr_tui.tui.factory import make_app
 
     path = write_session(tmp_path, blind=True)
-    with opened(path) as store:
-        app = app_for(store)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("1", "1", "1")
-            await pilot.pause()
-            assert saved(path).answers == {p: {"trust-1": "maintain"}
-                                           for p in ("p01", "p02", "p03")}
-            meeting = screen_text(app)
-            assert not COUNT.search(meeting), meeting
-            assert not PERCENT.search(cells(meeting)), meeting
-            assert "hidden until you press r" in widget_text(app, "#summary")
-            await pilot.press("h")
-            await pilot.pause()
-            heatmap = screen_text(app)
-            assert "not yet revealed are left out" in heatmap
-            assert not PERCENT.search(cells(heatmap)) and not COUNT.search(heatmap), heatmap
-            assert re.search(r"Trust\s+–\s+–\s+–\s+0\b", heatmap), heatmap
-            await pilot.press("escape", "o")
-            await pilot.pause()
-            readout = screen_text(app)
-            assert ITEM_TEXT not in readout and not COUNT.search(readout), readout
-            await pilot.press("escape")
+    async with running(path, size=(100, 30)) as (app, pilot):
+        await pilot.press("1", "1", "1")
+        await pilot.pause()
+        assert saved(path).answers == {p: {"trust-1": "maintain"}
+                                       for p in ("p01", "p02", "p03")}
+        meeting = screen_text(app)
+        assert not COUNT.search(meeting), meeting
+        assert not PERCENT.search(cells(meeting)), meeting
+        assert "hidden until you press r" in widget_text(app, "#summary")
+        await pilot.press("h")
+        await pilot.pause()
+        heatmap = screen_text(app)
+        assert "not yet revealed are left out" in heatmap
+        assert not PERCENT.search(cells(heatmap)) and not COUNT.search(heatmap), heatmap
+        assert re.search(r"Trust\s+–\s+–\s+–\s+0\b", heatmap), heatmap
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        readout = screen_text(app)
+        assert ITEM_TEXT not in readout and not COUNT.search(readout), readout
+        await pilot.press("escape")
 
-            audience = make_app(view=path, sessions_dir=tmp_path)
-            async with audience.run_test(size=(100, 30)) as view:
-                await view.pause()
-                shown = screen_text(audience)
-                assert "audience view" in shown
-                assert not COUNT.search(shown) and not PERCENT.search(cells(shown)), shown
+        audience = make_app(view=path, sessions_dir=tmp_path)
+        async with audience.run_test(size=(100, 30)) as view:
+            await view.pause()
+            shown = screen_text(audience)
+            assert "audience view" in shown
+            assert not COUNT.search(shown) and not PERCENT.search(cells(shown)), shown
 
-            await pilot.press("r")  # the control: once revealed, everything shows
-            await pilot.pause()
-            assert "Maintain: 3" in widget_text(app, "#summary")
-            assert "100%" in screen_text(app)
-            await pilot.press("o")
-            await pilot.pause()
-            assert ITEM_TEXT in screen_text(app)
+        await pilot.press("r")  # the control: once revealed, everything shows
+        await pilot.pause()
+        assert "Maintain: 3" in widget_text(app, "#summary")
+        assert "100%" in screen_text(app)
+        await pilot.press("o")
+        await pilot.pause()
+        assert ITEM_TEXT in screen_text(app)
 
 
 async def test_the_confirmation_line_does_not_reveal_a_blind_answer(tmp_path):
     path = write_session(tmp_path, blind=True)
-    with opened(path) as store:
-        app = app_for(store)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("1")
-            await pilot.pause()
-            flash = widget_text(app, "#flash")
-            assert "saved" in flash  # it does confirm the save …
-            for label in ("Currently exists / Maintain", "Needs immediate attention",
-                          "Needs work in the future", "Maintain"):
-                assert label not in flash  # … but must not say what Ana answered
+    async with running(path, size=(100, 30)) as (app, pilot):
+        await pilot.press("1")
+        await pilot.pause()
+        flash = widget_text(app, "#flash")
+        assert "saved" in flash  # it does confirm the save …
+        for label in ("Currently exists / Maintain", "Needs immediate attention",
+                      "Needs work in the future", "Maintain"):
+            assert label not in flash  # … but must not say what Ana answered

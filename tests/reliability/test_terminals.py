@@ -9,7 +9,7 @@ import shutil
 import sys
 
 import pytest
-from pilot_helpers import app_for, opened, saved, screen_text, write_session
+from pilot_helpers import running, saved, screen_text, write_session
 from tmux_helpers import Tmux
 
 from bcr_tui.tui.screens.base import MIN_HEIGHT, MIN_WIDTH, BcrScreen
@@ -36,41 +36,37 @@ def check_size(app, size: tuple[int, int], name: str) -> None:
 @pytest.mark.parametrize("name", list(SCREENS))
 async def test_every_screen_at_every_size_and_while_resizing(tmp_path, name):
     path = write_session(tmp_path)
-    with opened(path) as store:
-        app = app_for(store)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("1")  # something to show on the heatmap and in the read-out
-            if SCREENS[name]:
-                await pilot.press(SCREENS[name])
+    async with running(path, size=(100, 30)) as (app, pilot):
+        await pilot.press("1")  # something to show on the heatmap and in the read-out
+        if SCREENS[name]:
+            await pilot.press(SCREENS[name])
+        await pilot.pause()
+        # every size, then back and forth between the extremes and across the edge
+        for size in [*SIZES, *EDGES, (200, 60), (40, 12), (100, 30)]:
+            await pilot.resize_terminal(*size)
             await pilot.pause()
-            # every size, then back and forth between the extremes and across the edge
-            for size in [*SIZES, *EDGES, (200, 60), (40, 12), (100, 30)]:
-                await pilot.resize_terminal(*size)
-                await pilot.pause()
-                check_size(app, size, name)
-            if SCREENS[name]:
-                await pilot.press("escape")
-                await pilot.pause()
-            await pilot.press("2")  # still alive and recording
-            assert saved(path).answers == {"p01": {"trust-1": "maintain"},
-                                           "p02": {"trust-1": "immediate"}}
+            check_size(app, size, name)
+        if SCREENS[name]:
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("2")  # still alive and recording
+        assert saved(path).answers == {"p01": {"trust-1": "maintain"},
+                                       "p02": {"trust-1": "immediate"}}
     assert app.return_code in (None, 0)
 
 
 @pytest.mark.parametrize("size", SIZES)
 async def test_the_meeting_starts_at_any_size(tmp_path, size):
     path = write_session(tmp_path)
-    with opened(path) as store:
-        app = app_for(store)
-        async with app.run_test(size=size) as pilot:
-            await pilot.pause()
-            check_size(app, size, "meeting")
-            await pilot.press("h")
-            await pilot.pause()
-            check_size(app, size, "heatmap")
-            await pilot.press("escape", "o")
-            await pilot.pause()
-            check_size(app, size, "read-out")
+    async with running(path, size=size) as (app, pilot):
+        await pilot.pause()
+        check_size(app, size, "meeting")
+        await pilot.press("h")
+        await pilot.pause()
+        check_size(app, size, "heatmap")
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        check_size(app, size, "read-out")
 
 
 def test_textual_reads_no_color(monkeypatch, tmp_path):

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 from bcr_tui.instruments import find_instrument, load_instrument
@@ -38,6 +38,16 @@ def opened(path: Path) -> Iterator[SessionStore]:
 def app_for(store: SessionStore):
     """The real app on an open session."""
     return make_app(store, store.path.parent)
+
+
+@asynccontextmanager
+async def running(path: Path, **run_test_options) -> AsyncIterator[tuple]:
+    """The real app on the session file at `path` (its lock held), driven by Pilot:
+    `async with running(path, size=(100, 30)) as (app, pilot):`."""
+    with opened(path) as store:
+        app = app_for(store)
+        async with app.run_test(**run_test_options) as pilot:
+            yield app, pilot
 
 
 def saved(path: Path):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot_helpers import app_for, opened, saved, write_session
+from pilot_helpers import running, saved, write_session
 from textual.widgets import OptionList
 
 from bcr_tui.store import list_sessions
@@ -76,17 +76,15 @@ async def test_home_opens_the_demo(tmp_path):
 
 async def test_about_you_answers_are_saved_per_participant(tmp_path):
     path = write_session(tmp_path)
-    with opened(path) as store:
-        app = app_for(store)
-        async with app.run_test(size=(100, 40)) as pilot:
-            await pilot.press("p")  # Ana has the turn
-            await pilot.pause()
-            radio = app.screen.query_one("#q-sector")
-            radio.focus()
-            await pilot.press("down", "enter")  # the second option: community-based orgs
-            app.screen.query_one("#q-sector-other").value = ""
-            await pilot.press("ctrl+s")
-            await pilot.pause()
+    async with running(path, size=(100, 40)) as (app, pilot):
+        await pilot.press("p")  # Ana has the turn
+        await pilot.pause()
+        radio = app.screen.query_one("#q-sector")
+        radio.focus()
+        await pilot.press("down", "enter")  # the second option: community-based orgs
+        app.screen.query_one("#q-sector-other").value = ""
+        await pilot.press("ctrl+s")
+        await pilot.pause()
     profile = saved(path).participant("p01").profile
     assert profile == {"sector": "community-based-organizations"}
     assert saved(path).participant("p02").profile == {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import zipfile
 from datetime import timedelta
 
-from pilot_helpers import app_for, opened, write_session
+from pilot_helpers import app_for, opened, running, write_session
 from textual.widgets import Static
 
 from bcr_tui.store import SessionStore, load_session
@@ -22,14 +22,12 @@ async def palette(pilot, words: str) -> None:
 
 async def test_export_and_report_from_the_palette(tmp_path):
     path = write_session(tmp_path)
-    with opened(path) as store:
-        app = app_for(store)
-        async with app.run_test(size=(100, 30)) as pilot:
-            await pilot.press("1", "2", "3")
-            await palette(pilot, "Export this session")
-            await app.workers.wait_for_complete()
-            await palette(pilot, "Write the report")
-            await app.workers.wait_for_complete()
+    async with running(path, size=(100, 30)) as (app, pilot):
+        await pilot.press("1", "2", "3")
+        await palette(pilot, "Export this session")
+        await app.workers.wait_for_complete()
+        await palette(pilot, "Write the report")
+        await app.workers.wait_for_complete()
     xlsx = tmp_path / "test.xlsx"
     with zipfile.ZipFile(xlsx) as book:
         names = book.namelist()
