@@ -9,9 +9,10 @@ Here they are read by patterns that match exactly those shapes, and the embedded
 would give.
 
 Anything the patterns do not match exactly (a hand edit, a multi-line string, an escape other than
-the simple ones, a log value other than a string, a boolean or a whole number) makes
-`session_data` return None, and the file is parsed in full the general way, with its precise
-error messages (`read_session_text` does both).
+the simple ones, a log value other than a string, a boolean or a whole number) is not read by
+them: the file (or, for the log, `read_log`) is parsed in full the general way, with its precise
+error messages. `read_session_head` reads the head, `read_log` the log; `session_data` gives both
+as one dictionary, which the tests compare with the TOML parser's.
 """
 
 from __future__ import annotations
@@ -119,7 +120,8 @@ def read_log(pending: PendingLog) -> tuple[list[LogEntry], list[str]]:
 
 
 def session_data(text: str) -> dict[str, Any] | None:
-    """The file's TOML, or None when a shortcut is not safe; its [[log]] tables already as the
+    """The file's TOML as the shortcuts read it (head and log, as `read_session_head` and
+    `read_log` do), or None when a shortcut is not safe; its [[log]] tables already as the
     `LogEntry`s the full parse makes of them."""
     cut = _log_start(text)
     if cut is None:
