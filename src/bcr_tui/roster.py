@@ -9,7 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bcr_tui.errors import UsageError
-from bcr_tui.session import MAX_PARTICIPANTS, clean_name, one_line
+from bcr_tui.plaintext import one_line
+from bcr_tui.session import MAX_PARTICIPANTS, clean_name
 
 
 def parse_roster(text: str) -> list[tuple[str, str | None]]:

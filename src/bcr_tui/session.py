@@ -9,7 +9,6 @@ Turn order lives in `turns.py`; this module only changes state.
 
 from __future__ import annotations
 
-import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -17,6 +16,7 @@ from typing import Any, NamedTuple
 
 from bcr_tui.errors import UsageError
 from bcr_tui.instruments import ABSTAIN, Instrument, Item
+from bcr_tui.plaintext import one_line
 
 FORMAT = "bcr-session/1"
 MODES = ("group", "round-robin", "tally")
@@ -358,31 +358,6 @@ def new_session(
 def participant_id(n: int) -> str:
     """The id of the n-th participant: p01, p02 … p99, p100 …"""
     return f"p{n:02d}"
-
-
-def one_line(text: str) -> str:
-    """Text as one line: control characters dropped (an escape sequence in a name would drive the
-    facilitator's terminal), runs of whitespace collapsed to one space, trimmed."""
-    if text.isprintable():
-        return " ".join(text.split())
-    return " ".join("".join(ch for ch in text if ch.isspace() or ch.isprintable()
-                            or unicodedata.category(ch) != "Cc").split())
-
-
-def printable(value: Any) -> Any:
-    """Text (or lists and tables of text) with control characters dropped, newlines and tabs
-    kept: what a file may hand to the terminal. Other values come back unchanged."""
-    if isinstance(value, str):
-        if value.isprintable():
-            return value
-        return "".join(ch for ch in value if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    if isinstance(value, list):
-        return [printable(v) for v in value]
-    if isinstance(value, dict):
-        if all(type(v) is str and v.isprintable() for v in value.values()):
-            return value  # the common case: a table of point keys
-        return {k: printable(v) for k, v in value.items()}
-    return value
 
 
 def clean_name(name: str) -> str:

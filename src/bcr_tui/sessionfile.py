@@ -15,6 +15,7 @@ from typing import Any
 
 from bcr_tui.errors import BcrError, InstrumentError, SessionFileError
 from bcr_tui.instruments import Instrument, parse_instrument
+from bcr_tui.plaintext import one_line, printable
 from bcr_tui.session import (
     AUDIENCE_DEFAULTS,
     FORMAT,
@@ -29,8 +30,6 @@ from bcr_tui.session import (
     Participant,
     Session,
     check_value,
-    one_line,
-    printable,
 )
 from bcr_tui.tomlio import toml_key, toml_value
 
