@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bcr_tui import analysis as an
-from bcr_tui.counts import domain_counts
+from bcr_tui.counts import CountMemo, domain_counts
 from bcr_tui.demo import demo_session
 from bcr_tui.instruments import find_instrument, load_instrument, parse_instrument
 from bcr_tui.session import GROUP, TALLY, new_session
@@ -196,6 +196,34 @@ def test_domain_counts_are_the_summary_counts(pai, coc):
         assert [(d.id, c) for d, c in domain_counts(s)] == expected
     assert dict((d.id, c) for d, c in domain_counts(blind))["trust"] == {
         "maintain": 0, "immediate": 1, "future": 3}
+
+
+MEMO_STEP = st.one_of(
+    st.tuples(st.just("rate"), st.integers(0, 3), st.integers(0, 5),
+              st.sampled_from(["maintain", "immediate", "future", "abstain", None])),
+    st.tuples(st.sampled_from(["undo", "redo"])),
+    st.tuples(st.just("reveal"), st.integers(0, 5)),
+    st.tuples(st.just("absent"), st.integers(0, 3), st.booleans()))
+
+
+@settings(max_examples=60, deadline=None)
+@given(blind=st.booleans(), steps=st.lists(MEMO_STEP, max_size=40))
+def test_the_live_heatmap_memo_always_agrees_with_counting_everything(pai, blind, steps):
+    """Whatever the meeting does (answer, clear, abstain, undo, redo, reveal, absent), the memo's
+    counts after each step are the counts made from nothing."""
+    s = new_session(pai, "T", ABCD, blind=blind)
+    items = [i.id for i in s.instrument.rating_items][:6]
+    memo = CountMemo()
+    for step in steps:
+        if step[0] == "rate":
+            s.record(s.participants[step[1]].id, items[step[2]], step[3])
+        elif step[0] == "reveal":
+            s.reveal(items[step[1]])
+        elif step[0] == "absent":
+            s.set_absent(s.participants[step[1]].id, step[2])
+        else:
+            getattr(s, step[0])()
+        assert domain_counts(s, memo) == domain_counts(s)
 
 
 def test_tally_mode(pai):

@@ -38,11 +38,36 @@ def count_answers(session: Session, item: Item, scale: Scale, include_hidden: bo
     return counts, abstain
 
 
-def domain_counts(session: Session) -> list[tuple[Domain, dict[str, int]]]:
+class CountMemo:
+    """Each item's counts from the last call, with the session's change count for the item
+    (`Session.changes`) when they were made: the live heatmap counts again only the items a key
+    changed (one, usually), not every answer in the session. Given another session, it starts
+    again."""
+
+    def __init__(self) -> None:
+        self._session: Session | None = None
+        self._items: dict[str, tuple[int, dict[str, int]]] = {}
+
+    def visible_counts(self, session: Session, item: Item, scale: Scale) -> dict[str, int]:
+        """`count_answers(session, item, scale, False, None)[0]`, counted again only if the
+        item changed since the last call."""
+        if session is not self._session:
+            self._session, self._items = session, {}
+        changes = session.changes.get(item.id, 0)
+        known = self._items.get(item.id)
+        if known is None or known[0] != changes:
+            known = (changes, count_answers(session, item, scale, False, None)[0])
+            self._items[item.id] = known
+        return known[1]
+
+
+def domain_counts(session: Session,
+                  memo: CountMemo | None = None) -> list[tuple[Domain, dict[str, int]]]:
     """Answers per point (abstentions left out) pooled over each domain's visible rating items.
 
     The same counts as `summarize(session).domains[…].counts`, without the rest of the figures:
-    the live heatmap shows these on every key, where a whole summary costs several times more.
+    the live heatmap shows these on every key, where a whole summary costs several times more
+    (and with a `memo` only the items changed since its last call are counted again).
     """
     out = []
     for domain in session.instrument.domains:
@@ -50,7 +75,9 @@ def domain_counts(session: Session) -> list[tuple[Domain, dict[str, int]]]:
         for item in domain.rating_items:
             if item.scale is None:
                 continue
-            for key, c in count_answers(session, item, item.scale, False, None)[0].items():
+            item_counts = (memo.visible_counts(session, item, item.scale) if memo is not None
+                           else count_answers(session, item, item.scale, False, None)[0])
+            for key, c in item_counts.items():
                 counts[key] = counts.get(key, 0) + c
         if domain.rating_items:
             out.append((domain, counts))

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import ModuleType
 
-from bcr_tui.counts import domain_counts
+from bcr_tui.counts import CountMemo, domain_counts
 from bcr_tui.session import Session
 
 
@@ -39,10 +39,11 @@ def percent(value: float | None) -> str:
     return "–" if value is None else f"{round(100 * value)}%"
 
 
-def domain_answers(session: Session) -> Grid | None:
-    """Domains × answers, share per cell (instruments whose domains share one scale)."""
+def domain_answers(session: Session, memo: CountMemo | None = None) -> Grid | None:
+    """Domains × answers, share per cell (instruments whose domains share one scale); with a
+    `memo`, only the items changed since its last call are counted again."""
     scales = {i.scale.id for i in session.instrument.rating_items if i.scale is not None}
-    domains = domain_counts(session)
+    domains = domain_counts(session, memo)
     if len(scales) != 1 or not domains:
         return None
     scale = session.instrument.rating_items[0].scale

@@ -106,6 +106,10 @@ class Session:
     audience: dict[str, bool] = field(default_factory=lambda: dict(AUDIENCE_DEFAULTS))
 
     def __post_init__(self) -> None:
+        #: How many times each item's answers (or their visibility) have changed in memory: the
+        #: live heatmap counts again only the items that changed (`counts.CountMemo`). Not a
+        #: field: not saved, not compared.
+        self.changes: dict[str, int] = {}
         if self.cursor is None:
             first = self.items[0].id if self.items else ""
             self.cursor = Cursor(first, None)
@@ -232,6 +236,7 @@ class Session:
     def reveal(self, item_id: str) -> None:
         """Show a blind item's answers (not undoable: once seen, seen)."""
         self.revealed.add(item_id)
+        self.changes[item_id] = self.changes.get(item_id, 0) + 1
 
     def add_action(self, action: Action) -> None:
         """Add an action step."""
@@ -300,6 +305,8 @@ class Session:
             if person is not None:
                 person.absent = bool(value)
             return
+        if op in ("set", "tally"):
+            self.changes[item] = self.changes.get(item, 0) + 1
         if op == "set":
             target = self.answers.setdefault(who, {})
         elif op == "tally":

@@ -222,3 +222,33 @@ async def test_a_large_room_shows_the_turn_and_who_is_next(tmp_path):
         assert "▶ Person 05" in roster and "next:" in roster and "· Person 06" in roster
         assert "+32 more" in roster  # 39 present - 2 answered - the turn - 4 named
         assert "✗ Person 04" in roster and "Person 01" not in roster
+
+
+async def test_the_roster_never_splits_a_name_between_lines(tmp_path):
+    people = [(f"Ana Person {n:02d}", None) for n in range(1, 41)]
+    path = write_session(tmp_path, people=people)
+    async with running(path, size=(80, 24)) as (app, pilot):
+        strip = app.screen.query_one("#roster")
+        shown = [strip.render_line(y).text for y in range(strip.size.height)]
+        for n in range(1, 6):  # the turn and the next four, each whole on one line
+            assert sum(f"Ana Person {n:02d}" in line for line in shown) == 1, shown
+
+
+async def test_a_key_repaints_every_line_it_changes(tmp_path):
+    """Keys repaint only the lines that changed; what is on screen after each key is exactly
+    what a full repaint of every widget shows (no line left stale: progress, roster, heatmap)."""
+    path = write_session(tmp_path, people=[(f"Person {n}", None) for n in range(1, 11)])
+
+    def screen() -> list[list]:
+        return [list(strip) for strip in app.screen._compositor.render_strips()]
+
+    async with running(path, size=(100, 30)) as (app, pilot):
+        for key in "1230u2" + "1" * 8 + "a":
+            await pilot.press(key)
+            await pilot.pause()
+            shown = screen()
+            for widget in app.screen.walk_children():
+                widget.refresh()
+            await pilot.pause()
+            assert screen() == shown, f"after {key!r}"
+        assert "12/280 answers" in widget_text(app, "#turn")  # one absent: 31 fewer, 1 given

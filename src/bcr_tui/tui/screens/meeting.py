@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
+from bcr_tui.counts import CountMemo
 from bcr_tui.errors import SessionFileError
 from bcr_tui.grids import domain_answers
 from bcr_tui.meeting import Meeting, Outcome
@@ -45,6 +46,7 @@ class MeetingScreen(BcrScreen):
         self.meeting = meeting
         self._bindings_item: str | None = None
         self._answer_form: Vertical | None = None
+        self._counts = CountMemo()  # the live heatmap counts only the items a key changed
 
     def compose(self) -> ComposeResult:
         yield from self.compose_too_small()
@@ -79,7 +81,8 @@ class MeetingScreen(BcrScreen):
             self.app.exit(return_code=2, message=Text(f"bcr: {exc}"))
 
     def _render_live_heatmap(self) -> None:
-        self.query_one("#live-heatmap", HeatmapView).show(domain_answers(self.meeting.session))
+        self.query_one("#live-heatmap", HeatmapView).show(
+            domain_answers(self.meeting.session, self._counts))
 
     # -- actions ---------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -275,10 +278,8 @@ class MeetingScreen(BcrScreen):
         meeting = self.meeting
         status = self.query_one("#save-status", Line)
         warning = self.query_one("#save-warning", Static)
-        answered, expected = meeting.session.answered_count(), meeting.session.expected()
-        progress = f"{answered}/{expected} answers   "
         if meeting.unsaved:
-            status.show(Text(progress) + Text("⚠ NOT SAVED", style="bold"))
+            status.show(Text("⚠ NOT SAVED", style="bold"))
             if meeting.conflict:
                 advice = ("bcr keeps every answer in memory. Press ctrl+s to save bcr's answers "
                           "over the other program's version. Do not close bcr.")
@@ -288,7 +289,7 @@ class MeetingScreen(BcrScreen):
             warning.update(Text.assemble(("⚠ NOT SAVED: ", "bold"), f"{meeting.save_error}. ",
                                          advice))
         else:
-            status.show(Text(progress) + Text("✓ all saved", style="bold"))
+            status.show(Text("✓ all saved", style="bold"))
         status.set_class(meeting.unsaved, "-unsaved")
         warning.display = meeting.unsaved
 
@@ -330,8 +331,8 @@ class MeetingScreen(BcrScreen):
             message = Text("Everyone has answered: ", style="bold") + Text(
                 "press r to reveal, then → for the next item.")
         elif session.mode == "tally":
-            message = Text("Count the hands: ", style="bold") + Text(
-                "press the number of an answer to type how many chose it.")
+            message = Text("Count hands: ", style="bold") + Text(
+                "press an answer's number, then type how many chose it.")
         elif meeting.rater is None:
             message = Text("Everyone present has answered this item. ", style="bold") + Text(
                 "Press → for the next item.")
@@ -340,7 +341,10 @@ class MeetingScreen(BcrScreen):
             person = session.participant(meeting.rater)
             if person is not None and person.organization:
                 message.append(f"  ({person.organization})")
-        turn.show(message)
+        # The session's progress sits here, by the turn, not in the top bar: what changes on every
+        # key stays at the bottom of the screen, so a key repaints only that part of it.
+        progress = Text(f"{session.answered_count()}/{session.expected()} answers")
+        turn.show(message, progress)
         turn.set_class(meeting.rater is not None, "-active")
 
 

@@ -39,8 +39,11 @@ class HeatmapView(TextLines):
             return
         same_shape = _shape(grid) == _shape(self.grid)
         self.grid = grid
-        self._key = None
-        self.refresh(layout=not same_shape)
+        if same_shape:
+            self._repaint_changed()
+        else:
+            self._key = None
+            self.refresh(layout=True)
 
     def get_content_height(self, container, viewport, width: int) -> int:  # noqa: ANN001
         """Header lines plus one line a row."""

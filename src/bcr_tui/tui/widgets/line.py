@@ -5,6 +5,8 @@ the live heatmap). A `Static` would re-lay-out the screen on `update` (~10–20 
 text through Textual's general content pipeline on every frame (~0.5–2 ms a widget). These
 widgets have fixed or rarely changing heights, so they render their Rich text once per change
 (per width and style) into strips, and a frame only copies those strips out (`render_line`).
+A change repaints only the lines that differ (`_repaint_changed`): a key that changes one row of
+the live heatmap redraws that row, not the grid.
 
 Alignment, wrapping and overflow come from the widget's CSS (`text-align`, `text-wrap`,
 `text-overflow`), its colours and text style from `color`, `background` and `text-style`.
@@ -15,7 +17,7 @@ from __future__ import annotations
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
@@ -39,8 +41,7 @@ class TextLines(Widget):
         if text == self._text:
             return
         self._text = text
-        self._key = None
-        self.refresh()
+        self._repaint_changed()
 
     def render(self) -> Text:
         """The text shown (what tests and screen readers read)."""
@@ -62,6 +63,21 @@ class TextLines(Widget):
         super().notify_style_update()
         self._key = None
 
+    def _repaint_changed(self) -> None:
+        """Render the new content now and mark only the lines that differ for repainting
+        (all of them before the first frame or when the width changed)."""
+        old, key = self._strips, self._key
+        self._key = None
+        width, height = self.size
+        if key is None or key[0] != width or not self.is_mounted:
+            self.refresh()
+            return
+        new = self._lines(width)
+        changed = [y for y in range(height)
+                   if (old[y] if y < len(old) else None) != (new[y] if y < len(new) else None)]
+        if changed:
+            self.refresh(*(Region(0, y, width, 1) for y in changed))
+
     def _lines(self, width: int) -> list[Strip]:
         if self._key is None or self._key[0] != width:  # `rich_style` is costly: not per line
             style = self.rich_style
@@ -81,26 +97,48 @@ def render_strips(text: Text, width: int, style: Style, align: str, wrap: bool, 
     if width <= 0:
         return []
     justify = JUSTIFY.get(align, "left")
-    length = text.cell_len
-    if length <= width and "\n" not in text.plain:
-        # The common case, one line that fits: its segments, padded to the width.
-        pad = width - length
-        left = {"center": pad // 2, "right": pad}.get(justify, 0)
-        segments = [Segment(" " * left), *text.render(console), Segment(" " * (pad - left))]
-        return [Strip(list(Segment.apply_style(segments, style)), width)]
-    text = text.copy()
-    text.justify = justify  # type: ignore[assignment]
-    text.no_wrap = not wrap
-    text.overflow = "ellipsis" if overflow == "ellipsis" else ("fold" if wrap else "crop")
-    options = console.options.update(width=width, height=None, highlight=False)
-    lines = console.render_lines(text, options, style=style, pad=True, new_lines=False)
-    return [Strip(Segment.adjust_line_length(line, width, style=style), width)
-            for line in lines]
+    if text.cell_len <= width and "\n" not in text.plain:
+        return [line_strip(text, width, style, justify, console)]  # the common case
+    # Rich wraps (or crops) the text into lines that fit; each is then one fitting line.
+    # (Cheaper than `console.render_lines`, which splits the segments into lines again.)
+    cut = "ellipsis" if overflow == "ellipsis" else ("fold" if wrap else "crop")
+    lines = text.wrap(console, width, justify=justify, no_wrap=not wrap, overflow=cut)
+    return [line_strip(line, width, style, justify, console) for line in lines]
+
+
+def line_strip(text: Text, width: int, style: Style, justify: str, console) -> Strip:  # noqa: ANN001
+    """One line of text that fits `width`, aligned and padded to exactly `width` cells."""
+    pad = max(0, width - text.cell_len)
+    left = {"center": pad // 2, "right": pad}.get(justify, 0)
+    segments = [Segment(" " * left), *text.render(console), Segment(" " * (pad - left))]
+    return Strip(Segment.adjust_line_length(list(Segment.apply_style(segments, style)), width,
+                                            style=style), width)
 
 
 class Line(TextLines):
-    """Fixed-size text; `show()` repaints only on change (no new layout)."""
+    """Fixed-size text, with an optional part kept at the right edge; `show()` repaints only the
+    lines that changed (no new layout)."""
 
-    def show(self, text: Text) -> None:
-        """Show `text` (no-op if it is what is shown already)."""
-        self.set_text(text)
+    def __init__(self, text: Text | str = "", **kwargs) -> None:
+        super().__init__(text, **kwargs)
+        self._right: Text | None = None
+
+    def show(self, text: Text, right: Text | None = None) -> None:
+        """Show `text`, and `right` at the right edge (no-op if it is what is shown already).
+        `right` is the lesser part: when both do not fit on the line, only `text` shows."""
+        if text == self._text and right == self._right:
+            return
+        self._text, self._right = text, right
+        self._repaint_changed()
+
+    def render(self) -> Text:
+        """The text shown (what tests and screen readers read)."""
+        return self._text if self._right is None else Text.assemble(self._text, "  ", self._right)
+
+    def _render_strips(self, width: int, style: Style) -> list[Strip]:
+        right = self._right
+        gap = width - self._text.cell_len - (right.cell_len if right is not None else 0)
+        if right is None or gap < 2 or "\n" in self._text.plain:
+            return super()._render_strips(width, style)
+        line = Text.assemble(self._text, " " * gap, right)
+        return [line_strip(line, width, style, "left", self.app.console)]
