@@ -9,7 +9,7 @@ import sys
 import pytest
 
 CORE = ["instruments", "session", "sessionfile", "store", "turns", "roster", "demo", "cli",
-        "commands", "plaintext"]
+        "commands", "plaintext", "gcpause", "counts"]
 HEAVY = ["textual", "polars"]
 
 PROBE = f"""

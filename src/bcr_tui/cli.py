@@ -139,7 +139,13 @@ def _version() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
+    from bcr_tui import commands
+
     args = build_parser().parse_args(argv)
+    if args.handler in commands.OPEN_THE_APP:
+        from bcr_tui import gcpause
+
+        gcpause.pause()  # until the first frame (BcrApp.on_ready resumes it)
     try:
         return int(args.handler(args) or 0)
     except BcrError as exc:

@@ -210,6 +210,10 @@ def _create_and_open(session: object, args: argparse.Namespace) -> int:
     return _run_app(store, args.sessions_dir)
 
 
+#: The commands that open the app: they start without garbage collection (`gcpause`).
+OPEN_THE_APP = (home, new, open_, view, demo)
+
+
 def _show_notice(message: str) -> int:
     """A screen with one message (e.g. a refused lock on a web page); exit code 2."""
     from bcr_tui.tui.factory import make_app

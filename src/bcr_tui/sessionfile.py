@@ -368,6 +368,13 @@ class _Parser:
                 raise self.fail(f"ratings.{who}", "no such participant")
             if not isinstance(answers, dict):
                 raise self.fail(f"ratings.{who}", "expected a table")
+            try:  # the usual case: every (item, answer) pair already checked for someone else
+                seen = valid.issuperset(answers.items())
+            except TypeError:  # a list answer (several choices, a table) is not hashable
+                seen = False
+            if seen:
+                session.answers[who] = dict(answers)
+                continue
             clean = True  # every value a string that can go to the terminal as it is
             for item_id, value in answers.items():
                 if type(value) is str and (item_id, value) in valid:

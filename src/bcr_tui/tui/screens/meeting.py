@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
+from bcr_tui import gcpause
 from bcr_tui.counts import CountMemo
 from bcr_tui.errors import SessionFileError
 from bcr_tui.grids import domain_answers
@@ -76,7 +77,8 @@ class MeetingScreen(BcrScreen):
         if self.app.return_code is not None:
             return
         try:
-            self.meeting.store.read_log()
+            with gcpause.paused():  # ten thousand entries that live as long as bcr does
+                self.meeting.store.read_log()
         except SessionFileError as exc:
             self.app.exit(return_code=2, message=Text(f"bcr: {exc}"))
 
