@@ -252,3 +252,22 @@ async def test_a_key_repaints_every_line_it_changes(tmp_path):
             await pilot.pause()
             assert screen() == shown, f"after {key!r}"
         assert "12/280 answers" in widget_text(app, "#turn")  # one absent: 31 fewer, 1 given
+
+
+async def test_the_cards_mark_the_answer_on_record_for_whoever_has_the_turn(tmp_path):
+    from bcr_tui.tui.widgets.scale import PointCard
+
+    path = write_session(tmp_path)
+    async with running(path, size=(100, 30)) as (app, pilot):
+        cards = list(app.screen.query(PointCard))
+        await pilot.press("2", "up")  # Ana answers 2; back to Ana
+
+        def chosen() -> list[str]:
+            return [c.digit for c in app.screen.query(PointCard) if c.has_class("-chosen")]
+
+        assert chosen() == ["2"]
+        assert "◉ Needs immediate attention" in str(app.screen.query(PointCard)[1].render())
+        assert list(app.screen.query(PointCard)) == cards  # the same cards, marked: no new layout
+        await pilot.press("down")  # Ben: nothing on record
+        assert chosen() == []
+        assert "◉" not in "".join(str(c.render()) for c in app.screen.query(PointCard))

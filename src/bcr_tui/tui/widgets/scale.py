@@ -13,39 +13,62 @@ from bcr_tui.instruments import ABSTAIN, Item
 
 
 class PointCard(Static):
-    """One answer: `1` over `Currently exists / Maintain`."""
+    """One answer: `1` over `Currently exists / Maintain`; `mark()` shows it chosen or not."""
+
+    def __init__(self, digit: str, label: str, detail: str | None, value: str, *,
+                 abstain: bool = False) -> None:
+        super().__init__()
+        self.digit, self.label, self.detail, self.value = digit, label, detail, value
+        self.set_class(abstain, "-abstain")
+        self.set_class(bool(detail), "-detailed")
+        self._chosen: bool | None = None
+
+    def mark(self, chosen: bool, enabled: bool) -> None:
+        """Chosen (◉ and a double border) or not; greyed out when nobody can answer now."""
+        if chosen is not self._chosen:
+            self._chosen = chosen
+            text = Text(justify="center")
+            text.append(f" {self.digit} ", style="bold reverse")
+            text.append("\n")
+            text.append(("◉ " if chosen else "") + (self.label or " "), style="bold")
+            if self.detail:
+                text.append("\n" + self.detail)
+            self.update(text)
+        self.set_class(chosen, "-chosen")
+        self.set_class(not enabled, "-disabled")
 
 
 class ScaleView(Horizontal):
-    """The row of answer cards for the current item."""
+    """The row of answer cards for the current item. The cards stay while the answers stay the
+    same (items on one scale): moving on, or to someone with another answer on record, only marks
+    another card, where mounting new cards cost a new layout of the screen."""
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._shown: tuple | None = None
+        self._cards: list[PointCard] = []
+        self._points: tuple | None = None
 
     def compose(self) -> ComposeResult:
         yield from ()
 
     def show(self, item: Item, chosen: object, *, enabled: bool) -> None:
         """Show the cards for `item`, marking `chosen` (the answer on record for this turn)."""
-        points = _choices(item)
-        key = (item.id, chosen, enabled, tuple(points))
-        if key == self._shown:
+        points = (tuple(_choices(item)), item.kind == "rating")
+        if points != self._points:
+            self._points = points
+            self.remove_children()
+            self._cards = [PointCard(str(n), label, detail, value)
+                           for n, (value, label, detail) in enumerate(points[0], start=1)]
+            if points[1]:
+                self._cards.append(PointCard("0", "Abstain", None, ABSTAIN, abstain=True))
+            self.display = bool(points[0])
+            for card in self._cards:
+                card.mark(chosen == card.value, enabled)
+            if self._cards:
+                self.mount_all(self._cards)
             return
-        self._shown = key
-        self.remove_children()
-        if not points:
-            self.display = False
-            return
-        self.display = True
-        cards = []
-        for n, (value, label, detail) in enumerate(points, start=1):
-            cards.append(_card(str(n), label, detail, chosen == value))
-        if item.kind == "rating":
-            cards.append(_card("0", "Abstain", None, chosen == ABSTAIN, abstain=True))
-        for card in cards:
-            card.set_class(not enabled, "-disabled")
-        self.mount_all(cards)
+        for card in self._cards:
+            card.mark(chosen == card.value, enabled)
 
 
 def _choices(item: Item) -> list[tuple[str, str, str | None]]:
@@ -62,18 +85,3 @@ def _choices(item: Item) -> list[tuple[str, str, str | None]]:
     if item.kind == "choice":
         return [(o.key, o.label, None) for o in item.options]
     return []
-
-
-def _card(digit: str, label: str, detail: str | None, chosen: bool, *, abstain: bool = False,
-          ) -> PointCard:
-    text = Text(justify="center")
-    text.append(f" {digit} ", style="bold reverse")
-    text.append("\n")
-    text.append(("◉ " if chosen else "") + (label or " "), style="bold")
-    if detail:
-        text.append("\n" + detail)
-    card = PointCard(text)
-    card.set_class(chosen, "-chosen")
-    card.set_class(abstain, "-abstain")
-    card.set_class(bool(detail), "-detailed")
-    return card

@@ -26,9 +26,10 @@ class ItemStage(Vertical):
     _shown: tuple | None = None
 
     def show(self, session: Session, item: Item, chosen: object, *, enabled: bool) -> None:
-        """Render `item` of `session`, marking `chosen` on the cards (no-op if unchanged)."""
-        key = (id(session.instrument), item.id, chosen, enabled, session.community,
-               len(session.items))
+        """Render `item` of `session`, marking `chosen` on the cards (no-op if unchanged; the
+        item's text is set again only when the item changes: a new text costs a new layout)."""
+        self.query_one(ScaleView).show(item, chosen, enabled=enabled)
+        key = (id(session.instrument), item.id, session.community, len(session.items))
         if key == self._shown:
             return
         self._shown = key
@@ -50,7 +51,6 @@ class ItemStage(Vertical):
         if item.perspective_label:
             text.append(f"\n{item.perspective_label}?", style="italic")
         self.query_one("#item-text", Static).update(text)
-        self.query_one(ScaleView).show(item, chosen, enabled=enabled)
         self._anchors(item)
 
     def _anchors(self, item: Item) -> None:
