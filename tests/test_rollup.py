@@ -349,6 +349,24 @@ def test_hand_edited_files_are_read_in_full(tmp_path):
         assert fastread.read_session_head(edited)[1] is None or name == "spacing", name
         _same_session(rollup.read_session(edited), load_session(edited))
     assert load_session(tmp_path / "after-log.toml").tally == {"trust-1": {"maintain": 3}}
+    assert fastread.plain_ratings(tmp_path / "after-log.toml") is None  # not cut before the log
+
+
+def test_a_roll_up_never_decodes_the_change_log(tmp_path):
+    """The log is most of a file and a roll-up does not use it: it is checked to hold only
+    [[log]] tables but not decoded, so bytes that are not UTF-8 there do not stop the ratings
+    from being rolled up (as a damaged log alone never does); in the head they do."""
+    path = save(tmp_path / "one.toml", pai_session(1, "Ojai", people=2, items=3))
+    data = path.read_bytes()
+    cut = data.index(b"\n[[log]]\n")
+    path.write_bytes(data[:-2] + b"\xff\n")  # in the last log entry
+    with pytest.raises(SessionFileError, match="not UTF-8"):
+        load_session(path)
+    session, block = fastread.plain_ratings(path)
+    assert session.community == "Ojai" and block.startswith("[ratings.p01]\n")
+    path.write_bytes(data[:cut] + b"# \xff\n" + data[cut:])  # in the head
+    with pytest.raises(SessionFileError, match="not UTF-8"):
+        fastread.plain_ratings(path)
 
 
 def test_the_ratings_pattern_is_not_fooled_by_an_array_around_it():

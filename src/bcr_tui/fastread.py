@@ -27,9 +27,13 @@ import tomli
 from bcr_tui.errors import BcrError, SessionFileError
 from bcr_tui.session import LOG_OPS, LogEntry, Session
 from bcr_tui.sessionfile import parse
-from bcr_tui.tomlio import parse_toml, read_text
+from bcr_tui.tomlio import decode, parse_toml, read_bytes, read_text
 
 _LOG = "\n[[log]]\n"
+#: After the first [[log]]: a line that starts with a blank, or with "[" but not [[log]]. Also as
+#: bytes: a roll-up never decodes the log.
+_NOT_LOG = re.compile(r"\n(?:[ \t]|\[(?!\[log\]\]\n))")
+_NOT_LOG_BYTES = re.compile(_NOT_LOG.pattern.encode())
 _INSTRUMENT = "\n[instrument]\n"
 _RATINGS = "\n[ratings."
 #: A header inside the embedded instrument that is not under `instrument.` (a hand edit).
@@ -40,8 +44,6 @@ _PLAIN = r'"[^"\\\x00-\x1f\x7f]*"'  # a basic string without escapes or control 
 _RATINGS_BLOCK = re.compile(rf"(?:\[ratings\.{_ID}\]\n|{_ID} = {_PLAIN}\n|\n)*")
 _RATINGS_SPLIT = re.compile(rf"^\[ratings\.({_ID})\]\n", re.M)
 _PAIR = re.compile(rf'^({_ID}) = "([^"\n]*)"$', re.M)
-#: After the first [[log]]: a line that starts with a blank, or with "[" but not [[log]].
-_NOT_LOG = re.compile(r"\n(?:[ \t]|\[(?!\[log\]\]\n))")
 #: The first table header after the ratings that is not one of them.
 _NOT_RATINGS = re.compile(r"\n\[(?!ratings\.)")
 #: A basic string with only the simple escapes (bcr writes \uXXXX for other control characters;
@@ -151,15 +153,22 @@ def plain_ratings(path: Path) -> tuple[Session, str] | None:
     """For a roll-up: the session without its answers, and its `[ratings.WHO]` tables as the text
     of one block, or None where the shortcut does not apply (then read it with
     `read_session_text`). Everything but the block is validated here; the block is not even
-    checked to be bcr's shape (`rolltable` takes only lines written exactly as bcr writes them)."""
-    text = read_text(path, SessionFileError)
-    cut = _log_start(text)
-    parts = None if cut is None else _head(text[:cut + 1], check=False)
+    checked to be bcr's shape (`rolltable` takes only lines written exactly as bcr writes them).
+    The change log is not even decoded (most of the file): a damaged log alone goes unnoticed,
+    as with `read_session_text(log=False)`."""
+    data = read_bytes(path, SessionFileError)
+    cut = data.find(_LOG.encode())
+    if cut < 0 or _NOT_LOG_BYTES.search(data, cut) is not None:
+        return None
+    head = decode(data[:cut + 1], path, SessionFileError)  # the log is never decoded
+    if '"""' in head or "'''" in head:
+        return None
+    parts = _head(head, check=False)
     if parts is None or parts[1] is None:
         return None
-    data, block = parts
+    fields, block = parts
     try:
-        return parse(data, path, _VALIDATED), block
+        return parse(fields, path, _VALIDATED), block
     except BcrError:
         return None
 

@@ -30,23 +30,32 @@ def read_toml(path: Path, error: type[BcrError]) -> dict[str, Any]:
 
 def read_text(path: Path, error: type[BcrError]) -> str:
     """Read a UTF-8 text file, raising `error` with one sentence on any failure."""
+    return decode(read_bytes(path, error), path, error)
+
+
+def decode(data: bytes, path: Path, error: type[BcrError]) -> str:
+    """`data` (read from `path`) as UTF-8 text, or `error` with one sentence."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise error.at(path, "is not a text file (not UTF-8)") from None
+
+
+def read_bytes(path: Path, error: type[BcrError]) -> bytes:
+    """Read a file that may be a bcr file, raising `error` with one sentence on any failure."""
     try:
         if path.is_dir():
             raise error.at(path, "is a folder, not a file")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise error.at(path, f"is {size // (1024 * 1024)} MiB, too large to be a bcr file")
-        data = path.read_bytes()
+        return path.read_bytes()
     except FileNotFoundError:
         raise error.at(path, "no such file") from None
     except PermissionError:
         raise error.at(path, "permission denied: bcr may not read this file") from None
     except OSError as exc:
         raise error.at(path, f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise error.at(path, "is not a text file (not UTF-8)") from None
 
 
 def parse_toml(text: str, path: Path, error: type[BcrError]) -> dict[str, Any]:
