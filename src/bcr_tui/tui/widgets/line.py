@@ -26,7 +26,8 @@ JUSTIFY = {"start": "left", "end": "right", "left": "left", "right": "right",
 
 
 class TextLines(Widget):
-    """Rich text rendered once into strips; `set_text()` repaints only on change."""
+    """Content rendered once into strips (`_render_strips`); after a change `_repaint_changed()`
+    repaints only the lines that differ. `Line` shows text, `HeatmapView` a grid."""
 
     DEFAULT_CSS = "TextLines { height: auto; }"
 
@@ -35,13 +36,6 @@ class TextLines(Widget):
         self._text = Text(text) if isinstance(text, str) else text
         self._strips: list[Strip] = []
         self._key: tuple[int, Style] | None = None
-
-    def set_text(self, text: Text) -> None:
-        """Show `text` (a no-op if it is shown already); the size stays, so no new layout."""
-        if text == self._text:
-            return
-        self._text = text
-        self._repaint_changed()
 
     def render(self) -> Text:
         """The text shown (what tests and screen readers read)."""
