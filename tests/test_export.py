@@ -373,6 +373,37 @@ def test_output_files_are_private(sessions, tmp_path, capsys, fmt):
     assert [p.name for p in tmp_path.iterdir()] == [out.name]  # no temporary file left
 
 
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names open files via /proc")
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_export_is_on_the_disk_before_it_replaces_the_old_file(sessions, tmp_path, capsys,
+                                                                  monkeypatch, fmt):
+    """As with session files: the new file's bytes are synced, then it is moved into place, then
+    the move is synced; a crash leaves the old export or the whole new one."""
+    import os
+
+    out = tmp_path / f"d.{fmt}"
+    out.write_text("old")
+    events: list[str] = []
+    fsync, replace = os.fsync, os.replace
+
+    def synced(fd: int) -> None:
+        target = Path(os.readlink(f"/proc/self/fd/{fd}"))
+        if target == tmp_path:
+            events.append("sync folder")
+        else:
+            events.append("sync old file" if target.read_bytes() == b"old" else "sync new file")
+        fsync(fd)
+
+    def moved(src, dst) -> None:  # noqa: ANN001
+        events.append(f"replace {Path(dst).name}")
+        replace(src, dst)
+
+    monkeypatch.setattr(os, "fsync", synced)
+    monkeypatch.setattr(os, "replace", moved)
+    assert run("export", sessions[0], "--format", fmt, "--out", out, capsys=capsys)[0] == 0
+    assert events == ["sync new file", f"replace {out.name}", "sync folder"]
+
+
 def test_a_missing_output_folder_is_one_sentence(sessions, tmp_path, run_bcr):
     result = run_bcr("export", sessions[0], "--format", "csv", "--out",
                      tmp_path / "nowhere" / "x.csv", cwd=tmp_path)

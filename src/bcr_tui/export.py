@@ -220,11 +220,15 @@ def check_out(out: Path) -> None:
 
 
 def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
-    """Call `write(tmp)` on a temporary file beside `out` (mode 0600), then move it into place.
+    """Call `write(tmp)` on a temporary file beside `out` (mode 0600), then move it into place,
+    durably: the file is on the disk before it replaces `out`, and the move is too (as
+    `tomlio.write_durably` does for sessions), so a crash leaves the old file or the new one.
 
     A folder that cannot be written to is a UsageError naming it; any other failure to write is a
     SaveError. On failure the temporary file is removed and `out` is left as it was.
     """
+    from bcr_tui.tomlio import fsync_folder
+
     folder = out.parent
     try:
         fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=f".tmp{out.suffix}",
@@ -237,6 +241,7 @@ def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
         os.close(fd)
         write(tmp)
         os.chmod(tmp, FILE_MODE)
+        _fsync(tmp)
         os.replace(tmp, out)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -246,6 +251,16 @@ def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
         raise
     with contextlib.suppress(OSError):
         os.chmod(out, FILE_MODE)
+    fsync_folder(folder)
+
+
+def _fsync(path: Path) -> None:
+    """Make what a writer (polars, xlsxwriter) wrote to `path` durable; OSError if it cannot."""
+    fd = os.open(path, os.O_RDWR)  # written to: some systems sync only what is open for writing
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _folder_error(folder: Path, exc: OSError, out: Path | None = None) -> Exception:

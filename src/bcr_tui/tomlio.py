@@ -2,8 +2,9 @@
 
 `read_toml` turns every way a file can be unreadable (missing, a folder, no permission, not UTF-8,
 broken TOML, absurdly nested) into the caller's error type with one clear sentence.
-`write_durably` is the only way bcr writes a file: temp file in the same folder, flush, fsync,
-`os.replace`, fsync the folder — so a crash leaves either the old file or the new one, never half.
+`write_durably` is how bcr writes a file: temp file in the same folder, flush, fsync, `os.replace`,
+fsync the folder — so a crash leaves either the old file or the new one, never half (files that
+polars or xlsxwriter write go the same way through `export.write_atomically`).
 """
 
 from __future__ import annotations
