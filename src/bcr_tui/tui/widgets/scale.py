@@ -62,11 +62,8 @@ class ScaleView(Horizontal):
             if points[1]:
                 self._cards.append(PointCard("0", "Abstain", None, ABSTAIN, abstain=True))
             self.display = bool(points[0])
-            for card in self._cards:
-                card.mark(chosen == card.value, enabled)
             if self._cards:
                 self.mount_all(self._cards)
-            return
         for card in self._cards:
             card.mark(chosen == card.value, enabled)
 
