@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from bcr_tui import tidy
 from bcr_tui.errors import SaveError, UsageError
 from bcr_tui.palette import CIVIDIS
+from bcr_tui.tomlio import fsync_file, fsync_folder
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars as pl
@@ -227,7 +228,6 @@ def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
     A folder that cannot be written to is a UsageError naming it; any other failure to write is a
     SaveError. On failure the temporary file is removed and `out` is left as it was.
     """
-    from bcr_tui.tomlio import fsync_folder
 
     folder = out.parent
     try:
@@ -241,7 +241,7 @@ def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
         os.close(fd)
         write(tmp)
         os.chmod(tmp, FILE_MODE)
-        _fsync(tmp)
+        fsync_file(tmp)
         os.replace(tmp, out)
     except BaseException as exc:
         with contextlib.suppress(OSError):
@@ -252,15 +252,6 @@ def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
     with contextlib.suppress(OSError):
         os.chmod(out, FILE_MODE)
     fsync_folder(folder)
-
-
-def _fsync(path: Path) -> None:
-    """Make what a writer (polars, xlsxwriter) wrote to `path` durable; OSError if it cannot."""
-    fd = os.open(path, os.O_RDWR)  # written to: some systems sync only what is open for writing
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def _folder_error(folder: Path, exc: OSError, out: Path | None = None) -> Exception:

@@ -30,10 +30,11 @@ from bcr_tui.sessionfile import parse
 from bcr_tui.tomlio import decode, parse_toml, read_bytes, read_text
 
 _LOG = "\n[[log]]\n"
-#: After the first [[log]]: a line that starts with a blank, or with "[" but not [[log]]. Also as
-#: bytes: a roll-up never decodes the log.
+#: After the first [[log]]: a line that starts with a blank, or with "[" but not [[log]].
 _NOT_LOG = re.compile(r"\n(?:[ \t]|\[(?!\[log\]\]\n))")
-_NOT_LOG_BYTES = re.compile(_NOT_LOG.pattern.encode())
+#: What `_log_start` looks for, in text and in bytes (a roll-up never decodes the log).
+_CUT = {str: (_LOG, _NOT_LOG, '"""', "'''"),
+        bytes: (_LOG.encode(), re.compile(_NOT_LOG.pattern.encode()), b'"""', b"'''")}
 _INSTRUMENT = "\n[instrument]\n"
 _RATINGS = "\n[ratings."
 #: A header inside the embedded instrument that is not under `instrument.` (a hand edit).
@@ -157,12 +158,10 @@ def plain_ratings(path: Path) -> tuple[Session, str] | None:
     The change log is not even decoded (most of the file): a damaged log alone goes unnoticed,
     as with `read_session_text(log=False)`."""
     data = read_bytes(path, SessionFileError)
-    cut = data.find(_LOG.encode())
-    if cut < 0 or _NOT_LOG_BYTES.search(data, cut) is not None:
+    cut = _log_start(data)
+    if cut is None:
         return None
     head = decode(data[:cut + 1], path, SessionFileError)  # the log is never decoded
-    if '"""' in head or "'''" in head:
-        return None
     parts = _head(head, check=False)
     if parts is None or parts[1] is None:
         return None
@@ -173,19 +172,21 @@ def plain_ratings(path: Path) -> tuple[Session, str] | None:
         return None
 
 
-def _log_start(text: str) -> int | None:
-    """Where the [[log]] tables start, if only they follow and nothing before is multi-line.
+def _log_start(text: str | bytes) -> int | None:
+    """Where the [[log]] tables start, if only they follow and nothing before is multi-line (in
+    a file's text, or in its bytes).
 
     The cut is safe where the text before it parses on its own (so it is not inside a string or
     an array) and where what follows is only [[log]] tables; bcr itself never writes multi-line
     strings, so a file with one is left to the full parse.
     """
-    cut = text.find(_LOG)
+    log, not_log, basic, literal = _CUT[type(text)]
+    cut = text.find(log)
     if cut < 0:
         return None
-    if _NOT_LOG.search(text, cut) is not None:
+    if not_log.search(text, cut) is not None:
         return None
-    if text.find('"""', 0, cut) >= 0 or text.find("'''", 0, cut) >= 0:
+    if text.find(basic, 0, cut) >= 0 or text.find(literal, 0, cut) >= 0:
         return None
     return cut
 

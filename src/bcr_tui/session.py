@@ -236,7 +236,7 @@ class Session:
     def reveal(self, item_id: str) -> None:
         """Show a blind item's answers (not undoable: once seen, seen)."""
         self.revealed.add(item_id)
-        self.changes[item_id] = self.changes.get(item_id, 0) + 1
+        self._changed(item_id)
 
     def add_action(self, action: Action) -> None:
         """Add an action step."""
@@ -298,6 +298,10 @@ class Session:
         self.log.append(entry)
         return entry
 
+    def _changed(self, item_id: str) -> None:
+        """Count a change to this item's answers or their visibility (`changes`)."""
+        self.changes[item_id] = self.changes.get(item_id, 0) + 1
+
     def _set(self, op: str, who: str, item: str, value: Any) -> None:
         """Put `value` in place for a change of kind `op` (None removes)."""
         if op == "absent":
@@ -306,7 +310,7 @@ class Session:
                 person.absent = bool(value)
             return
         if op in ("set", "tally"):
-            self.changes[item] = self.changes.get(item, 0) + 1
+            self._changed(item)
         if op == "set":
             target = self.answers.setdefault(who, {})
         elif op == "tally":

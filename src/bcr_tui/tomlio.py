@@ -92,6 +92,15 @@ def write_durably(path: Path, text: str, *, mode: int = 0o600) -> None:
     fsync_folder(folder)
 
 
+def fsync_file(path: Path) -> None:
+    """Make what another writer (polars, xlsxwriter) put in `path` durable; OSError if not."""
+    fd = os.open(path, os.O_RDWR)  # written to: some systems sync only what is open for writing
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def fsync_folder(folder: Path) -> None:
     """Make a rename in `folder` durable (no-op where folders cannot be opened, e.g. Windows)."""
     try:
