@@ -312,8 +312,10 @@ def _nbsp(text: str) -> str:
 
 
 def md(text: str) -> str:
-    """Markdown-safe text: one line, markup characters escaped."""
-    return "".join("\\" + c if c in "\\`*_[]<>|#" else c for c in " ".join(str(text).split()))
+    """Markdown-safe text: one line, markup characters escaped (no tag, link, emphasis or table
+    cell), and no bare address that a renderer would make a link of (`http\\://`, `www\\.`)."""
+    flat = "".join("\\" + c if c in "\\`*_[]<>|#~" else c for c in " ".join(str(text).split()))
+    return re.sub(r"(?i)(www)\.", r"\1\\.", flat.replace("://", "\\://"))
 
 
 def to_markdown(blocks: list[Block]) -> str:
