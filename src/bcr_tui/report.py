@@ -23,9 +23,9 @@ from bcr_tui import analysis, grids, palette
 from bcr_tui.errors import UsageError
 from bcr_tui.findings import Finding, findings, spread
 from bcr_tui.instruments import ActionsSpec, fill
+from bcr_tui.outfile import check_out, format_for, write_private
 from bcr_tui.session import Session
 from bcr_tui.store import load_session
-from bcr_tui.outfile import check_out, format_for, write_private
 
 FEWER = f"fewer than {analysis.MIN_SEGMENT}"
 MODES = {"round-robin": "person by person (round-robin)", "group": "as one group",
@@ -117,6 +117,11 @@ def build(s: Session, *, anonymize: bool = False) -> list[Block]:
             out.append(Text("small", "Consensus runs from 0 (an even split between the "
                             "extremes) to 1 (everyone agrees); the spread shows how answers fell."))
         out.append(_bullets(found) if found else Text("p", empty))
+    if any(i.scale and len(i.scale.points) == 2 and not i.scale.ordinal
+           for i in inst.rating_items):
+        out += [Text("h2", "Conditions not in place"),
+                _bullets(f.missing) if f.missing else
+                Text("p", "No yes/no condition was answered No.")]
     if any(i.pair for i in inst.rating_items):
         out.append(Text("h2", "Where we are now and where we want to be"))
         out.append(_bullets(f.gaps) if f.gaps else Text("p", "No item has both answers yet."))
