@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bcr_tui.instruments import ActionsSpec
 from bcr_tui.outfile import check_out, write_private
-from bcr_tui.report import md
+from bcr_tui.pages import md
 from bcr_tui.session import Session
 from bcr_tui.store import load_session
 
