@@ -184,3 +184,10 @@ def test_answer_cards_never_break_a_word(size, layout):
     assert layout_for(labels, size[0] - 8, size[1]) == layout
     pai = load_instrument(find_instrument("pai")).rating_items[0]
     assert layout_for([(lbl, d) for _, lbl, d in _choices(pai)], 72, 24) == "cards"
+
+
+def test_heatmap_headings_never_break_a_word():
+    from bcr_tui.tui.widgets.heatmap import _headings
+
+    heads = _headings(("Independent", "Informing", "Consulting", "Needs immediate attention"), 10)
+    assert heads == [["Independ…"], ["Informing"], ["Consulti…"], ["Needs", "immediate"]]

@@ -111,6 +111,14 @@ def test_rollup_refuses_an_output_it_cannot_write(tmp_path, run_bcr):
     assert [p.name for p in tmp_path.iterdir()] == ["in"]
 
 
+@pytest.mark.parametrize("command", ["export", "rollup"])
+def test_help_says_how_spreadsheets_are_kept_safe(run_bcr, tmp_path, command):
+    result = run_bcr(command, "--help", cwd=tmp_path)
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "OWASP" in text and "leading '" in text and "text is always stored as text" in text
+
+
 def test_csv_cell_follows_owasp():
     assert [outfile.csv_cell(t) for t in ("=1", "+1", "-1", "@a", "\tx", "\rx", "a=1", "", 3)] \
         == ["'=1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "a=1", "", 3]

@@ -105,8 +105,12 @@ class HeatmapView(TextLines):
 
 @lru_cache(maxsize=64)
 def _headings(columns: tuple[str, ...], cell: int) -> list[list[str]]:
-    """Each column heading wrapped to the cell width (at most HEADER_LINES lines)."""
-    return [textwrap.wrap(name, cell - 1)[:HEADER_LINES] or [""] for name in columns]
+    """Each column heading wrapped at words to the cell width (at most HEADER_LINES lines); a
+    word wider than the cell is cut with "…" ("Independ…"), never broken over two lines."""
+    width = cell - 1
+    return [[line if len(line) <= width else line[:width - 1] + "…"
+             for line in textwrap.wrap(name, width, break_long_words=False)[:HEADER_LINES]]
+            or [""] for name in columns]
 
 
 @lru_cache(maxsize=512)
