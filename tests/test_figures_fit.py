@@ -159,18 +159,17 @@ def test_the_256_colour_ramp_stays_in_order():
     and each of its colours is one xterm shows as it is."""
     from rich.color import Color, ColorSystem
 
-    for ramp in (palette.RAMP_256,):
-        light = [palette.luminance(c) for c in ramp]
-        assert light == sorted(light) and len(set(light)) == len(light)
+    def to_256(colour: str) -> str:
+        r, g, b = Color.parse(colour).downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
+        return f"#{r:02X}{g:02X}{b:02X}"
+
+    light = [palette.luminance(c) for c in palette.RAMP_256]
+    assert light == sorted(light) and len(set(light)) == len(light)
     steps = [palette.colour(v / 100, 256) for v in range(101)]
     light = [palette.luminance(c) for c in steps]
     assert light == sorted(light)
-    for c in palette.RAMP_256:
-        down = Color.parse(c).downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
-        assert "#%02X%02X%02X" % down == c
-    downgraded = [palette.luminance("#%02X%02X%02X" % Color.parse(palette.colour(v / 20))
-                                    .downgrade(ColorSystem.EIGHT_BIT).get_truecolor())
-                  for v in range(21)]
+    assert all(to_256(c) == c for c in palette.RAMP_256)
+    downgraded = [palette.luminance(to_256(palette.colour(v / 20))) for v in range(21)]
     assert downgraded != sorted(downgraded)  # why the ramp exists
 
 

@@ -41,7 +41,9 @@ class HeatmapScreen(BcrScreen):
                 yield Static("No figures for this instrument yet.", classes="results-note")
             for grid in found:
                 yield Static(grid.title, classes="results-heading")
-                yield HeatmapView(grid, classes="heatmap")
+                # Few columns (Yes / No, now / want): room for the questions' words.
+                yield HeatmapView(grid, label_width=28 if len(grid.columns) > 4 else 44,
+                                  classes="heatmap")
                 yield Static(grid.note, classes="results-note")
             yield Static("Lighter cells = more. Every cell shows its number.",
                          classes="results-note")
