@@ -442,3 +442,15 @@ def test_tidy_does_not_import_polars():
 
     probe = "import bcr_tui.tidy, sys; assert 'polars' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", probe], check=False).returncode == 0
+
+
+def test_anonymize_frame_is_what_export_anonymize_writes(sessions):
+    """The roll-up anonymizes its joined table with `export.anonymize_frame`; for every kind of
+    session (text, table and "Other" answers, tallies) it gives the rows `--anonymize` gives."""
+    from bcr_tui.export import anonymize_frame, frame_from_columns, merge
+
+    loaded = [load_session(p) for p in sessions]
+    plain = frame_from_columns(merge([tidy.table(s) for s in loaded]))
+    anonymous = frame_from_columns(merge([tidy.table(s, anonymize=True) for s in loaded]))
+    assert plain.height > anonymous.height  # free text was there to drop
+    assert anonymize_frame(plain).equals(anonymous)
