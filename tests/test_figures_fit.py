@@ -93,6 +93,7 @@ def test_levels_of_engagement_never_pools_now_and_want_and_names_the_perspective
     text = report.to_markdown(report.build(s))
     assert "answers at none" not in text and "Strength share" not in text
     assert "Priority share" not in text
+    assert "| Flow: now | 16 | 0 | 50% |" in text and "| Flow: want | 16 | 0 | 100% |" in text
 
 
 def test_counts_are_read_with_their_labels():

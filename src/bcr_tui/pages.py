@@ -59,8 +59,8 @@ def to_markdown(blocks: list[Block]) -> str:
             parts.append("#" * level + " " + md(b.text) if level else
                          f"_{md(b.text)}_" if b.kind == "small" else md(b.text))
         elif isinstance(b, Bullets):
-            parts.append("\n".join(f"- **{md(a)}** {md(r)}" if a.strip() else f"- {md(r)}"
-                                   for a, r in b.items))
+            parts.append("\n".join((f"- **{md(a)}** {md(r)}" if a.strip() else f"- {md(r)}")
+                                   .rstrip() for a, r in b.items))
         elif isinstance(b, Table):
             parts.append(_md_table(b.header, b.rows, b.numeric))
         else:

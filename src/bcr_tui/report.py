@@ -214,14 +214,28 @@ def _domains(s: Session, summary: analysis.Summary) -> list[Block]:
         if st is None:
             rows.append((d.title, *("–",) * (len(header) - 1)))
             continue
-        figures = {"mean": st.mean, "strength": st.strength if st.n else None,
-                   "priority": st.priority if st.n else None}
-        rows.append((d.title, str(st.n), str(st.abstain),
-                     *(grids.percent(v) for k, v in figures.items() if has[k])))
+        views = list(dict.fromkeys(i.perspective for i in d.rating_items))
+        for view in views:  # an item asked now and want: never pooled (Levels of Engagement)
+            items = [i for i in st.items if view is None
+                     or s.instrument.item(i.item_id).perspective == view]
+            n, abstain, figures = _pooled(items)
+            rows.append((f"{d.title}: {view}" if view else d.title, str(n), str(abstain),
+                         *(grids.percent(v) for k, v in figures.items() if has[k])))
     mean = ("Mean score: 0% = every answer at the lowest point, 100% = every answer at the "
             "highest. " if has["mean"] else "")
     return [Text("h2", "By domain"), Table(header, tuple(rows), frozenset(range(1, len(header)))),
             Text("small", _role_note(s) + mean + "– : no rated answers.")]
+
+
+def _pooled(items: list[analysis.ItemStats]) -> tuple[int, int, dict[str, float | None]]:
+    """Answers, abstentions, and the mean, strength and priority shares pooled over items."""
+    n = sum(i.n for i in items)
+    scored = [(i.mean, i.n) for i in items if i.mean is not None and i.n]
+    weight = sum(k for _, k in scored)
+    return n, sum(i.abstain for i in items), {
+        "mean": sum(m * k for m, k in scored) / weight if weight else None,
+        "strength": sum(i.strength * i.n for i in items) / n if n else None,
+        "priority": sum(i.priority * i.n for i in items) / n if n else None}
 
 
 def _role_note(s: Session) -> str:
