@@ -171,6 +171,8 @@ def read_back(path: Path, fmt: str) -> pl.DataFrame:
     columns = {h: [r[i] if i < len(r) else None for r in body] for i, h in enumerate(header)}
     columns["date"] = [None if v is None else (date(1899, 12, 30) + timedelta(days=int(v)))
                        .isoformat() for v in columns["date"]]
+    for name in ("answer", "answer_label"):  # numbered scales' answers are numbers in Excel
+        columns[name] = [str(int(v)) if isinstance(v, float) else v for v in columns[name]]
     return _typed(pl.DataFrame(columns, infer_schema_length=None))
 
 
@@ -311,8 +313,8 @@ def test_xlsx_has_a_summary_sheet_per_session_with_the_cividis_scale(sessions, t
     out = tmp_path / "t.xlsx"
     assert run("export", *sessions[:2], "--format", "xlsx", "--out", out, capsys=capsys)[0] == 0
     sheets = read_xlsx(out)
-    assert list(sheets) == ["data", "summary-1", "summary-2"]
-    summary = sheets["summary-1"]
+    assert list(sheets) == ["data", "PAI check-in", "CPAT"]  # named after their sessions
+    summary = sheets["PAI check-in"]
     assert summary[0] == ["domain", "answers", "abstentions", "mean score", "strength share",
                           "priority share", "consensus"]
     session = load_session(sessions[0])
@@ -322,7 +324,7 @@ def test_xlsx_has_a_summary_sheet_per_session_with_the_cividis_scale(sessions, t
     scored = [r[4] for r in answered if r[4] is not None]
     assert trust[1] == len(scored)
     assert trust[3] == pytest.approx(sum(scored) / len(scored))
-    xml = sheet_xml(out, "summary-1")
+    xml = sheet_xml(out, "PAI check-in")
     assert xml.count('type="colorScale"') == 3
     for colour in (CIVIDIS[0], CIVIDIS[4], CIVIDIS[-1]):
         assert f'rgb="FF{colour.lstrip("#").upper()}"' in xml
@@ -440,3 +442,15 @@ def test_tidy_does_not_import_polars():
 
     probe = "import bcr_tui.tidy, sys; assert 'polars' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", probe], check=False).returncode == 0
+
+
+def test_anonymize_frame_is_what_export_anonymize_writes(sessions):
+    """The roll-up anonymizes its joined table with `export.anonymize_frame`; for every kind of
+    session (text, table and "Other" answers, tallies) it gives the rows `--anonymize` gives."""
+    from bcr_tui.export import anonymize_frame, frame_from_columns, merge
+
+    loaded = [load_session(p) for p in sessions]
+    plain = frame_from_columns(merge([tidy.table(s) for s in loaded]))
+    anonymous = frame_from_columns(merge([tidy.table(s, anonymize=True) for s in loaded]))
+    assert plain.height > anonymous.height  # free text was there to drop
+    assert anonymize_frame(plain).equals(anonymous)

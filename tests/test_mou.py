@@ -46,12 +46,16 @@ def test_placeholders_stay_without_community_or_roster(pai: Instrument) -> None:
     assert "No action steps were recorded in this session." in text
 
 
-def test_participant_without_organization_signs_as_entity(pai: Instrument) -> None:
+def test_participant_without_organization_signs_as_an_individual(pai: Instrument) -> None:
+    """Issue 16.12: a person without an organization is not presented as an agency."""
     s = new_session(pai, "T", [("Ana Ruiz", None), ("Ben <b>", "Org | One"),
                                ("Cy", "Org | One")], community="Oxnard")
-    assert mou.signatories(s) == {"Ana Ruiz": ["Ana Ruiz"], "Org | One": ["Ben <b>", "Cy"]}
+    assert mou.signatories(s) == {"Org | One": ["Ben <b>", "Cy"]}
+    assert mou.individuals(s) == ["Ana Ruiz"]
     text = mou.draft(s)
-    assert "**Ana Ruiz**\n\nBy: Ana Ruiz (typed name & signature)" in text
+    assert "**Ana Ruiz**" not in text
+    assert (f"{mou.INDIVIDUALS}\n\nSigned: Ana Ruiz (typed name & signature)\n\nDate:"
+            in text)
     assert "**Org \\| One**" in text and "By: Ben \\<b\\> (typed name" in text
 
 

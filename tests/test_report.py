@@ -58,13 +58,53 @@ def test_html_report_is_self_contained(demo_html: str) -> None:
     assert "@media print" in demo_html
 
 
-def test_html_report_protects_identity(demo_html: str) -> None:
+def test_html_report_names_who_took_part_but_no_one_in_the_per_person_heatmap(
+        demo_html: str) -> None:
     session = demo_session()
-    owners = {a.owner for a in session.actions}  # action owners are named, as agreed
-    for person in session.participants:
-        assert (person.name in owners) == (person.name in demo_html)
+    for person in session.participants:  # the roster, by name and organization
+        assert f"<li><strong>{html.escape(person.name)}</strong>" in demo_html
+    assert "Person 1" in demo_html  # the per-person heatmap: no names
     assert "fewer than 3" in demo_html
     assert "Philanthropy (1)" not in demo_html  # a one-person sector's size is not shown
+
+
+def test_anonymized_report_names_no_one(demo_file: Path, run_bcr) -> None:
+    """Issue 17.11: the report said no names appear, yet named every action owner. With
+    --anonymize no participant's name or organization appears anywhere, owners included."""
+    session = demo_session()
+    assert any(a.owner for a in session.actions)
+    for fmt in ("html", "md"):
+        out = demo_file.parent / f"anon.{fmt}"
+        done = run_bcr("report", demo_file, "--anonymize", "--out", out, cwd=demo_file.parent)
+        assert done.returncode == 0, done.stderr
+        text = html.unescape(out.read_text("utf-8")).replace("\\", "")
+        for person in session.participants:
+            assert person.name not in text, (fmt, person.name)
+            assert person.organization not in text, (fmt, person.organization)
+        for action in session.actions:
+            assert action.owner not in text
+            assert action.step in text
+        assert f"{len(session.participants)} people took part" in text
+        assert "Names are left out of this report." in text
+
+
+def test_report_says_how_many_answers_are_missing(tmp_path: Path) -> None:
+    """Issue 16.12: a half-rated meeting reads "N of M possible answers" (abstentions count as
+    given), so figures over a few answers are not taken for the room's."""
+    inst = load_instrument(next(p for p in shipped_paths() if p.stem.startswith("partnership")))
+    s = new_session(inst, "Half", [("A", "Org"), ("B", None), ("C", "Org")])
+    items = inst.rating_items
+    for item in items[:10]:
+        s.record("p01", item.id, "maintain")
+    s.abstain("p02", items[0].id)
+    text = report.to_markdown(report.build(s))
+    possible = 3 * len(items)
+    assert f"11 of {possible} possible answers were given ({possible - 11} missing" in text
+    for item in items:
+        for who in ("p02", "p03"):
+            s.record(who, item.id, "future")
+        s.record("p01", item.id, "future")
+    assert f"All {possible} possible answers were given." in report.to_markdown(report.build(s))
 
 
 def test_markdown_report(demo_file: Path, run_bcr) -> None:
@@ -80,11 +120,17 @@ def test_markdown_report(demo_file: Path, run_bcr) -> None:
     assert "<svg" not in text and "<html" not in text
 
 
-def test_format_flag_beats_the_suffix(demo_file: Path, run_bcr) -> None:
-    out = demo_file.parent / "report.txt"
+def test_format_flag_and_suffix_must_agree(demo_file: Path, run_bcr) -> None:
+    out = demo_file.parent / "report.markdown"
     done = run_bcr("report", demo_file, "--format", "md", "--out", out, cwd=demo_file.parent)
     assert done.returncode == 0, done.stderr
     assert out.read_text("utf-8").startswith("# Ventura partners")
+    for args in (("--format", "md", "--out", "r.html"), ("--out", "r.pdf"),
+                 ("--format", "html", "--out", "report.txt"), ("--out", "report")):
+        done = run_bcr("report", demo_file, *args, cwd=demo_file.parent)
+        assert done.returncode == 2, args
+        assert done.stderr.count("\n") == 1 and done.stderr.startswith("bcr: "), done.stderr
+        assert not (demo_file.parent / args[-1]).exists()
 
 
 def test_user_text_is_escaped(tmp_path: Path, run_bcr) -> None:

@@ -15,6 +15,12 @@ from pathlib import Path
 from bcr_tui.errors import BcrError, UsageError
 
 Handler = Callable[[argparse.Namespace], int]
+#: The --help of commands writing spreadsheets (outfile.csv_safe, outfile.XLSX_OPTIONS).
+SPREADSHEET_SAFETY = ("Spreadsheet safety: in CSV, a text cell beginning with = + - @ or a tab "
+                      "or carriage return gets a leading ' so that Excel or LibreOffice shows it "
+                      "instead of running it as a formula (OWASP's advice against CSV "
+                      "injection); in XLSX, text is always stored as text. Parquet and JSON "
+                      "keep the exact text.")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -92,17 +98,24 @@ def build_parser() -> argparse.ArgumentParser:
     sessions_dir(p)
 
     p = command("export", c.export, "Export sessions as one tidy table (one row per answer).")
+    p.epilog = SPREADSHEET_SAFETY
     p.add_argument("sessions", nargs="+", type=Path, metavar="SESSION")
     p.add_argument("--format", choices=("csv", "parquet", "xlsx", "json"), required=True)
-    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE",
+                   help="the file to write, ending in the format's extension (.csv, .parquet, "
+                        ".xlsx, .json); never a session file")
     p.add_argument("--anonymize", action="store_true",
                    help="replace names with stable pseudonyms (p01, p02 …) and drop free text")
 
     p = command("report", c.report, "Write a self-contained report of a session.")
     p.add_argument("session", type=Path, metavar="SESSION")
     p.add_argument("--format", choices=("md", "html"), default=None,
-                   help="default: from the --out file's extension (html otherwise)")
-    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+                   help="default: from the --out file's extension (.html or .md)")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE",
+                   help="the file to write, ending in .html or .md; never a session file")
+    p.add_argument("--anonymize", action="store_true",
+                   help="no names at all: how many took part instead of who, no action step "
+                        "owners, organizations, notes or written answers")
 
     p = command("compare", c.compare, "Change per domain and item between two sessions.")
     p.add_argument("earlier", type=Path, metavar="EARLIER")
@@ -110,13 +123,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("rollup", c.rollup, "Every session under a folder in one table, plus a "
                 "community × domain summary (.csv, .parquet or .xlsx by extension).")
+    p.epilog = SPREADSHEET_SAFETY
     p.add_argument("folder", type=Path, metavar="DIR")
     p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--anonymize", action="store_true",
+                   help="as `bcr export --anonymize`: no names, no free text")
 
     p = command("mou", c.mou, "Draft a Memorandum of Understanding (BCR Toolkit Vol. III, Tool 2) "
                 "naming the session's partners and action steps.")
     p.add_argument("session", type=Path, metavar="SESSION")
-    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--out", type=Path, required=True, metavar="FILE",
+                   help="the Markdown file to write, ending in .md; never a session file")
 
     p = command("instruments", c.instruments, "List or check instruments.")
     isub = p.add_subparsers(title="actions", metavar="ACTION", parser_class=_Parser,

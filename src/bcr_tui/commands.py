@@ -107,7 +107,7 @@ def report(args: argparse.Namespace) -> int:
     """`bcr report`: a self-contained Markdown or HTML report."""
     from bcr_tui.report import run_report
 
-    return run_report(args.session, args.format, args.out)
+    return run_report(args.session, args.format, args.out, anonymize=args.anonymize)
 
 
 def compare(args: argparse.Namespace) -> int:
@@ -121,7 +121,7 @@ def rollup(args: argparse.Namespace) -> int:
     """`bcr rollup DIR --out FILE`."""
     from bcr_tui.rollup import run_rollup
 
-    return run_rollup(args.folder, args.out)
+    return run_rollup(args.folder, args.out, anonymize=args.anonymize)
 
 
 def mou(args: argparse.Namespace) -> int:

@@ -69,16 +69,20 @@ def domain_counts(session: Session,
     the live heatmap shows these on every key, where a whole summary costs several times more
     (and with a `memo` only the items changed since its last call are counted again).
     """
-    out = []
-    for domain in session.instrument.domains:
-        counts: dict[str, int] = {}
-        for item in domain.rating_items:
-            if item.scale is None:
-                continue
-            item_counts = (memo.visible_counts(session, item, item.scale) if memo is not None
-                           else count_answers(session, item, item.scale, False, None)[0])
-            for key, c in item_counts.items():
-                counts[key] = counts.get(key, 0) + c
-        if domain.rating_items:
-            out.append((domain, counts))
-    return out
+    return [(domain, pooled_counts(session, domain.rating_items, memo))
+            for domain in session.instrument.domains if domain.rating_items]
+
+
+def pooled_counts(session: Session, items: Sequence[Item],
+                  memo: CountMemo | None = None) -> dict[str, int]:
+    """Visible answers per point key (abstentions left out), pooled over `items` (a domain, or
+    a domain's items asked from one perspective)."""
+    counts: dict[str, int] = {}
+    for item in items:
+        if item.scale is None:
+            continue
+        item_counts = (memo.visible_counts(session, item, item.scale) if memo is not None
+                       else count_answers(session, item, item.scale, False, None)[0])
+        for key, c in item_counts.items():
+            counts[key] = counts.get(key, 0) + c
+    return counts

@@ -9,18 +9,14 @@ exports hold people's answers. polars and xlsxwriter are imported only when an e
 
 from __future__ import annotations
 
-import contextlib
-import errno
-import os
-import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bcr_tui import tidy
-from bcr_tui.errors import SaveError, UsageError
+from bcr_tui.errors import UsageError
+from bcr_tui.outfile import FILE_MODE, check_out, csv_safe, write_private, xlsx_workbook
 from bcr_tui.palette import CIVIDIS
-from bcr_tui.tomlio import fsync_file, fsync_folder
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars as pl
@@ -28,7 +24,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from bcr_tui.session import Session
 
 FORMATS = ("csv", "parquet", "json", "xlsx")
-FILE_MODE = 0o600
+#: The one private, atomic, durable writer (`outfile.write_private`), by its old name here.
+write_atomically = write_private
+__all__ = ["FILE_MODE", "check_out", "write_atomically"]
 #: Excel's limit, header row included.
 XLSX_MAX_ROWS = 1_048_576
 SHEET_NAME_MAX = 31
@@ -53,19 +51,26 @@ def export_files(sessions: Sequence[Path], fmt: str, out: Path, *,
     if fmt not in FORMATS:
         raise UsageError(f"the format must be one of {', '.join(FORMATS)}")
     out = Path(out)
-    check_out(out)
+    check_out(out, fmt, sessions=sessions)
     loaded = [load_session(path) for path in sessions]
     df = frame_from_columns(merge([tidy.table(s, anonymize=anonymize) for s in loaded]))
-    if fmt == "csv":
-        write_atomically(out, lambda tmp: df.write_csv(tmp))
-    elif fmt == "parquet":
-        write_atomically(out, lambda tmp: df.write_parquet(tmp))
-    elif fmt == "json":
-        write_atomically(out, lambda tmp: df.write_json(tmp))
-    else:
-        sheets = _summary_sheets(loaded)
-        write_atomically(out, lambda tmp: write_xlsx(tmp, df, sheets))
+    write_frame(out, fmt, df, lambda: _summary_sheets(loaded))
     return df.height, len(loaded)
+
+
+def write_frame(out: Path, fmt: str, df: pl.DataFrame,
+                sheets: Callable[[], Sequence[Sheet]] = list) -> None:
+    """Write a tidy frame to `out` (private, atomic): CSV with `outfile.csv_safe`'s rule, Parquet
+    and JSON with the exact text, Excel with text as text and `sheets()` after the data."""
+    if fmt == "csv":
+        write_private(out, lambda tmp: csv_safe(df).write_csv(tmp))
+    elif fmt == "parquet":
+        write_private(out, lambda tmp: df.write_parquet(tmp))
+    elif fmt == "json":
+        write_private(out, lambda tmp: df.write_json(tmp))
+    else:
+        extra = sheets()
+        write_private(out, lambda tmp: write_xlsx(tmp, df, extra))
 
 
 # --------------------------------------------------------------------------- the table
@@ -113,62 +118,127 @@ def frame_from_columns(data: dict[str, list[Any]]) -> pl.DataFrame:
     return df.with_columns(pl.col(c).str.to_date("%Y-%m-%d") for c in dates) if dates else df
 
 
+def anonymize_frame(df: pl.DataFrame) -> pl.DataFrame:
+    """A tidy frame as `tidy.table(..., anonymize=True)` gives it: no names, no free text (rows
+    without an answer label: text and table answers) and no `<id>_other` profile columns. For
+    tables built without `anonymize` (the roll-up's); `bcr export` anonymizes as it builds."""
+    import polars as pl
+
+    if df.is_empty() and "participant_name" not in df.columns:
+        return df
+    other = [c for c in df.columns if c.endswith("_other")]
+    return (df.filter(pl.col("answer_label") != "")
+            .with_columns(pl.lit(None, pl.String).alias("participant_name"))
+            .drop(other))
+
+
 # --------------------------------------------------------------------------- Excel
 
 SUMMARY_HEADER = ("domain", "answers", "abstentions", "mean score", "strength share",
                   "priority share", "consensus")
+#: Summary columns shown as percentages in Excel, as the report shows them.
+PERCENT = COLOURED
+#: Excel's reserved sheet name, and the characters a sheet name cannot hold.
+RESERVED_SHEET = "history"
+SHEET_FORBIDDEN = "[]:*?/\\"
 Sheet = tuple[str, Sequence[str], Sequence[Sequence[Any]]]
 
 
 def _summary_sheets(sessions: Sequence[Session]) -> list[Sheet]:
-    """(sheet name, header, rows): the per-domain summary of each session."""
+    """(sheet name, header, rows): the per-domain summary of each session, named "summary" for
+    one session, else after each session's title (`sheet_name`). A domain with no answers has
+    empty figures, not a consensus of 1 or shares of 0."""
     from bcr_tui.analysis import summarize
 
-    out = []
-    for n, session in enumerate(sessions, 1):
-        name = "summary" if len(sessions) == 1 else f"summary-{n}"
+    out: list[Sheet] = []
+    taken = {"data"}
+    for session in sessions:
+        name = "summary" if len(sessions) == 1 else sheet_name(session.title, taken)
+        taken.add(name.lower())
         titles = {d.id: d.title for d in session.instrument.domains}
         # The data sheet holds every answer, so the summary counts blind items not yet revealed.
         summary = summarize(session, include_hidden=True)
-        rows = [[titles.get(d.domain_id, d.domain_id), d.n, d.abstain, d.mean, d.strength,
-                 d.priority, d.consensus] for d in summary.domains]
-        out.append((name[:SHEET_NAME_MAX], SUMMARY_HEADER, rows))
+        rows = [[titles.get(d.domain_id, d.domain_id), d.n, d.abstain,
+                 *((d.mean, d.strength, d.priority, d.consensus) if d.n else (None,) * 4)]
+                for d in summary.domains]
+        out.append((name, SUMMARY_HEADER, rows))
     return out
 
 
-def write_xlsx(path: Path, data: pl.DataFrame, sheets: Sequence[Sheet]) -> None:
-    """An Excel workbook: sheet "data" with the table, then each (name, header, rows) sheet."""
-    import xlsxwriter
+def sheet_name(title: str, taken: set[str]) -> str:
+    """An Excel-safe sheet name from a session title: no `[]:*?/\\` or control characters, no
+    apostrophe at either end, at most 31 characters, not "History", and unlike every name in
+    `taken` (lower case; Excel compares names without case): "Title (2)" when it is."""
+    from bcr_tui.plaintext import one_line
 
+    base = one_line("".join(" " if c in SHEET_FORBIDDEN else c for c in title))
+    base = " ".join(base.split()).strip("'").strip() or "session"
+    if base.lower() == RESERVED_SHEET:
+        base += " (session)"
+    name, n = base[:SHEET_NAME_MAX].strip(), 1
+    while name.lower() in taken:
+        n += 1
+        tail = f" ({n})"
+        name = base[:SHEET_NAME_MAX - len(tail)].strip() + tail
+    return name
+
+
+def write_xlsx(path: Path, data: pl.DataFrame, sheets: Sequence[Sheet]) -> None:
+    """An Excel workbook: sheet "data" with the table, then each (name, header, rows) sheet.
+    Text stays text (`outfile.XLSX_OPTIONS`: never a formula or a link); answers that are numbers
+    on a numbered scale ("1"…"5", the answer and its label alike) are stored as numbers."""
     if data.height >= XLSX_MAX_ROWS:
         raise UsageError(f"{data.height} rows do not fit in an Excel sheet (at most "
                          f"{XLSX_MAX_ROWS - 1}); write .parquet or .csv instead")
-    workbook = xlsxwriter.Workbook(str(path))
+    workbook = xlsx_workbook(path)
     try:
         data.write_excel(workbook=workbook, worksheet="data", autofit=data.height <= 5000,
                          freeze_panes="A2", float_precision=3)
+        _numbers_as_numbers(workbook.get_worksheet_by_name("data"), data)
         for name, header, rows in sheets:
             write_sheet(workbook, name, header, rows)
     finally:
         workbook.close()
 
 
+def _numbers_as_numbers(sheet: Any, data: pl.DataFrame) -> None:
+    """Rewrite the answer cells of numbered scales ("3", labelled "3") as numbers: Excel flags
+    numbers stored as text, and cannot sum or sort them."""
+    import polars as pl
+
+    if "answer" not in data.columns or "answer_label" not in data.columns:
+        return
+    cols = (data.columns.index("answer"), data.columns.index("answer_label"))
+    rows = (data.with_row_index("_row")
+            .filter((pl.col("answer") == pl.col("answer_label"))
+                    & pl.col("answer").str.contains(r"^[0-9]{1,9}$"))
+            .select("_row", "answer"))
+    for row, answer in rows.iter_rows():
+        for col in cols:
+            sheet.write_number(row + 1, col, int(answer))
+
+
 def write_sheet(workbook: Any, name: str, header: Sequence[str],
                 rows: Sequence[Sequence[Any]]) -> None:
-    """A plain sheet with `header` and `rows`; columns named in `COLOURED` get the cividis scale."""
+    """A plain sheet with `header` and `rows`; columns named in `COLOURED` get the cividis scale
+    and a percent format. Text is written as text, numbers as numbers, None as an empty cell."""
     sheet = workbook.add_worksheet(name[:SHEET_NAME_MAX])
     bold = workbook.add_format({"bold": True})
     share = workbook.add_format({"num_format": "0.00"})
+    percent = workbook.add_format({"num_format": "0%"})
     white = workbook.add_format({"font_color": "#FFFFFF"})
-    sheet.write_row(0, 0, header, bold)
+    for c, title in enumerate(header):
+        sheet.write_string(0, c, str(title), bold)
     for r, row in enumerate(rows, 1):
         for c, value in enumerate(row):
             if value is None:
                 continue
-            if isinstance(value, float):
-                sheet.write_number(r, c, value, share)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                sheet.write_string(r, c, str(value))
+            elif isinstance(value, float):
+                sheet.write_number(r, c, value, percent if header[c] in PERCENT else share)
             else:
-                sheet.write(r, c, value)
+                sheet.write_number(r, c, value)
     sheet.freeze_panes(1, 0)
     sheet.set_column(0, 0, max([len(str(h)) for h in header[:1]]
                                + [len(str(row[0])) for row in rows if row]) + 2)
@@ -197,67 +267,3 @@ def _cell(row: int, col: int) -> str:
     from xlsxwriter.utility import xl_rowcol_to_cell
 
     return xl_rowcol_to_cell(row, col)
-
-
-# --------------------------------------------------------------------------- files
-
-
-def check_out(out: Path) -> None:
-    """Raise UsageError (one sentence naming the folder) unless `out` can be written."""
-    folder = out.parent
-    if out.is_dir():
-        raise UsageError(f"{out} is a folder; give --out a file name")
-    if not folder.exists():
-        blocker = next((p for p in folder.parents if p.exists() and not p.is_dir()), None)
-        if blocker is not None:
-            raise UsageError(f"cannot write to the folder {folder}: {blocker} is a file, "
-                             "not a folder")
-        raise UsageError(f"there is no folder {folder} to write {out.name} into; create it "
-                         "first")
-    if not folder.is_dir():
-        raise UsageError(f"cannot write to the folder {folder}: it is a file, not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"cannot write to the folder {folder}: it is read-only or not yours")
-
-
-def write_atomically(out: Path, write: Callable[[Path], None]) -> None:
-    """Call `write(tmp)` on a temporary file beside `out` (mode 0600), then move it into place,
-    durably: the file is on the disk before it replaces `out`, and the move is too (as
-    `tomlio.write_durably` does for sessions), so a crash leaves the old file or the new one.
-
-    A folder that cannot be written to is a UsageError naming it; any other failure to write is a
-    SaveError. On failure the temporary file is removed and `out` is left as it was.
-    """
-
-    folder = out.parent
-    try:
-        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=f".tmp{out.suffix}",
-                                    dir=folder)
-    except OSError as exc:
-        raise _folder_error(folder, exc) from None
-    tmp = Path(name)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        os.close(fd)
-        write(tmp)
-        os.chmod(tmp, FILE_MODE)
-        fsync_file(tmp)
-        os.replace(tmp, out)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if isinstance(exc, OSError):
-            raise _folder_error(folder, exc, out) from None
-        raise
-    with contextlib.suppress(OSError):
-        os.chmod(out, FILE_MODE)
-    fsync_folder(folder)
-
-
-def _folder_error(folder: Path, exc: OSError, out: Path | None = None) -> Exception:
-    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR):
-        return UsageError(f"cannot write to the folder {folder}: it is read-only, missing or "
-                          "not yours")
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        return SaveError(f"could not write {out or folder}: the disk is full")
-    return SaveError(f"could not write {out or folder} ({exc.strerror or exc})")

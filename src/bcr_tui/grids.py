@@ -1,7 +1,11 @@
 """Heatmap grids: what the heatmap shows, as plain rows and cells (no UI), so the screen, the
 report and the tests read the same figures.
 
-- domains × answers: the share of each answer per domain;
+- domains × answers: the share of each answer per domain (scales that differ but share their
+  answers, as Communities of Care's Yes / No / Unsure, have one column per answer); an instrument
+  asking each item now and want (Levels of Engagement) has a row per domain and perspective;
+- conditions × answers: each yes/no condition of a domain (Communities of Care, Step 5);
+- now × want: each paired item's mean level now, wanted, and the gap;
 - participants × domains: each person's mean score per domain (round-robin);
 - segments × domains: mean score per group of a profile question (small groups suppressed).
 Blind items not yet revealed are never counted.
@@ -9,11 +13,16 @@ Blind items not yet revealed are never counted.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from types import ModuleType
 
-from bcr_tui.counts import CountMemo, domain_counts
+from bcr_tui.counts import CountMemo, pooled_counts
+from bcr_tui.instruments import Instrument, Item, Point
 from bcr_tui.session import Session
+
+#: More answer columns than this do not fit a heatmap on screen: no domains × answers grid.
+MAX_COLUMNS = 7
 
 
 @dataclass(frozen=True)
@@ -40,39 +49,147 @@ def percent(value: float | None) -> str:
 
 
 def domain_answers(session: Session, memo: CountMemo | None = None) -> Grid | None:
-    """Domains × answers, share per cell (instruments whose domains share one scale); with a
-    `memo`, only the items changed since its last call are counted again."""
-    scales = {i.scale.id for i in session.instrument.rating_items if i.scale is not None}
-    domains = domain_counts(session, memo)
-    if len(scales) != 1 or not domains:
+    """Domains × answers, share per cell; with a `memo`, only the items changed since its last
+    call are counted again (this grid repaints on every key of the meeting). None when the
+    scales' answers differ too much to share columns."""
+    points, groups = _layout(session.instrument)
+    if not points or not groups or len(points) > MAX_COLUMNS:
         return None
-    scale = session.instrument.rating_items[0].scale
-    assert scale is not None
-    columns = tuple(p.short for p in scale.points) + ("answers",)
+    columns = tuple(p.short for p in points) + ("answers",)
     rows = []
-    for domain, counts in domains:
+    for label, items, asked in groups:
+        counts = pooled_counts(session, items, memo)
         n = sum(counts.values())
-        shares = [counts.get(p.key, 0) / n if n else None for p in scale.points]
+        shares = [counts.get(p.key, 0) / n if n and p.key in asked else None for p in points]
         cells = [Cell(share, percent(share)) for share in shares]
         cells.append(Cell(None, str(n)))
-        rows.append((domain.short, tuple(cells)))
+        rows.append((label, tuple(cells)))
     return Grid("Share of answers per domain", columns, tuple(rows),
-                "Each cell: the share of that domain's answers. Darker = fewer, lighter = more.")
+                "Each cell: the share of that domain's answers. Darker = fewer, lighter = more."
+                + (" – : not an answer to these questions." if any(
+                    c.value is None and c.text == "–" and r[1][-1].text != "0"
+                    for r in rows for c in r[1][:-1]) else ""))
+
+
+_LAYOUTS: dict[int, tuple[Instrument, tuple]] = {}
+
+
+def _layout(instrument: Instrument) -> tuple[list[Point], list[tuple]]:
+    """The answer columns and the rows (label, items, answer keys asked) of an instrument's
+    domains × answers grid, worked out once per instrument: the grid repaints on every key."""
+    known = _LAYOUTS.get(id(instrument))
+    if known is None or known[0] is not instrument:
+        groups = [(label, items, frozenset(p.key for i in items if i.scale
+                                           for p in i.scale.points))
+                  for label, items in row_groups(instrument)]
+        known = (instrument, (_points(instrument.rating_items), groups))
+        if len(_LAYOUTS) > 16:
+            _LAYOUTS.clear()
+        _LAYOUTS[id(instrument)] = known
+    return known[1]
+
+
+def row_groups(instrument: Instrument) -> list[tuple[str, tuple[Item, ...]]]:
+    """(label, rating items) per row: each domain, or each domain and perspective ("Flow: now",
+    "Flow: want") when items are asked from two perspectives (figures never pool the two)."""
+    out = []
+    for domain in instrument.domains:
+        items = tuple(i for i in domain.rating_items if i.scale is not None)
+        if not items:
+            continue
+        views = list(dict.fromkeys(i.perspective for i in items))
+        if views == [None]:
+            out.append((domain.short, items))
+            continue
+        for view in views:
+            out.append((f"{domain.short}: {view}" if view else domain.short,
+                        tuple(i for i in items if i.perspective == view)))
+    return out
+
+
+def _points(items: Sequence[Item]) -> list[Point]:
+    """The answers of these items' scales, one per key in first-seen order; [] when two scales
+    label one key differently (their columns would mean different things)."""
+    seen: dict[str, Point] = {}
+    for item in items:
+        for p in item.scale.points if item.scale else ():
+            if seen.setdefault(p.key, p).short != p.short:
+                return []
+    return list(seen.values())
+
+
+def conditions(session: Session) -> list[Grid]:
+    """Per domain with two or more yes/no conditions (two-point scales without scores: the Step 5
+    conditions of Communities of Care), conditions × answers, share per cell."""
+    out = []
+    for domain in session.instrument.domains:
+        items = [i for i in domain.rating_items if i.scale is not None
+                 and len(i.scale.points) == 2 and not i.scale.ordinal]
+        points = _points(items)
+        if len(items) < 2 or not points:
+            continue
+        rows = []
+        for item in items:
+            counts = pooled_counts(session, (item,), None)
+            n = sum(counts.values())
+            cells = [Cell(counts.get(p.key, 0) / n if n else None,
+                          percent(counts.get(p.key, 0) / n if n else None)) for p in points]
+            rows.append((item.text, (*cells, Cell(None, str(n)))))
+        out.append(Grid(f"{domain.short}: each condition", (*(p.short for p in points),
+                                                            "answers"), tuple(rows),
+                        f"Each cell: the share of answers to that condition. {points[-1].short}"
+                        " = not in place yet."))
+    return out
+
+
+def now_and_want(session: Session) -> Grid | None:
+    """Items asked now and want (Levels of Engagement): the mean level now, wanted, and the gap
+    in points (the difference of the two percentages shown)."""
+    gaps = _analysis().perspective_gaps(session)
+    if not gaps:
+        return None
+    rows = []
+    for g in gaps:
+        item = session.instrument.item(g.now_item)
+        shown = [None if v is None else round(100 * v) for v in (g.now, g.want)]
+        gap = None if None in shown else shown[1] - shown[0]
+        rows.append((item.text if item else g.pair, (
+            Cell(g.now, percent(g.now)), Cell(g.want, percent(g.want)),
+            Cell(None, "–" if gap is None else f"{gap:+d}".replace("-", "−")))))
+    low, high = _ends(session)
+    return Grid("Where we are now and where we want to be", ("now", "want", "gap (points)"),
+                tuple(rows), f"Mean level: 0% = every answer {low}, 100% = every answer {high}.")
+
+
+def _ends(session: Session) -> tuple[str, str]:
+    """The lowest and highest scored answers' labels (for a note: "0% = every answer …")."""
+    points = [p for i in session.instrument.rating_items if i.scale
+              for p in i.scale.points if p.score is not None]
+    if not points:
+        return "at the lowest point", "at the highest"
+    return (min(points, key=lambda p: p.score or 0.0).short,
+            max(points, key=lambda p: p.score or 0.0).short)
 
 
 def people_domains(session: Session) -> Grid | None:
-    """Participants × domains: each person's mean score per domain (round-robin only)."""
-    means = _analysis().participant_means(session)
-    domains = [d for d in session.instrument.domains if d.rating_items]
-    if not means or not domains or not _ordinal(session):
+    """Participants × domains (× perspective): each person's mean score (round-robin only)."""
+    groups = row_groups(session.instrument)
+    if session.mode != "round-robin" or not groups or not _ordinal(session):
         return None
+    analysis = _analysis()
     rows = []
     for person in session.participants:
-        row = means.get(person.id, {})
-        rows.append((person.name, tuple(Cell(row.get(d.id), percent(row.get(d.id)))
-                                        for d in domains)))
-    return Grid("Mean score per person and domain", tuple(d.short for d in domains), tuple(rows),
-                "0% = every answer at the lowest point, 100% = every answer at the highest.")
+        cells = []
+        for _, items in groups:
+            stats = [analysis.item_stats(session, i, who=(person.id,)) for i in items]
+            scored = [(s.mean, s.n) for s in stats if s.mean is not None and s.n]
+            n = sum(k for _, k in scored)
+            mean = sum(m * k for m, k in scored) / n if n else None
+            cells.append(Cell(mean, percent(mean)))
+        rows.append((person.name, tuple(cells)))
+    return Grid("Mean score per person and domain", tuple(label for label, _ in groups),
+                tuple(rows), "0% = every answer at the lowest point, 100% = every answer at the "
+                "highest.")
 
 
 def segment_domains(session: Session, question_id: str,
@@ -115,7 +232,8 @@ def _ordinal(session: Session) -> bool:
 
 def grids(session: Session) -> list[Grid]:
     """Every heatmap that applies to this session, in display order."""
-    out = [domain_answers(session), people_domains(session)]
+    out = [domain_answers(session), *conditions(session), now_and_want(session),
+           people_domains(session)]
     for q in session.instrument.profile:
         if q.kind in ("choice", "multichoice"):
             out.append(segment_domains(session, q.id))

@@ -11,7 +11,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from bcr_tui.instruments import ActionsSpec
-from bcr_tui.report import md, write_private
+from bcr_tui.outfile import check_out, write_private
+from bcr_tui.pages import md
 from bcr_tui.session import Session
 from bcr_tui.store import load_session
 
@@ -93,18 +94,24 @@ By: NAME OF MEMBER
 Date:
 """
 MORE = "NOTE: Continue as needed for additional members."
+#: Above the signatures of participants who came without an organization (not an agency).
+INDIVIDUALS = "Individuals (signing for themselves, not for an agency):"
 
 
 def signatories(session: Session) -> dict[str, list[str]]:
-    """Partner entities in roster order, each with the names of its participants.
-
-    A participant without an organization signs as their own entity.
-    """
+    """Partner organizations in roster order, each with the names of its participants (people
+    without an organization are not an agency: see `individuals`)."""
     entities: dict[str, list[str]] = {}
     for person in session.participants:
-        entity = " ".join((person.organization or "").split()) or person.name
-        entities.setdefault(entity, []).append(person.name)
+        entity = " ".join((person.organization or "").split())
+        if entity:
+            entities.setdefault(entity, []).append(person.name)
     return entities
+
+
+def individuals(session: Session) -> list[str]:
+    """Participants without an organization: they sign as individuals, in roster order."""
+    return [p.name for p in session.participants if not " ".join((p.organization or "").split())]
 
 
 def draft(session: Session) -> str:
@@ -115,13 +122,18 @@ def draft(session: Session) -> str:
     date = f"{session.created.day} {session.created:%B %Y}"
     parts = [f"> Draft made by bcr from the session “{md(session.title)}” ({date}). {DRAFT}\n>\n"
              f"> Source: {md(SOURCE)}\n", text]
-    entities = signatories(session)
-    if not entities:
+    entities, alone = signatories(session), individuals(session)
+    if not entities and not alone:
         parts.append(BLANK_SIGNATURES)
     for entity, people in entities.items():
         block = [f"**{md(entity)}**"]
         for person in people:
             block += [f"By: {md(person)} (typed name & signature)", "Date:"]
+        parts.append("\n\n".join(block) + "\n")
+    if alone:
+        block = [INDIVIDUALS]
+        for person in alone:
+            block += [f"Signed: {md(person)} (typed name & signature)", "Date:"]
         parts.append("\n\n".join(block) + "\n")
     parts.append(MORE + "\n")
     spec = session.instrument.actions or ActionsSpec("")
@@ -139,6 +151,7 @@ def draft(session: Session) -> str:
 
 def run_mou(session: Path, out: Path) -> int:
     """Write the MOU draft of `session` to `out` (mode 0600, atomically); 0 on success."""
+    check_out(Path(out), "md", sessions=[session])
     write_private(out, draft(load_session(session)))
     print(f"Wrote the MOU draft to {out}")
     return 0

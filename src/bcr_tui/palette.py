@@ -3,6 +3,12 @@ colour-vision deficiency and in greyscale (Nuñez, Anderton & Renslow 2018, PLOS
 
 Its lightness rises steadily from dark blue (0) to yellow (1), so a projector that washes out hue
 still shows the order. Cells always carry their number too: colour is never the only signal.
+
+A terminal with 256 colours cannot show cividis: Rich maps each colour to the nearest of xterm's
+palette (a 6 × 6 × 6 cube and a grey ramp), and cividis' greyish middle lands on greys and its
+olive on pink, out of order (0.70 came out lighter than 0.75). There `colour(..., colours=256)`
+steps through `RAMP_256`: nine of xterm's own colours, from dark blue through grey to yellow,
+whose lightness rises at every step; Rich leaves them as they are.
 """
 
 from __future__ import annotations
@@ -12,6 +18,10 @@ CIVIDIS = ("#00224E", "#1D3A6E", "#434E6C", "#5F636E", "#7B7B78", "#9A9177", "#B
            "#DCC262", "#FEE838")
 #: Cells with no figure (no answers, or hidden) are neutral grey.
 EMPTY = "#3A3A3A"
+#: Cividis for 256-colour terminals: xterm colours 17, 24, 60, 243, 101, 143, 179, 185, 227,
+#: each lighter than the one before (relative luminance 0.008 … 0.94).
+RAMP_256 = ("#00005F", "#005F87", "#5F5F87", "#767676", "#87875F", "#AFAF5F", "#D7AF5F",
+            "#D7D75F", "#FFFF5F")
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -19,11 +29,14 @@ def _rgb(hex_colour: str) -> tuple[int, int, int]:
     return int(h[0:2], 16), int(h[2:4], 16), int(h[4:6], 16)
 
 
-def colour(value: float | None) -> str:
-    """The cividis colour for `value` in [0, 1] (clamped); EMPTY for None."""
+def colour(value: float | None, colours: int | None = None) -> str:
+    """The cividis colour for `value` in [0, 1] (clamped); EMPTY for None. With `colours=256`
+    (a terminal with 256 colours), the nearest step of `RAMP_256`."""
     if value is None or value != value:
         return EMPTY
     value = min(1.0, max(0.0, value))
+    if colours is not None and colours <= 256:
+        return RAMP_256[round(value * (len(RAMP_256) - 1))]
     position = value * (len(CIVIDIS) - 1)
     low = int(position)
     if low >= len(CIVIDIS) - 1:

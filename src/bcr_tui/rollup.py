@@ -44,7 +44,7 @@ SUMMARY_COLUMNS = ("community", "instrument", "domain", "domain_title", "session
 
 
 
-def run_rollup(folder: Path, out: Path) -> int:
+def run_rollup(folder: Path, out: Path, *, anonymize: bool = False) -> int:
     """Read every session under `folder`, write the table and the summary; prints one line."""
     from bcr_tui.export import check_out
 
@@ -68,6 +68,9 @@ def run_rollup(folder: Path, out: Path) -> int:
     for path, problem in result.skipped:
         sys.stderr.write(f"bcr: skipped {path}: {problem}\n")
     table = result.table()
+    if anonymize:  # as `bcr export --anonymize` (export.anonymize_frame)
+        from bcr_tui.export import anonymize_frame
+        table = anonymize_frame(table)
     summary = summarize(table)
     write(out, table, summary)
     print(f"Read {result.read} sessions ({len(result.skipped)} skipped) from {folder}: "
@@ -304,7 +307,7 @@ def summarize(table: pl.DataFrame) -> pl.DataFrame:
 
 def write(out: Path, table: pl.DataFrame, summary: pl.DataFrame) -> None:
     """Write the table and summary (a second file, or a second sheet), each atomically, 0600."""
-    from bcr_tui.export import write_atomically, write_xlsx
+    from bcr_tui.export import write_atomically, write_frame, write_xlsx
 
     ext = out.suffix.lower()
     if ext == ".xlsx":
@@ -316,10 +319,7 @@ def write(out: Path, table: pl.DataFrame, summary: pl.DataFrame) -> None:
     if side.is_dir():
         raise UsageError(f"{side} is a folder; the summary cannot be written there")
     for df, path in ((table, out), (summary, side)):
-        if ext == ".csv":
-            write_atomically(path, lambda tmp, df=df: df.write_csv(tmp))
-        else:
-            write_atomically(path, lambda tmp, df=df: df.write_parquet(tmp))
+        write_frame(path, ext[1:], df)
 
 
 def summary_path(out: Path) -> Path:

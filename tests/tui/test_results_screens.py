@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pilot_helpers import running, saved, statics_text, write_demo, write_session
+from pilot_helpers import opened, running, saved, statics_text, write_demo, write_session
 
 from bcr_tui.tui.widgets.heatmap import HeatmapView
 
@@ -71,3 +71,41 @@ async def test_blind_items_never_reach_the_heatmap_or_the_readout(tmp_path):
         grid = app.screen.query(HeatmapView).first().grid
         trust = dict(zip(grid.columns, grid.rows[0][1], strict=True))
         assert trust["answers"].text == "3" and trust["Immediate"].text == "100%"
+
+
+async def test_heatmap_titles_from_the_instrument_are_never_markup(tmp_path):
+    """A profile question's text titles its heatmap: `[/]` in it crashed the screen as markup."""
+    path = write_demo(tmp_path)
+    text = path.read_text("utf-8")
+    assert 'text = "Sector/System"' in text
+    path.write_text(text.replace('text = "Sector/System"', 'text = "Sector [/] [b]System"'),
+                    "utf-8")
+    async with running(path, size=(100, 30)) as (app, pilot):
+        await pilot.press("h")
+        await pilot.pause()
+        assert "Mean score by Sector [/] [b]System" in statics_text(app)
+
+
+async def test_communities_of_care_heatmap_and_readout_have_figures(tmp_path):
+    """It said "No figures" after Yes/No/Unsure answers; the read-out lists every condition
+    answered No and the written answers."""
+    path = write_session(tmp_path, "communities-of-care", people=None, mode="group")
+    with opened(path) as store:
+        s = store.session
+        for item in s.instrument.rating_items:
+            s.record("group", item.id, "no")
+        s.record("group", "step-1-why", "So that no student falls through")
+        store.save()
+    async with running(path, size=(80, 24)) as (app, pilot):
+        await pilot.press("escape", "h")
+        await pilot.pause()
+        text = statics_text(app)
+        assert "No figures" not in text and "Step 5: each condition" in text
+        grid = app.screen.query(HeatmapView).first().grid
+        assert grid.columns == ("Yes", "No", "Unsure", "answers")
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        text = statics_text(app)
+        assert 'Conditions answered "No" (not in place)' in text
+        assert "Routines to support executing your vision" in text
+        assert "So that no student falls through" in text

@@ -31,8 +31,8 @@ class CompareScreen(BcrScreen):
         with VerticalScroll(id="compare"):
             yield Static(Text.assemble(("Compared with an earlier session", "bold")),
                          classes="results-title")
-            yield Static(f"{self.earlier.title} ({self.earlier.created:%Y-%m-%d}) → "
-                         f"{self.later.title} ({self.later.created:%Y-%m-%d})",
+            yield Static(Text(f"{self.earlier.title} ({self.earlier.created:%Y-%m-%d}) → "
+                              f"{self.later.title} ({self.later.created:%Y-%m-%d})"),
                          classes="results-note")
             yield Static("By domain: mean score (0–100)", classes="results-heading")
             yield _table(result.domains)
@@ -42,10 +42,14 @@ class CompareScreen(BcrScreen):
 
 
 def _table(changes: tuple[Change, ...]) -> Grid:
-    cells = [Static(Text(h, style="bold")) for h in ("", "earlier", "now", "change")]
+    """Titles (wrapped at words, never markup) beside right-aligned figures, a gutter between:
+    a long title never runs into its numbers."""
+    cells = [Static(Text(h, style="bold"), classes="" if n == 0 else "num")
+             for n, h in enumerate(("", "earlier", "now", "change"))]
     for c in changes:
-        cells += [Static(shorten(c.title)), Static(_pct(c.earlier_mean)),
-                  Static(_pct(c.later_mean)), Static(format_change(c.mean_change))]
+        cells += [Static(Text(shorten(c.title))), Static(_pct(c.earlier_mean), classes="num"),
+                  Static(_pct(c.later_mean), classes="num"),
+                  Static(format_change(c.mean_change), classes="num")]
     return Grid(*cells, classes="compare-grid")
 
 

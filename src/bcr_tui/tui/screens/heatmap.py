@@ -40,9 +40,11 @@ class HeatmapScreen(BcrScreen):
             if not found:
                 yield Static("No figures for this instrument yet.", classes="results-note")
             for grid in found:
-                yield Static(grid.title, classes="results-heading")
-                yield HeatmapView(grid, classes="heatmap")
-                yield Static(grid.note, classes="results-note")
+                yield Static(Text(grid.title), classes="results-heading")  # never markup
+                # Few columns (Yes / No, now / want): room for the questions' words.
+                yield HeatmapView(grid, label_width=28 if len(grid.columns) > 4 else 44,
+                                  classes="heatmap")
+                yield Static(Text(grid.note), classes="results-note")
             yield Static("Lighter cells = more. Every cell shows its number.",
                          classes="results-note")
         yield KeyBar()

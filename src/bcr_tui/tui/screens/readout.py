@@ -55,10 +55,15 @@ class ReadoutScreen(BcrScreen):
                           "No item needs immediate attention yet.")
         lines += _section("Where the room disagrees", f.contested,
                           "No item splits the room (or too few answers to say).")
+        if f.missing:
+            lines += _section('Conditions answered "No" (not in place)', f.missing, "")
         if f.groups:
             lines += _section("Groups that see it differently", f.groups, "")
         if f.gaps:
             lines += _section("Where we are now and where we want to be", f.gaps, "")
+        for question, answers in f.written:
+            lines.append(Static(Text(f"Written: {question}"), classes="results-heading"))
+            lines += [Static(Text(f"• {a}"), classes="finding") for a in answers]
         for title, questions in f.reflection:
             lines.append(Static(title, classes="results-heading"))
             lines += [Static(f"{n}. {q}", classes="finding")

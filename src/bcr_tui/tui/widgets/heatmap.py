@@ -1,5 +1,6 @@
 """A heatmap grid on screen: every cell shows its number on a cividis background (palette.py),
-so it reads without colour too.
+so it reads without colour too. In a terminal with 256 colours the cells take palette.RAMP_256,
+whose steps stay in order there (cividis would not).
 
 Laid out directly as segments with fixed column widths: it repaints on every key in the meeting,
 where a Rich Table cost ~10 ms a frame and a wrapped Rich Text ~1 ms; this costs ~0.2 ms.
@@ -86,16 +87,30 @@ class HeatmapView(TextLines):
             pieces = [(shown.ljust(label) + " ", None)]
             for c in cells:
                 text = c.text.center(cell - 1)[: cell - 1]
-                pieces.append((text, None if c.value is None else _cell_style(colour(c.value))))
+                pieces.append((text, None if c.value is None else
+                               _cell_style(colour(c.value, self._colours()))))
                 pieces.append((" ", None))
             lines.append(pieces)
         return lines
 
 
+    def _colours(self) -> int | None:
+        """256 in a terminal with 256 colours (or fewer), else None (true colour)."""
+        try:
+            system = self.app.console.color_system
+        except Exception:  # noqa: BLE001 - no app (a bare widget in a test): true colour
+            return None
+        return 256 if system in ("256", "standard", "windows") else None
+
+
 @lru_cache(maxsize=64)
 def _headings(columns: tuple[str, ...], cell: int) -> list[list[str]]:
-    """Each column heading wrapped to the cell width (at most HEADER_LINES lines)."""
-    return [textwrap.wrap(name, cell - 1)[:HEADER_LINES] or [""] for name in columns]
+    """Each column heading wrapped at words to the cell width (at most HEADER_LINES lines); a
+    word wider than the cell is cut with "…" ("Independ…"), never broken over two lines."""
+    width = cell - 1
+    return [[line if len(line) <= width else line[:width - 1] + "…"
+             for line in textwrap.wrap(name, width, break_long_words=False)[:HEADER_LINES]]
+            or [""] for name in columns]
 
 
 @lru_cache(maxsize=512)
