@@ -109,9 +109,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("later", type=Path, metavar="LATER")
 
     p = command("rollup", c.rollup, "Every session under a folder in one table, plus a "
-                "community × domain summary (.csv, .parquet or .xlsx by extension).")
+                "community × domain summary (.csv, .parquet or .xlsx by extension), or, with "
+                "--out FOLDER/, an incremental Parquet dataset (instrument=…/year=…/). Exit "
+                "status 3: written, but some files were skipped (each named on stderr).")
     p.add_argument("folder", type=Path, metavar="DIR")
-    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="FILE|FOLDER/",
+                   help="a .csv, .parquet or .xlsx file, or a folder (ending in /) for the "
+                        "dataset; a rerun into the folder reads only the files that changed")
 
     p = command("mou", c.mou, "Draft a Memorandum of Understanding (BCR Toolkit Vol. III, Tool 2) "
                 "naming the session's partners and action steps.")

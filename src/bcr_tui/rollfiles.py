@@ -79,7 +79,7 @@ def find(root: Path) -> tuple[list[Found], list[tuple[str, str]]]:
                                            "not read"))
             else:
                 path = Path(entry.path)
-                found.append(Found(path, _relative(path, root), st.st_size, st.st_mtime_ns,
+                found.append(Found(path, relative(path, root), st.st_size, st.st_mtime_ns,
                                    st.st_ctime_ns))
     found.sort(key=lambda f: f.source)
     passed.sort()
@@ -107,7 +107,7 @@ def copies_message(kept: str, others: list[str], session_id: str) -> str:
             f"session {session_id} in {kept}: counted once, from {kept} (the newest)")
 
 
-def _relative(path: Path, root: Path) -> str:
+def relative(path: Path, root: Path) -> str:
     try:
         return path.relative_to(root).as_posix()
     except ValueError:
