@@ -104,7 +104,7 @@ def run_dataset(root: Path, folder: Path) -> int:
         raise UsageError(f"none of the {len(files)} .toml file(s) under {root} could be read as "
                          f"a bcr session (first: {problems[0][0]}: {problems[0][1]})")
     folder.mkdir(mode=0o700, exist_ok=True)
-    if stale or added or writer.written or writer.old or gone_parts or losers \
+    if stale or added or writer.written or writer.old or gone_parts \
             or not (folder / MANIFEST).exists():
         _write_summary(folder, parts)
         _write_manifest(folder, manifest)  # last: the run is complete
@@ -196,9 +196,9 @@ class Writer:
             for source in rows[tidy.SOURCE].unique():
                 if source in self.files:  # its rows are in the buffers now
                     self.files[source]["part"] = None
+            self.parts.pop(name, None)
             if path is None:
                 self.old.add(name)
-                self.parts.pop(name, None)
             else:
                 path.unlink()
             self.add(rows.filter(~pl.col(tidy.SOURCE).is_in(sources)).with_columns(
