@@ -117,6 +117,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a .csv, .parquet or .xlsx file, or a folder (ending in /) for the "
                         "dataset; a rerun into the folder reads only the files that changed")
 
+    p = command("trend", c.trend, "A community's domain figures across all its sessions of an "
+                "instrument, session by session (a table with arrows; or .html small multiples, "
+                ".md or .csv with --out). DIR: session files or a roll-up dataset folder.")
+    p.add_argument("folder", type=Path, metavar="DIR")
+    p.add_argument("--community", metavar="NAME", help="one community (default: every one)")
+    p.add_argument("--instrument", metavar="ID", help="one instrument (default: every one)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="report.html, report.md or .csv")
+
     p = command("mou", c.mou, "Draft a Memorandum of Understanding (BCR Toolkit Vol. III, Tool 2) "
                 "naming the session's partners and action steps.")
     p.add_argument("session", type=Path, metavar="SESSION")
