@@ -15,11 +15,11 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_rollup import care_session, pai_session, save, tally_session
 
 from bcr_tui import dataset, tidy
 from bcr_tui.errors import SessionFileError
 from bcr_tui.store import load_session
+from test_rollup import care_session, pai_session, save, tally_session
 
 
 def rows_of(folder: Path) -> pl.DataFrame:

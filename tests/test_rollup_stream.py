@@ -6,15 +6,14 @@ from __future__ import annotations
 import os
 import shutil
 import time
-from pathlib import Path
 
 import polars as pl
 import tomli
 import tomli_w
-from test_rollup import care_session, pai_session, save, tally_session
 
 from bcr_tui import fastread, rollup, tidy
 from bcr_tui.store import load_session
+from test_rollup import care_session, pai_session, save, tally_session
 
 
 def test_batches_written_as_they_come_give_the_table_read_at_once(tmp_path, monkeypatch):

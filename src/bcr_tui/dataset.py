@@ -52,7 +52,7 @@ KEYS = ("instrument", "year")
 #: The columns of every part file, in order (the partition keys are in the folder names).
 COLUMNS = (*(c for c in tidy.COLUMNS if c != "instrument"), tidy.SOURCE, "profile")
 #: Rows in a part before it is written; a part under a quarter of this is merged with new rows.
-PART_ROWS = 200_000
+PART_ROWS = 60_000
 #: Tests only: kill this process at a point ("written": the first new part synced under its
 #: temporary name; "renamed": the first part renamed into place).
 CRASH_HOOK = "BCR_TEST_DATASET_CRASH"

@@ -49,7 +49,7 @@ SUMMARY_COLUMNS = ("community", "instrument", "domain", "domain_title", "session
 #: Exit status when the output was written but some files were skipped (each named on stderr).
 SKIPPED_EXIT = 3
 #: Sessions gathered into one table before it is written (bounds the memory of a roll-up).
-BATCH = 200
+BATCH = 100
 
 
 def run_rollup(folder: Path, out: Path) -> int:

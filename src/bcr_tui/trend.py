@@ -80,8 +80,9 @@ def figures(folder: Path, community: str | None = None,
     if table is None or not table.height:
         names = ", ".join(sorted(str(k) for k in set(known))[:8]) or "none"
         what = f"community {community!r}" if community is not None else "any community"
-        raise UsageError(f"no sessions of {what}{f' and instrument {instrument}' if instrument else ''}"
-                         f" under {folder} (communities: {names})")
+        if instrument is not None:
+            what += f" and instrument {instrument}"
+        raise UsageError(f"no sessions of {what} under {folder} (communities: {names})")
     return table.sort("community", "instrument", "date", "source", maintain_order=True)
 
 
