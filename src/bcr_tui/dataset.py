@@ -90,19 +90,21 @@ def run_dataset(root: Path, folder: Path) -> int:
         files[s]["counted"] = False
     _read(writer, [current[s] for s, e in files.items() if e["id"] is not None
                    and not e["counted"] and s not in losers], root, current)
-    writer.finish()
-    for kept, others in copies.items():
-        note(rollfiles.copies_message(kept, others, ids[kept]))
     problems = sorted((str(current[s].path), e["problem"]) for s, e in files.items()
                       if e["problem"])
-    for path, problem in problems:
-        note(f"skipped {path}: {problem}")
     read = sum(1 for e in files.values() if e["counted"])
-    if not read and not parts:
+    if not read:  # nothing readable (an unmounted drive?): the dataset is left as it was
+        for tmp in writer.new.values():
+            tmp.unlink()
         if not problems:
             raise UsageError(f"there are no .toml session files under {root}")
         raise UsageError(f"none of the {len(files)} .toml file(s) under {root} could be read as "
                          f"a bcr session (first: {problems[0][0]}: {problems[0][1]})")
+    writer.finish()
+    for kept, others in copies.items():
+        note(rollfiles.copies_message(kept, others, ids[kept]))
+    for path, problem in problems:
+        note(f"skipped {path}: {problem}")
     folder.mkdir(mode=0o700, exist_ok=True)
     if stale or added or writer.written or writer.old or gone_parts \
             or not (folder / MANIFEST).exists():
@@ -128,7 +130,7 @@ def _read(writer: Writer, todo: list[Found], root: Path, current: dict[str, Foun
                 writer.files[source] = _entry(current[source], None, problem)
             for source, session_id in chunk.ids:
                 writer.files[source] = _entry(current[source], session_id, None)
-        writer.add(to_dataset(result.table()))
+        writer.add(to_dataset(result.table(profile_json)))
 
 
 def _entry(found: Found, session_id: str | None, problem: str | None) -> dict[str, Any]:
@@ -142,11 +144,12 @@ def _source(path: Path, root: Path) -> str:
     return relative(path, root)
 
 
-def to_dataset(table: pl.DataFrame) -> pl.DataFrame:
-    """The roll-up's rows in the dataset's columns, with the partition keys (`KEYS`) last."""
+def profile_json(table: pl.DataFrame) -> pl.DataFrame:
+    """`table` with its profile columns as one JSON text column, `profile` (keys in name order,
+    unanswered ones left out; null for no answer at all): one schema for every instrument."""
     import polars as pl
 
-    fixed = set(tidy.COLUMNS) | {tidy.SOURCE}
+    fixed = {*tidy.COLUMNS, tidy.SOURCE, "file", "f"}
     profile_cols = sorted(c for c in table.columns if c not in fixed)
     if profile_cols:
         text = (pl.struct(pl.col(profile_cols).cast(pl.String)).struct.json_encode()
@@ -155,8 +158,16 @@ def to_dataset(table: pl.DataFrame) -> pl.DataFrame:
         profile = pl.when(text == "{}").then(None).otherwise(text)
     else:
         profile = pl.lit(None, pl.String)
-    return table.select(*(pl.col(c) for c in COLUMNS[:-1]), profile.alias("profile"),
-                        pl.col("instrument"), pl.col("date").dt.year().alias("year"))
+    return table.with_columns(profile.alias("profile")).drop(profile_cols)
+
+
+def to_dataset(table: pl.DataFrame) -> pl.DataFrame:
+    """The roll-up's rows (`Result.table(profile_json)`) in the dataset's columns, with the
+    partition keys (`KEYS`) last."""
+    import polars as pl
+
+    return table.select(*(pl.col(c) for c in COLUMNS), pl.col("instrument"),
+                        pl.col("date").dt.year().alias("year"))
 
 
 class Writer:

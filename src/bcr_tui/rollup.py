@@ -130,9 +130,11 @@ class Result:
     def skipped(self) -> list[tuple[str, str]]:
         return [s for c in self.chunks for s in c.skipped]
 
-    def table(self) -> pl.DataFrame:
+    def table(self, people_hook: Any = None) -> pl.DataFrame:
         """The whole tidy table, sessions in file order (profile columns: the union, first seen
-        first; null where a session lacks one)."""
+        first; null where a session lacks one). `people_hook` changes the profile columns, in
+        the table of people of plain sessions and in the rows of the others (the dataset makes
+        them one column, `dataset.profile_json`)."""
         import polars as pl
 
         from bcr_tui.export import frame, frame_from_columns
@@ -142,9 +144,15 @@ class Result:
         for chunk in self.chunks:
             columns.extend(c for c in chunk.columns if c not in columns)
         batches = [c.batch for c in self.chunks if c.batch is not None]
-        frames = [table(batches)] if batches else []
+        frames = [table(batches, people_hook)] if batches else []
         frames += [frame_from_columns(c.tables).with_columns(pl.Series("f", c.numbers, pl.Int32))
                    for c in self.chunks if c.tables]
+        if people_hook is not None:
+            frames = frames[:1] + [people_hook(f) for f in frames[1:]]
+            columns = [c for c in columns if c in tidy.COLUMNS or c == tidy.SOURCE]
+            columns += ["profile"]
+            if not frames:
+                return people_hook(frame([], [*tidy.COLUMNS, tidy.SOURCE]))
         if not frames:
             return frame([], [*tidy.COLUMNS, tidy.SOURCE])
         if len(frames) > 1:  # the joined rows are in file order, and so is each frame: merge
