@@ -177,17 +177,18 @@ def state_folder(folder: Path, sessions: int, template: str, start: int = 0) -> 
     return target
 
 
-def timed_rss(argv: list[str]) -> tuple[float, float]:
-    """Wall seconds and the peak RSS (MiB) of the largest process of a command (bcr or one of
-    its workers), measured in a fresh process so the peak is this run's."""
+def timed_rss(argv: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, the peak RSS (MiB) of the largest process of a command (bcr or one of its
+    workers) and the CPU seconds of all of them, measured in a fresh process (so the figures
+    are this run's). On a shared machine the CPU seconds say more than the wall seconds."""
     probe = ("import resource, subprocess, sys, time\n"
              "t = time.perf_counter()\n"
              "subprocess.run(sys.argv[1:], check=True, capture_output=True)\n"
-             "print(time.perf_counter() - t, "
-             "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n")
+             "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+             "print(time.perf_counter() - t, r.ru_maxrss / 1024, r.ru_utime + r.ru_stime)\n")
     out = subprocess.run([PY, "-c", probe, *argv], check=True, capture_output=True, text=True)
-    seconds, mib = out.stdout.split()
-    return float(seconds), float(mib)
+    seconds, mib, cpu = out.stdout.split()
+    return float(seconds), float(mib), float(cpu)
 
 
 def state(folder: Path, counts: tuple[int, ...], results: dict[str, float]) -> None:
@@ -200,8 +201,10 @@ def state(folder: Path, counts: tuple[int, ...], results: dict[str, float]) -> N
         made = count
         for kind, out in (("dataset", f"{folder}/ds-{count}/"),
                           ("file", str(folder / f"one-{count}.parquet"))):
-            seconds, mib = timed_rss([PY, "-m", "bcr_tui", "rollup", str(target), "--out", out])
+            seconds, mib, cpu = timed_rss([PY, "-m", "bcr_tui", "rollup", str(target), "--out",
+                                           out])
             results[f"rollup_{'ds' if kind == 'dataset' else 'file'}_s_{count}"] = seconds
+            results[f"rollup_{'ds' if kind == 'dataset' else 'file'}_cpu_s_{count}"] = cpu
             results[f"rollup_peak_mib_{count}" + ("" if kind == "dataset" else "_file")] = mib
     results["rollup_s_5000"] = results.get("rollup_ds_s_5000", float("nan"))
     # how they grow: time per session should stay level (linear), memory flat
@@ -211,9 +214,10 @@ def state(folder: Path, counts: tuple[int, ...], results: dict[str, float]) -> N
     results[f"rollup_memory_growth_{first}_{last}"] = (
         results[f"rollup_peak_mib_{last}"] / results[f"rollup_peak_mib_{first}"])
     state_folder(folder, 1, template, made)
-    seconds, _ = timed_rss([PY, "-m", "bcr_tui", "rollup", str(target), "--out",
-                            f"{folder}/ds-{last}/"])
+    seconds, _, cpu = timed_rss([PY, "-m", "bcr_tui", "rollup", str(target), "--out",
+                                 f"{folder}/ds-{last}/"])
     results["rollup_incremental_s"] = seconds
+    results["rollup_incremental_cpu_s"] = cpu
 
 
 def environment() -> dict[str, str]:

@@ -259,7 +259,7 @@ class Writer:
         final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         tmp = final.with_name(f".{final.name}.tmp")
         try:
-            rows.write_parquet(tmp, statistics=True)
+            rows.write_parquet(tmp, compression="snappy", statistics=True)  # the quickest
             os.chmod(tmp, 0o600)
             fsync_file(tmp)
         except OSError as exc:

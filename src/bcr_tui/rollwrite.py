@@ -60,7 +60,7 @@ def write_file(out: Path, found: list[Found], root: Path) -> Outcome:
             for column, dtype in table.schema.items():
                 schema.setdefault(column, dtype)
             parts.append(parts_dir / f"part-{len(parts):05d}.parquet")
-            table.write_parquet(parts[-1], compression="lz4")
+            table.write_parquet(parts[-1], compression="snappy")
         drop = left_out(ids, found, outcome)
         if outcome.read:
             outcome.rows = _write(out, parts, schema, drop)
