@@ -65,8 +65,9 @@ def test_duckdb_reads_every_row_with_hive_partitioning(tmp_path, capsys):
     # polars reads it as it is too
     assert pl.scan_parquet(tmp_path / "ds" / "**" / "*.parquet",
                            hive_partitioning=True).collect().height == expected
-    for part in (tmp_path / "ds").rglob("*.parquet"):
-        assert part.stat().st_mode & 0o777 == 0o600
+    for part in (tmp_path / "ds").rglob("*"):
+        assert part.stat().st_mode & 0o777 == (0o700 if part.is_dir() else 0o600), part
+    assert (tmp_path / "ds").stat().st_mode & 0o777 == 0o700
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,

@@ -256,7 +256,8 @@ class Writer:
         rows = pl.concat(buffer).sort("community", "date", tidy.SOURCE, maintain_order=True)
         name = f"{KEYS[0]}={key[0]}/{KEYS[1]}={key[1]}/part-{self.tag}-{self.written:04d}.parquet"
         final = self.folder / name
-        final.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for level in (self.folder, final.parent.parent, final.parent):
+            level.mkdir(mode=0o700, exist_ok=True)  # private, like everything bcr writes
         tmp = final.with_name(f".{final.name}.tmp")
         try:
             rows.write_parquet(tmp, compression="snappy", statistics=True)  # the quickest
