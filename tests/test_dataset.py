@@ -183,3 +183,19 @@ def test_a_folder_that_is_not_a_dataset_is_refused(tmp_path, run_bcr):
     assert "is not empty and holds no bcr dataset" in result.stderr
     assert result.stderr.count("\n") == 1
     assert [p.name for p in (tmp_path / "photos").iterdir()] == ["cat.jpg"]
+
+
+def test_one_run_at_a_time_updates_a_folder(tmp_path, run_bcr):
+    import fcntl
+
+    root = tmp_path / "s"
+    save(root / "one.toml", pai_session(1, "Ojai"))
+    assert run_bcr("rollup", root, "--out", f"{tmp_path / 'ds'}/", cwd=tmp_path).returncode == 0
+    save(root / "two.toml", pai_session(2, "Ojai"))
+    with open(tmp_path / "ds" / dataset.LOCK, "rb+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        busy = run_bcr("rollup", root, "--out", f"{tmp_path / 'ds'}/", cwd=tmp_path)
+    assert busy.returncode == 2
+    assert busy.stderr.count("\n") == 1 and "another bcr rollup is updating" in busy.stderr
+    done = run_bcr("rollup", root, "--out", f"{tmp_path / 'ds'}/", cwd=tmp_path)
+    assert done.returncode == 0 and "(1 added," in done.stdout

@@ -24,7 +24,8 @@ Durable: parts are written under hidden temporary names and synced, then renamed
 the parts they replace deleted, the summary and last the manifest written (atomically). A crash
 leaves every `.parquet` file whole; the next run deletes what the manifest does not name, reads
 again the files of parts that are gone, and so completes the work. (Between the renames and the
-deletions, milliseconds, a reader may see a changed session twice.)
+deletions, milliseconds, a reader may see a changed session twice.) One run at a time: a
+second is refused while the first holds the folder's lock (`LOCK`).
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from bcr_tui.rollfiles import Found
 
 MANIFEST = "bcr-manifest.json"
+#: Held while a run updates the folder (hidden: no engine reads it).
+LOCK = ".bcr-rollup.lock"
 SUMMARY = "summary.csv"
 FORMAT = "bcr-dataset/1"
 KEYS = ("instrument", "year")
@@ -59,12 +62,21 @@ CRASH_HOOK = "BCR_TEST_DATASET_CRASH"
 
 
 def run_dataset(root: Path, folder: Path) -> int:
-    """Bring the dataset in `folder` up to date with the sessions under `root`."""
+    """Bring the dataset in `folder` up to date with the sessions under `root` (one run at a
+    time: two coordinators updating one shared folder at once would undo each other)."""
+    manifest = _open(folder)
+    lock = _lock(folder)
+    try:
+        return _update(root, folder, manifest)
+    finally:
+        os.close(lock)
+
+
+def _update(root: Path, folder: Path, manifest: dict[str, Any]) -> int:
     from bcr_tui import rollfiles
     from bcr_tui.rollup import SKIPPED_EXIT, note
     from bcr_tui.tomlio import fsync_folder
 
-    manifest = _open(folder)
     found, passed = rollfiles.find(root)
     for path, problem in passed:
         note(f"skipped {path}: {problem}")
@@ -318,7 +330,7 @@ def _open(folder: Path, *, create: bool = True) -> dict[str, Any]:
             raise UsageError(f"there is no dataset folder {folder}")
         check_out(folder)
     if not path.exists():
-        if folder.is_dir() and any(folder.iterdir()):
+        if folder.is_dir() and any(p.name != LOCK for p in folder.iterdir()):
             raise UsageError(f"{folder} is not empty and holds no bcr dataset ({MANIFEST}); "
                              "give a new or empty folder")
         if not create:
@@ -338,6 +350,28 @@ def _open(folder: Path, *, create: bool = True) -> dict[str, Any]:
                                                       and name not in manifest["parts"]):
                 part.unlink()
     return manifest
+
+
+def _lock(folder: Path) -> int:
+    """Hold the folder's lock (`LOCK`) until the returned descriptor is closed; UsageError if
+    another run holds it. (Where `fcntl` does not exist, nothing is locked.)"""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - Windows
+        fcntl = None
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        fd = os.open(folder / LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    except OSError as exc:
+        raise UsageError(f"cannot write to the folder {folder} ({exc.strerror or exc})") from None
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise UsageError(f"another bcr rollup is updating {folder} now; run this one when "
+                             "it has finished") from None
+    return fd
 
 
 def _write_manifest(folder: Path, manifest: dict[str, Any]) -> None:
