@@ -42,7 +42,9 @@ GOALS = {
     "startup_ratio": ("≤", 1.15), "keystroke_p95_ms_40x31": ("≤", 16.0),
     "keystroke_p95_ms_200x50": ("≤", 33.0), "reopen_ratio_200x50": ("≤", 1.2),
     "rollup_s_1000": ("≤", 3.0), "peak_rss_mib_200x50": ("≤", 80.0),
-    "keys_per_rating": ("≤", 1.05),
+    "keys_per_rating": ("≤", 1.05), "rollup_s_5000": ("≤", 6.0),
+    "rollup_peak_mib_5000": ("≤", 400.0), "rollup_peak_mib_5000_file": ("≤", 400.0),
+    "rollup_incremental_s": ("≤", 3.0),
 }
 
 
@@ -158,6 +160,66 @@ def rollup(folder: Path, sessions: int, template: Path, runs: int) -> float:
     return statistics.median(seconds)
 
 
+def state_folder(folder: Path, sessions: int, template: str, start: int = 0) -> Path:
+    """`sessions` copies of a 16 × 31 session with its log (ids and communities differ, two
+    years), one in ten with Windows line endings (CRLF), as a state's shared drive holds them."""
+    target = folder / "state"
+    target.mkdir(exist_ok=True)
+    for n in range(start, start + sessions):
+        year = int(template.split("created = ", 1)[1][:4])
+        text = template.replace('id = "', f'id = "s{n:05d}', 1).replace(
+            'community = ""', f'community = "County {n % 58:02d}"', 1).replace(
+            f"created = {year}", f"created = {year - n % 2}", 1)
+        if n % 10 == 9:
+            text = text.replace("\n", "\r\n")
+        (target / f"county-{n:05d}.toml").write_bytes(text.encode("utf-8"))
+    os.sync()
+    return target
+
+
+def timed_rss(argv: list[str]) -> tuple[float, float, float]:
+    """Wall seconds, the peak RSS (MiB) of the largest process of a command (bcr or one of its
+    workers) and the CPU seconds of all of them, measured in a fresh process (so the figures
+    are this run's). On a shared machine the CPU seconds say more than the wall seconds."""
+    probe = ("import resource, subprocess, sys, time\n"
+             "t = time.perf_counter()\n"
+             "subprocess.run(sys.argv[1:], check=True, capture_output=True)\n"
+             "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+             "print(time.perf_counter() - t, r.ru_maxrss / 1024, r.ru_utime + r.ru_stime)\n")
+    out = subprocess.run([PY, "-c", probe, *argv], check=True, capture_output=True, text=True)
+    seconds, mib, cpu = out.stdout.split()
+    return float(seconds), float(mib), float(cpu)
+
+
+def state(folder: Path, counts: tuple[int, ...], results: dict[str, float]) -> None:
+    """Roll-ups of a state: to the dataset folder and to one Parquet file, time and memory as
+    the sessions grow; then one session added to the biggest dataset."""
+    template = render(_full(16, 31))
+    made = 0
+    for count in counts:
+        target = state_folder(folder, count - made, template, made)
+        made = count
+        for kind, out in (("dataset", f"{folder}/ds-{count}/"),
+                          ("file", str(folder / f"one-{count}.parquet"))):
+            seconds, mib, cpu = timed_rss([PY, "-m", "bcr_tui", "rollup", str(target), "--out",
+                                           out])
+            results[f"rollup_{'ds' if kind == 'dataset' else 'file'}_s_{count}"] = seconds
+            results[f"rollup_{'ds' if kind == 'dataset' else 'file'}_cpu_s_{count}"] = cpu
+            results[f"rollup_peak_mib_{count}" + ("" if kind == "dataset" else "_file")] = mib
+    results["rollup_s_5000"] = results.get("rollup_ds_s_5000", float("nan"))
+    # how they grow: time per session should stay level (linear), memory flat
+    first, last = counts[0], counts[-1]
+    results[f"rollup_time_growth_{first}_{last}"] = (
+        results[f"rollup_ds_s_{last}"] / results[f"rollup_ds_s_{first}"])
+    results[f"rollup_memory_growth_{first}_{last}"] = (
+        results[f"rollup_peak_mib_{last}"] / results[f"rollup_peak_mib_{first}"])
+    state_folder(folder, 1, template, made)
+    seconds, _, cpu = timed_rss([PY, "-m", "bcr_tui", "rollup", str(target), "--out",
+                                 f"{folder}/ds-{last}/"])
+    results["rollup_incremental_s"] = seconds
+    results["rollup_incremental_cpu_s"] = cpu
+
+
 def environment() -> dict[str, str]:
     import polars
     import textual
@@ -191,6 +253,7 @@ def main() -> int:
         full_small.write_text(render(_full(40, 31)), "utf-8")
         for count in ((100, 300, 1000) if not args.quick else (100, 1000)):
             results[f"rollup_s_{count}"] = rollup(folder, count, full_small, 3)
+        state(folder, (1000, 5000) if args.quick else (1000, 5000, 10000), results)
         results["reopen_s_200x50"] = reopen_s
         results["hello_s"] = hello_s
     results = {k: round(v, 3) for k, v in results.items()}

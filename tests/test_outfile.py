@@ -262,3 +262,21 @@ def test_hostile_text_through_report_and_mou(hostile, tmp_path, run_bcr):
         assert "http://" not in text and "http\\://x.example" in text  # nor an autolink
         assert re.search(r"(?<!\\)\[/(?<!\\)\]", text) is None  # every bracket escaped
         assert "\\<script\\>" in text
+
+
+def test_rollup_anonymize_to_a_dataset_and_csv(hostile, tmp_path, run_bcr):
+    """The dataset folder and a CSV roll-up are anonymized like the Parquet file; a folder built
+    one way is never updated the other way (it would mix named and unnamed rows)."""
+    path, session = hostile
+    folder = tmp_path / "ds"
+    result = run_bcr("rollup", path.parent, "--anonymize", "--out", f"{folder}/", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    df = pl.read_parquet(f"{folder}/**/*.parquet", hive_partitioning=True)
+    assert df.height and df["participant_name"].null_count() == df.height
+    again = run_bcr("rollup", path.parent, "--out", f"{folder}/", cwd=tmp_path)
+    assert again.returncode == 2 and "--anonymize" in again.stderr
+    csv = tmp_path / "anon.csv"
+    assert run_bcr("rollup", path.parent, "--anonymize", "--out", csv, cwd=tmp_path).returncode == 0
+    table = pl.read_csv(csv, infer_schema=False)
+    assert table.height and table["participant_name"].null_count() == table.height
+    assert not [c for c in table.columns if c.endswith("_other")]

@@ -88,7 +88,7 @@ def run(*args: str | Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str
 def test_rollup_reads_every_session_and_names_each_bad_file(folder, tmp_path, run_bcr):
     out = tmp_path / "all.csv"
     result = run_bcr("rollup", folder, "--out", out, cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == rollup.SKIPPED_EXIT == 3, result.stderr  # written, files skipped
     expected = sum(len(tidy.rows(load_session(folder / name))) for name in GOOD)
     assert result.stdout == (f"Read 3 sessions (2 skipped) from {folder}: {expected} rows "
                              f"to {out}\n")
@@ -108,7 +108,7 @@ def test_rollup_reads_every_session_and_names_each_bad_file(folder, tmp_path, ru
 
 def test_the_table_is_the_export_table_plus_the_source(folder, tmp_path, capsys):
     out = tmp_path / "all.parquet"
-    assert run("rollup", folder, "--out", out, capsys=capsys)[0] == 0
+    assert run("rollup", folder, "--out", out, capsys=capsys)[0] == rollup.SKIPPED_EXIT
     table = pl.read_parquet(out)
     assert table.schema["date"] == pl.Date and table.schema["score"] == pl.Float64
     assert table.schema["count"] == pl.Int64
@@ -121,7 +121,7 @@ def test_the_table_is_the_export_table_plus_the_source(folder, tmp_path, capsys)
 
 def test_the_summary_pools_every_answer_by_community_and_domain(folder, tmp_path, capsys):
     out = tmp_path / "all.parquet"
-    assert run("rollup", folder, "--out", out, capsys=capsys)[0] == 0
+    assert run("rollup", folder, "--out", out, capsys=capsys)[0] == rollup.SKIPPED_EXIT
     summary = pl.read_parquet(tmp_path / "all-summary.parquet")
     rows = [r for name in GOOD for r in tidy.rows(load_session(folder / name))]
     for got in summary.iter_rows(named=True):
@@ -143,7 +143,7 @@ def test_the_summary_pools_every_answer_by_community_and_domain(folder, tmp_path
 def test_xlsx_has_data_and_summary_sheets(folder, tmp_path, capsys):
     out = tmp_path / "all.xlsx"
     code, stdout, _ = run("rollup", folder, "--out", out, capsys=capsys)
-    assert code == 0
+    assert code == rollup.SKIPPED_EXIT
     with zipfile.ZipFile(out) as z:
         book = z.read("xl/workbook.xml").decode()
         data = z.read("xl/worksheets/sheet1.xml").decode()

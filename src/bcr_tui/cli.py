@@ -122,12 +122,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("later", type=Path, metavar="LATER")
 
     p = command("rollup", c.rollup, "Every session under a folder in one table, plus a "
-                "community × domain summary (.csv, .parquet or .xlsx by extension).")
+                "community × domain summary (.csv, .parquet or .xlsx by extension), or, with "
+                "--out FOLDER/, an incremental Parquet dataset (instrument=…/year=…/). Exit "
+                "status 3: written, but some files were skipped (each named on stderr).")
     p.epilog = SPREADSHEET_SAFETY
     p.add_argument("folder", type=Path, metavar="DIR")
-    p.add_argument("--out", type=Path, required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="FILE|FOLDER/",
+                   help="a .csv, .parquet or .xlsx file, or a folder (ending in /) for the "
+                        "dataset; a rerun into the folder reads only the files that changed")
     p.add_argument("--anonymize", action="store_true",
                    help="as `bcr export --anonymize`: no names, no free text")
+
+    p = command("trend", c.trend, "A community's domain figures across all its sessions of an "
+                "instrument, session by session (a table with arrows; or .html small multiples, "
+                ".md or .csv with --out). DIR: session files or a roll-up dataset folder.")
+    p.add_argument("folder", type=Path, metavar="DIR")
+    p.add_argument("--community", metavar="NAME", help="one community (default: every one)")
+    p.add_argument("--instrument", metavar="ID", help="one instrument (default: every one)")
+    p.add_argument("--out", type=Path, metavar="FILE", help="report.html, report.md or .csv")
 
     p = command("mou", c.mou, "Draft a Memorandum of Understanding (BCR Toolkit Vol. III, Tool 2) "
                 "naming the session's partners and action steps.")

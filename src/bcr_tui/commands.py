@@ -124,6 +124,13 @@ def rollup(args: argparse.Namespace) -> int:
     return run_rollup(args.folder, args.out, anonymize=args.anonymize)
 
 
+def trend(args: argparse.Namespace) -> int:
+    """`bcr trend DIR [--community NAME] [--instrument ID] [--out FILE]`."""
+    from bcr_tui.trend import run_trend
+
+    return run_trend(args.folder, args.community, args.instrument, args.out)
+
+
 def mou(args: argparse.Namespace) -> int:
     """`bcr mou SESSION --out FILE`."""
     from bcr_tui.mou import run_mou

@@ -156,9 +156,9 @@ def plain_ratings(path: Path) -> tuple[Session, str] | None:
     `read_session_text`). Everything but the block is validated here; the block is not even
     checked to be bcr's shape (`rolltable` takes only lines written exactly as bcr writes them).
     The change log is not even decoded (most of the file): a damaged log alone goes unnoticed,
-    as with `read_session_text(log=False)`."""
-    data = read_bytes(path, SessionFileError)
-    cut = _log_start(data)
+    as with `read_session_text(log=False)`. Windows line endings take the shortcut too (`_lf`)."""
+    data = _lf(read_bytes(path, SessionFileError))
+    cut = None if data is None else _log_start(data)
     if cut is None:
         return None
     head = decode(data[:cut + 1], path, SessionFileError)  # the log is never decoded
@@ -170,6 +170,17 @@ def plain_ratings(path: Path) -> tuple[Session, str] | None:
         return parse(fields, path, _VALIDATED), block
     except BcrError:
         return None
+
+
+def _lf(data: bytes) -> bytes | None:
+    """A file's bytes with Windows line endings (CRLF) as LF, where that means the same TOML: a
+    line break is either in TOML, and a carriage return anywhere else (alone) is not valid TOML,
+    so a file with one is left to the full parse (None). Multi-line strings, where a parser may
+    keep the CR, never take the shortcuts (`_log_start`)."""
+    if b"\r" not in data:
+        return data
+    data = data.replace(b"\r\n", b"\n")
+    return None if b"\r" in data else data
 
 
 def _log_start(text: str | bytes) -> int | None:

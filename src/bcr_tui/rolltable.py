@@ -158,9 +158,10 @@ class Batch:
         return rows, files, people, points
 
 
-def table(batches: list[Batch]) -> pl.DataFrame:
+def table(batches: list[Batch], people_hook: Any = None) -> pl.DataFrame:
     """The rows of every batch's sessions, in file order, as `tidy.table` gives them: its columns
-    (profile columns: the union) and `f`, the number of each row's file."""
+    (profile columns: the union) and `f`, the number of each row's file. `people_hook`, if given,
+    changes the table of people (a few rows a session) before it is spread over the rows."""
     import polars as pl
 
     rows, files, people, points = [], [], [], []
@@ -184,6 +185,9 @@ def table(batches: list[Batch]) -> pl.DataFrame:
     order = at.select(pl.col("person").cast(pl.Int64) * (1 << 31) + pl.col("point")).to_series()
     if not order.is_sorted():
         at = at.sort("person", "point")
-    who = one(people)[at["person"]]
+    people_all = one(people)
+    if people_hook is not None:
+        people_all = people_hook(people_all)
+    who = people_all[at["person"]]
     return pl.concat([one(files)[who["file"]], who.drop("file"), one(points)[at["point"]]],
                      how="horizontal").with_columns(pl.lit(1, pl.Int64).alias("count"))

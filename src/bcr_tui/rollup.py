@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -44,38 +46,56 @@ SUMMARY_COLUMNS = ("community", "instrument", "domain", "domain_title", "session
 
 
 
-def run_rollup(folder: Path, out: Path, *, anonymize: bool = False) -> int:
-    """Read every session under `folder`, write the table and the summary; prints one line."""
-    from bcr_tui.export import check_out
+#: Exit status when the output was written but some files were skipped (each named on stderr).
+SKIPPED_EXIT = 3
+#: Sessions gathered into one table before it is written (bounds the memory of a roll-up).
+BATCH = 100
 
+
+def run_rollup(folder: Path, out: Path, *, anonymize: bool = False) -> int:
+    """Read every session under `folder`, write the table and the summary (a file, or a dataset
+    folder when `out` ends in a slash or is one); prints one line. Returns 0, or SKIPPED_EXIT
+    when files were skipped (the output holds every session that was read). `anonymize`: as
+    `bcr export --anonymize` (`export.anonymize_frame`): no names, no free text."""
+    from bcr_tui import rollfiles
+    from bcr_tui.outfile import check_out
+
+    as_folder = str(out).endswith(("/", os.sep)) or Path(out).is_dir()
     folder, out = Path(folder), Path(out)
     ext = out.suffix.lower()
-    if ext not in FORMATS:
-        raise UsageError(f"the output file must end in {', '.join(FORMATS)} (not "
-                         f"{out.suffix or 'nothing'}): {out.name}")
+    if not as_folder and ext not in FORMATS:
+        raise UsageError(f"the output must be a file ending in {', '.join(FORMATS)} or a folder "
+                         f"ending in / (not {out.suffix or 'nothing'}): {out.name}")
     if not folder.is_dir():
         raise UsageError(f"there is no folder {folder} to roll up")
+    if as_folder:
+        from bcr_tui.dataset import run_dataset
+
+        return run_dataset(folder, out, anonymize=anonymize)
     check_out(out)
-    paths = sorted(p for p in folder.rglob("*.toml") if p.is_file())
-    if not paths:
+    found, passed = rollfiles.find(folder)
+    for path, problem in passed:
+        note(f"skipped {path}: {problem}")
+    if not found:
         raise UsageError(f"there are no .toml session files under {folder}")
-    result = read_all(paths, folder)
-    if not result.read:
-        first, problem = result.skipped[0]
+    from bcr_tui.rollwrite import write_file
+
+    outcome = write_file(out, found, folder, anonymize=anonymize)
+    if not outcome.read:
+        first, problem = outcome.skipped[0]
         raise SessionFileError(
-            f"none of the {len(paths)} .toml file(s) under {folder} could be read as a bcr "
+            f"none of the {len(found)} .toml file(s) under {folder} could be read as a bcr "
             f"session (first: {first}: {problem})")
-    for path, problem in result.skipped:
-        sys.stderr.write(f"bcr: skipped {path}: {problem}\n")
-    table = result.table()
-    if anonymize:  # as `bcr export --anonymize` (export.anonymize_frame)
-        from bcr_tui.export import anonymize_frame
-        table = anonymize_frame(table)
-    summary = summarize(table)
-    write(out, table, summary)
-    print(f"Read {result.read} sessions ({len(result.skipped)} skipped) from {folder}: "
-          f"{table.height} rows to {out}")
-    return 0
+    print(f"Read {outcome.read} sessions ({len(outcome.skipped) + len(passed)} skipped) from "
+          f"{folder}: {outcome.rows} rows to {out}")
+    return SKIPPED_EXIT if outcome.skipped or passed else 0
+
+
+def note(line: str) -> None:
+    """One line on stderr, cleaned (file names and problems come from the folder)."""
+    from bcr_tui.plaintext import one_line
+
+    sys.stderr.write(f"bcr: {one_line(line)}\n")
 
 
 # --------------------------------------------------------------------------- reading
@@ -94,6 +114,7 @@ class Chunk:
     columns: list[str] = field(default_factory=list)
     read: int = 0
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    ids: list[tuple[str, str]] = field(default_factory=list)  #: (source, session id) of each read
 
 
 @dataclass
@@ -110,9 +131,11 @@ class Result:
     def skipped(self) -> list[tuple[str, str]]:
         return [s for c in self.chunks for s in c.skipped]
 
-    def table(self) -> pl.DataFrame:
+    def table(self, people_hook: Any = None) -> pl.DataFrame:
         """The whole tidy table, sessions in file order (profile columns: the union, first seen
-        first; null where a session lacks one)."""
+        first; null where a session lacks one). `people_hook` changes the profile columns, in
+        the table of people of plain sessions and in the rows of the others (the dataset makes
+        them one column, `dataset.profile_json`)."""
         import polars as pl
 
         from bcr_tui.export import frame, frame_from_columns
@@ -122,9 +145,16 @@ class Result:
         for chunk in self.chunks:
             columns.extend(c for c in chunk.columns if c not in columns)
         batches = [c.batch for c in self.chunks if c.batch is not None]
-        frames = [table(batches)] if batches else []
+        frames = [table(batches, people_hook)] if batches else []
         frames += [frame_from_columns(c.tables).with_columns(pl.Series("f", c.numbers, pl.Int32))
                    for c in self.chunks if c.tables]
+        if people_hook is not None:
+            plain = 1 if batches else 0  # the plain sessions' table has the hook applied
+            frames = frames[:plain] + [people_hook(f) for f in frames[plain:]]
+            columns = [c for c in columns if c in tidy.COLUMNS or c == tidy.SOURCE]
+            columns += ["profile"]
+            if not frames:
+                return people_hook(frame([], [*tidy.COLUMNS, tidy.SOURCE]))
         if not frames:
             return frame([], [*tidy.COLUMNS, tidy.SOURCE])
         if len(frames) > 1:  # the joined rows are in file order, and so is each frame: merge
@@ -134,26 +164,50 @@ class Result:
 
 def read_all(paths: Sequence[Path], root: Path) -> Result:
     """Read `paths` (in process, or in worker processes when there are many), in order."""
+    return Result(list(read_stream(paths, root)))
+
+
+def read_stream(paths: Sequence[Path], root: Path) -> Iterator[Chunk]:
+    """Read `paths` chunk by chunk, in order (in worker processes when there are many); only a
+    few chunks are read ahead of the one given, so memory does not grow with the files."""
     names = [str(p) for p in paths]
     starts = range(0, len(names), CHUNK)
     if len(names) <= PARALLEL_ABOVE or _workers() < 2:
         with _progress(len(names)) as advance:
-            done = []
             for start in starts:
-                done.append(read_chunk(names[start:start + CHUNK], str(root), start))
-                advance(len(done[-1].skipped) + done[-1].read)
-        return Result(done)
-    results: list[Chunk | None] = [None] * len(starts)
-    # The workers start before the progress bar does (its thread must not be forked).
-    with ProcessPoolExecutor(max_workers=_workers(), mp_context=_context()) as pool:
-        futures = {pool.submit(read_chunk, names[start:start + CHUNK], str(root), start): n
-                   for n, start in enumerate(starts)}
-        with _progress(len(names)) as advance:
-            for future in as_completed(futures):
-                n = futures[future]
-                results[n] = chunk = future.result()
+                chunk = read_chunk(names[start:start + CHUNK], str(root), start)
                 advance(len(chunk.skipped) + chunk.read)
-    return Result([r for r in results if r is not None])
+                yield chunk
+        return
+    ahead = 3 * _workers()
+    # The workers start (all of them, forked, at the first submit) before the progress bar's
+    # thread does, and before the parent imports polars.
+    with ProcessPoolExecutor(max_workers=_workers(), mp_context=_context()) as pool:
+        pending: deque[Future[Chunk]] = deque()
+        queue = iter(starts)
+        for start in islice(queue, ahead):
+            pending.append(pool.submit(read_chunk, names[start:start + CHUNK], str(root), start))
+        with _progress(len(names)) as advance:
+            while pending:
+                chunk = pending.popleft().result()
+                for start in islice(queue, 1):
+                    pending.append(pool.submit(read_chunk, names[start:start + CHUNK],
+                                               str(root), start))
+                advance(len(chunk.skipped) + chunk.read)
+                yield chunk
+
+
+def batches(chunks: Iterable[Chunk], size: int | None = None) -> Iterator[Result]:
+    """The chunks gathered into results of at least `size` sessions (the last may be fewer)."""
+    size = size or BATCH
+    group: list[Chunk] = []
+    for chunk in chunks:
+        group.append(chunk)
+        if sum(c.read + len(c.skipped) for c in group) >= size:
+            yield Result(group)
+            group = []
+    if group:
+        yield Result(group)
 
 
 def read_chunk(paths: Sequence[str], root: str, start: int = 0, *, joins: bool = True) -> Chunk:
@@ -184,6 +238,7 @@ def read_chunk(paths: Sequence[str], root: str, start: int = 0, *, joins: bool =
             out.skipped.append((name, exc.message))
             continue
         out.read += 1
+        out.ids.append((source, session.id))
         out.columns.extend(c for c in tidy.columns(session, source=source)
                            if c not in out.columns)
     if len(batch):
@@ -274,8 +329,9 @@ class _progress:  # noqa: N801 - used like a function: `with _progress(n) as adv
 # --------------------------------------------------------------------------- summary and output
 
 
-def summarize(table: pl.DataFrame) -> pl.DataFrame:
-    """Community × instrument × domain: sessions, answers, abstentions, mean score.
+def summarize(table: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
+    """Community × instrument × domain: sessions, answers, abstentions, mean score (of a table,
+    or of a lazy scan of many files: then in the streaming engine).
 
     Answers are the rated and chosen ones (rows with a label: text and table rows have none);
     tallies count their hands. The mean is pooled over every scored answer (None if none is).
@@ -291,7 +347,8 @@ def summarize(table: pl.DataFrame) -> pl.DataFrame:
         .group_by("community", "instrument", "domain", maintain_order=True)
         .agg(
             pl.col("domain_title").first(),
-            pl.col(tidy.SOURCE if tidy.SOURCE in table.columns else "session").n_unique()
+            pl.col(tidy.SOURCE if tidy.SOURCE in table.collect_schema() else "session")
+            .n_unique()
             .cast(pl.Int64).alias("sessions"),
             pl.col("count").filter(answered).sum().alias("answers"),
             pl.col("count").filter(~answered).sum().alias("abstentions"),
@@ -301,25 +358,8 @@ def summarize(table: pl.DataFrame) -> pl.DataFrame:
         )
         .sort("community", "instrument", maintain_order=True)
         .select(SUMMARY_COLUMNS)
-        .collect()
+        .collect(engine="streaming")
     )
-
-
-def write(out: Path, table: pl.DataFrame, summary: pl.DataFrame) -> None:
-    """Write the table and summary (a second file, or a second sheet), each atomically, 0600."""
-    from bcr_tui.export import write_atomically, write_frame, write_xlsx
-
-    ext = out.suffix.lower()
-    if ext == ".xlsx":
-        rows = [list(r) for r in summary.iter_rows()]
-        write_atomically(out, lambda tmp: write_xlsx(tmp, table, [
-            ("summary", SUMMARY_COLUMNS, rows)]))
-        return
-    side = summary_path(out)
-    if side.is_dir():
-        raise UsageError(f"{side} is a folder; the summary cannot be written there")
-    for df, path in ((table, out), (summary, side)):
-        write_frame(path, ext[1:], df)
 
 
 def summary_path(out: Path) -> Path:
