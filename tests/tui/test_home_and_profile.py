@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from pilot_helpers import running, saved, write_session
+from pilot_helpers import saved, write_session
 from textual.widgets import OptionList
 
 from bcr_tui.instruments import find_instrument, load_instrument
@@ -117,9 +117,9 @@ async def test_home_opens_the_demo(tmp_path):
     assert saved(demo).answered_count() == saved(demo).expected() == 496
 
 
-async def test_about_you_answers_are_saved_per_participant(tmp_path):
-    path = write_session(tmp_path)
-    async with running(path, size=(100, 40)) as (app, pilot):
+async def test_about_you_answers_are_saved_per_participant(session_file, run_app):
+    path = session_file
+    async with run_app(path, size=(100, 40)) as (app, pilot):
         await pilot.press("p")  # Ana has the turn
         await pilot.pause()
         radio = app.screen.query_one("#q-sector")
