@@ -1,4 +1,7 @@
-"""Shared fixtures: a sessions folder, the PAI instrument, and the real CLI in a subprocess."""
+"""Shared fixtures: a sessions folder, the PAI instrument, the real CLI in a subprocess, and
+session files and the real app for Pilot (the functions behind them are in
+`tests/tui/pilot_helpers.py`, importable from every test folder).
+"""
 
 from __future__ import annotations
 
@@ -12,6 +15,8 @@ import pytest
 from bcr_tui.instruments import Instrument, find_instrument, load_instrument
 
 CLI_TIMEOUT_S = 60
+# pilot_helpers (tests/tui/) is importable from every test folder, for the fixtures below too.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "tui"))
 
 
 @pytest.fixture
@@ -41,3 +46,28 @@ def run_bcr(*args: str | os.PathLike, cwd: Path | str) -> subprocess.CompletedPr
 def run_bcr_fixture():
     """The `run_bcr(*args, cwd=...)` helper, as a fixture."""
     return run_bcr
+
+
+@pytest.fixture
+def session_file(tmp_path: Path) -> Path:
+    """A new PAI session file (Ana, Ben, Chen; round-robin) in tmp_path, as `bcr new` writes it."""
+    from pilot_helpers import write_session
+
+    return write_session(tmp_path)
+
+
+@pytest.fixture
+def demo_file(tmp_path: Path) -> Path:
+    """The demo session file in tmp_path, as `bcr demo` writes it."""
+    from pilot_helpers import write_demo
+
+    return write_demo(tmp_path)
+
+
+@pytest.fixture
+def run_app():
+    """`async with run_app(path, size=(100, 30)) as (app, pilot):` the real app on a session
+    file, its lock held, driven by Pilot."""
+    from pilot_helpers import running
+
+    return running

@@ -9,20 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from bcr_tui.demo import demo_session
 from bcr_tui.errors import SaveError
 from bcr_tui.meeting import Meeting
 from bcr_tui.sessionfile import render
 from bcr_tui.store import SessionStore, load_session
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
-
-
-@pytest.fixture
-def demo_file(tmp_path: Path) -> Path:
-    path = tmp_path / "demo.toml"
-    SessionStore.create(path, demo_session()).close()
-    return path
 
 
 def test_the_log_read_later_is_the_log_read_at_once(demo_file):

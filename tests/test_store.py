@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from bcr_tui import sessionfile, tomlio
+from bcr_tui import fastread, sessionfile, tomlio
 from bcr_tui.errors import SaveError, SessionFileError, SessionLockedError
 from bcr_tui.instruments import find_instrument, load_instrument
 from bcr_tui.session import GROUP, Action, Cursor, Session, new_session
@@ -478,6 +478,27 @@ def test_invalid_multichoice_profile_in_a_file_is_a_session_error(tmp_path):
 
 
 # --------------------------------------------------------------------------- folders
+
+
+def test_list_sessions_reads_each_files_head_not_its_log(tmp_path, monkeypatch):
+    """What the home screen and `bcr list` show comes from the answers: thirty sessions with
+    long change logs are listed without decoding one log."""
+    pai = load_instrument(find_instrument("pai"))
+    for n in range(30):
+        session = new_session(pai, f"Session {n:02d}", [("Ana", None), ("Ben", None)])
+        for _ in range(n + 1):  # a log longer than the answers: changes of mind, undone
+            for item in pai.rating_items:
+                session.record("p01", item.id, "maintain")
+            session.undo()
+        SessionStore.create(tmp_path / f"s{n:02d}.toml", session).close()
+
+    def no_log(*args, **kwargs):
+        raise AssertionError("a change log was decoded to list a folder")
+
+    monkeypatch.setattr(fastread, "read_log", no_log)
+    rows = list_sessions(tmp_path)
+    assert sorted(r.title for r in rows) == [f"Session {n:02d}" for n in range(30)]
+    assert {(r.answered, r.expected, r.problem) for r in rows} == {(30, 62, None)}
 
 
 def test_list_sessions_reports_problems_instead_of_raising(tmp_path):

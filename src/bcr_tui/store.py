@@ -273,11 +273,15 @@ class Listing:
 
 
 def list_sessions(folder: Path) -> list[Listing]:
-    """Every `*.toml` in `folder`, newest first; unreadable files are listed with the reason."""
+    """Every `*.toml` in `folder`, newest first; unreadable files are listed with the reason.
+
+    Only each file's head is read (`read_session_head`): a row's figures come from the answers,
+    and the change log, most of a long session's file, is left undecoded (a damaged log shows
+    when the session is opened)."""
     rows = []
     for path in sorted(folder.glob("*.toml")):
         try:
-            s = load_session(path)
+            s, _ = read_session_head(path)
         except BcrError as exc:
             rows.append(Listing(path, problem=exc.message))
             continue

@@ -1,4 +1,9 @@
-"""Helpers for driving the real app with Pilot on real session files in a temp folder."""
+"""Helpers for driving the real app with Pilot on real session files in a temp folder.
+
+The common cases are fixtures in `tests/conftest.py` (`session_file`, `demo_file`, `run_app`);
+these functions are what they call, and stay importable (`from pilot_helpers import ...`) for
+tests that need another folder, other people or options.
+"""
 
 from __future__ import annotations
 

@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
-from pilot_helpers import running, saved, write_session
+import threading
+
+from pilot_helpers import saved, write_session
 from textual.widgets import OptionList
 
-from bcr_tui.store import list_sessions
+from bcr_tui.instruments import find_instrument, load_instrument
+from bcr_tui.session import new_session
+from bcr_tui.store import SessionStore, list_sessions
 from bcr_tui.tui.factory import make_app
+from bcr_tui.tui.screens import home
+
+
+async def listed(app, pilot) -> None:
+    """Wait until the home screen's worker has read the folder and the list shows it."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 async def test_home_lists_sessions_and_starts_a_new_one(tmp_path):
@@ -16,6 +27,7 @@ async def test_home_lists_sessions_and_starts_a_new_one(tmp_path):
     (folder / "broken.toml").write_text("not = [valid", "utf-8")
     app = make_app(sessions_dir=folder)
     async with app.run_test(size=(100, 30)) as pilot:
+        await listed(app, pilot)
         options = app.screen.query_one("#sessions", OptionList)
         labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
         assert any("Test session" in label and "0/93 answers" in label for label in labels)
@@ -44,11 +56,42 @@ async def test_enter_opens_the_first_session_right_away(tmp_path):
     path = write_session(folder)
     app = make_app(sessions_dir=folder)
     async with app.run_test(size=(100, 30)) as pilot:
+        await listed(app, pilot)
         await pilot.press("enter")  # no arrow key first: a session is highlighted already
         await pilot.pause()
         assert app.screen.__class__.__name__ == "MeetingScreen"
         await pilot.press("1")
     assert saved(path).answers == {"p01": {"trust-1": "maintain"}}
+
+
+async def test_home_reads_a_folder_of_many_sessions_off_the_ui_thread(tmp_path, monkeypatch):
+    """Forty sessions with change logs: read in a worker (the screen stays live), every one
+    listed with its own figures."""
+    pai = load_instrument(find_instrument("pai"))
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    for n in range(40):
+        session = new_session(pai, f"Session {n:02d}", [("Ana", None), ("Ben", None)])
+        for item in pai.rating_items[:n]:
+            session.record("p01", item.id, "maintain")
+        SessionStore.create(folder / f"s{n:02d}.toml", session).close()
+    on_main_thread = []
+
+    def spy(folder):
+        on_main_thread.append(threading.current_thread() is threading.main_thread())
+        return list_sessions(folder)
+
+    monkeypatch.setattr(home, "list_sessions", spy)
+    app = make_app(sessions_dir=folder)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await listed(app, pilot)
+        options = app.screen.query_one("#sessions", OptionList)
+        labels = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        folder_line = str(app.screen.query_one("#home-folder").render())
+    assert on_main_thread == [False]
+    assert "(40)" in folder_line and len(labels) == 40
+    assert all(any(f"Session {n:02d}" in label and f" {min(n, 31)}/62 answers" in label
+                   for label in labels) for n in range(40))
 
 
 async def test_new_session_form_explains_a_problem(tmp_path):
@@ -74,9 +117,9 @@ async def test_home_opens_the_demo(tmp_path):
     assert saved(demo).answered_count() == saved(demo).expected() == 496
 
 
-async def test_about_you_answers_are_saved_per_participant(tmp_path):
-    path = write_session(tmp_path)
-    async with running(path, size=(100, 40)) as (app, pilot):
+async def test_about_you_answers_are_saved_per_participant(session_file, run_app):
+    path = session_file
+    async with run_app(path, size=(100, 40)) as (app, pilot):
         await pilot.press("p")  # Ana has the turn
         await pilot.pause()
         radio = app.screen.query_one("#q-sector")

@@ -11,8 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
 from bcr_tui.errors import BcrError
+from bcr_tui.session import Session
 from bcr_tui.store import SessionStore
 
 
@@ -51,23 +53,39 @@ def _write_beside(screen: Screen, out: Path, write: Callable[[Path], None]) -> N
 
 
 def compare_earlier(screen: Screen, store: SessionStore) -> None:
-    """Pick another session of the same instrument in this folder, then compare (older first)."""
-    from bcr_tui.store import load_session
+    """Pick another session of the same instrument in this folder, then compare (older first).
+    The folder is read in a worker, each file's head only: a comparison needs the answers."""
+    session = store.session
+
+    def work() -> None:
+        others = same_instrument(store.path, session.instrument.id)
+        if not get_current_worker().is_cancelled:
+            screen.app.call_from_thread(_pick_earlier, screen, session, others)
+
+    screen.run_worker(work, thread=True, exclusive=True, group="compare-pick", exit_on_error=False)
+
+
+def same_instrument(here: Path, instrument_id: str) -> dict[str, Session]:
+    """The other sessions beside `here` of this instrument, by path (unreadable ones left out)."""
+    from bcr_tui.fastread import read_session_head
+
+    others = {}
+    for path in sorted(here.parent.glob("*.toml")):
+        if path.resolve() == here.resolve():
+            continue
+        try:
+            other, _ = read_session_head(path)
+        except BcrError:
+            continue
+        if other.instrument.id == instrument_id:
+            others[str(path)] = other
+    return others
+
+
+def _pick_earlier(screen: Screen, session: Session, others: dict[str, Session]) -> None:
     from bcr_tui.tui.screens.compare import CompareScreen
     from bcr_tui.tui.screens.dialogs import PickScreen
 
-    session = store.session
-    here = store.path.resolve()
-    others = {}
-    for path in sorted(store.path.parent.glob("*.toml")):
-        if path.resolve() == here:
-            continue
-        try:
-            other = load_session(path)
-        except BcrError:
-            continue
-        if other.instrument.id == session.instrument.id:
-            others[str(path)] = other
     if not others:
         screen.notify("No earlier session of this instrument in this folder.", timeout=8)
         return

@@ -5,11 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from bcr_tui.errors import BcrError
 from bcr_tui.store import Listing, list_sessions
@@ -42,21 +44,37 @@ class HomeScreen(BcrScreen):
                      id="home-help")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        """List the sessions."""
-        self.action_reload()
-
     def on_screen_resume(self) -> None:
-        """Refresh the list when coming back from a meeting."""
+        """List the sessions when the screen first shows and when coming back from a meeting
+        (once: a reload on mount as well read the folder twice at start-up)."""
         super().on_screen_resume()
         self.action_reload()
 
+    class Listed(Message):
+        """The sessions folder, as the reading worker found it."""
+
+        def __init__(self, rows: list[Listing]) -> None:
+            super().__init__()
+            self.rows = rows
+
     def action_reload(self) -> None:
-        """Re-read the sessions folder."""
-        folder = self.sessions_dir
-        self.rows = list_sessions(folder) if folder.is_dir() else []
+        """Re-read the sessions folder, in a worker: the screen stays live while it reads."""
         self.query_one("#home-folder", Static).update(
-            Text(f"Sessions in {folder.resolve()}  ({len(self.rows)})"))
+            Text(f"Sessions in {self.sessions_dir.resolve()}  (reading …)"))
+        self._read_folder(self.sessions_dir)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="home-list")
+    def _read_folder(self, folder: Path) -> None:
+        """Each session file's head (`list_sessions`), never its change log, off the UI thread."""
+        rows = list_sessions(folder) if folder.is_dir() else []
+        if not get_current_worker().is_cancelled:  # a newer reload supersedes this one
+            self.post_message(self.Listed(rows))
+
+    @on(Listed)
+    def _show(self, message: Listed) -> None:
+        self.rows = message.rows
+        self.query_one("#home-folder", Static).update(
+            Text(f"Sessions in {self.sessions_dir.resolve()}  ({len(self.rows)})"))
         options = self.query_one("#sessions", OptionList)
         options.clear_options()
         if not self.rows:
