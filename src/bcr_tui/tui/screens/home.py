@@ -12,6 +12,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from bcr_tui.errors import BcrError
+from bcr_tui.plaintext import label
 from bcr_tui.store import Listing, list_sessions
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.keybar import KeyBar
@@ -56,7 +57,7 @@ class HomeScreen(BcrScreen):
         folder = self.sessions_dir
         self.rows = list_sessions(folder) if folder.is_dir() else []
         self.query_one("#home-folder", Static).update(
-            Text(f"Sessions in {folder.resolve()}  ({len(self.rows)})"))
+            Text(f"Sessions in {label(str(folder.resolve()))}  ({len(self.rows)})"))
         options = self.query_one("#sessions", OptionList)
         options.clear_options()
         if not self.rows:
@@ -98,7 +99,7 @@ class HomeScreen(BcrScreen):
 
 def _row_text(row: Listing) -> Text:
     if row.problem:
-        return Text.assemble(("✗ ", "bold"), row.path.name, f"  cannot be read: {row.problem}")
+        return Text.assemble(("✗ ", "bold"), row.file, f"  cannot be read: {row.problem}")
     date = f"{row.created:%Y-%m-%d}" if row.created else ""
     done = "✓ complete" if row.expected and row.answered >= row.expected else (
         f"{row.answered}/{row.expected} answers")
