@@ -113,9 +113,10 @@ def _ordinal(session: Session) -> bool:
     return any(i.scale is not None and i.scale.ordinal for i in session.instrument.rating_items)
 
 
-def grids(session: Session) -> list[Grid]:
-    """Every heatmap that applies to this session, in display order."""
-    out = [domain_answers(session), people_domains(session)]
+def grids(session: Session, *, names: bool = True) -> list[Grid]:
+    """Every heatmap that applies to this session, in display order; without `names` (the
+    audience view with names hidden) no grid of people."""
+    out = [domain_answers(session), people_domains(session) if names else None]
     for q in session.instrument.profile:
         if q.kind in ("choice", "multichoice"):
             out.append(segment_domains(session, q.id))

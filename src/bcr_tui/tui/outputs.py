@@ -46,7 +46,7 @@ def _write_beside(screen: Screen, out: Path, write: Callable[[Path], None]) -> N
         else:
             screen.app.call_from_thread(screen.notify, f"Written: {out}", timeout=10)
 
-    screen.notify(f"Writing {out.name} …")
+    screen.notify(f"Writing {out.name} …", markup=False)
     screen.run_worker(work, thread=True, exclusive=False, group="writes")
 
 

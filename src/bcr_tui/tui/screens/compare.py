@@ -33,7 +33,7 @@ class CompareScreen(BcrScreen):
                          classes="results-title")
             yield Static(f"{self.earlier.title} ({self.earlier.created:%Y-%m-%d}) → "
                          f"{self.later.title} ({self.later.created:%Y-%m-%d})",
-                         classes="results-note")
+                         classes="results-note", markup=False)
             yield Static("By domain: mean score (0–100)", classes="results-heading")
             yield _table(result.domains)
             yield Static("By item", classes="results-heading")
@@ -44,7 +44,7 @@ class CompareScreen(BcrScreen):
 def _table(changes: tuple[Change, ...]) -> Grid:
     cells = [Static(Text(h, style="bold")) for h in ("", "earlier", "now", "change")]
     for c in changes:
-        cells += [Static(shorten(c.title)), Static(_pct(c.earlier_mean)),
+        cells += [Static(shorten(c.title), markup=False), Static(_pct(c.earlier_mean)),
                   Static(_pct(c.later_mean)), Static(format_change(c.mean_change))]
     return Grid(*cells, classes="compare-grid")
 

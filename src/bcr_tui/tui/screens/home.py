@@ -92,7 +92,8 @@ class HomeScreen(BcrScreen):
             store = SessionStore.create(new_path(self.sessions_dir, session.title,
                                                  session.created), session)
         except BcrError as exc:
-            self.notify(str(exc), title="Cannot write the demo", severity="error", timeout=10)
+            self.notify(str(exc), title="Cannot write the demo", severity="error", timeout=10,
+                        markup=False)
             return
         self.app.adopt(store)  # type: ignore[attr-defined]
 

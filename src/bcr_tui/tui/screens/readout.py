@@ -60,8 +60,8 @@ class ReadoutScreen(BcrScreen):
         if f.gaps:
             lines += _section("Where we are now and where we want to be", f.gaps, "")
         for title, questions in f.reflection:
-            lines.append(Static(title, classes="results-heading"))
-            lines += [Static(f"{n}. {q}", classes="finding")
+            lines.append(Static(title, classes="results-heading", markup=False))
+            lines += [Static(f"{n}. {q}", classes="finding", markup=False)
                       for n, q in enumerate(questions, start=1)]
         if f.notes:
             lines += _section("Notes", f.notes, "")
@@ -95,7 +95,7 @@ class ReadoutScreen(BcrScreen):
         self.render_findings()
         saved = "saved" if event.outcome.saved else "NOT SAVED (retrying)"
         self.notify(f"{event.outcome.message} ({saved})",
-                    severity="information" if event.outcome.saved else "error")
+                    severity="information" if event.outcome.saved else "error", markup=False)
 
 
 def _section(title: str, items: tuple[Finding, ...], empty: str) -> list[Static]:

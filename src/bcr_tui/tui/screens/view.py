@@ -119,4 +119,5 @@ class ViewScreen(BcrScreen):
             return
         from bcr_tui.tui.screens.heatmap import HeatmapScreen
 
-        self.app.push_screen(HeatmapScreen(self.session))
+        self.app.push_screen(HeatmapScreen(self.session,
+                                           names=self.session.audience.get("names", True)))
