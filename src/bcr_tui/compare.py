@@ -123,7 +123,7 @@ def shorten(text: str, width: int = ITEM_TEXT) -> str:
 
 
 def _describe(s: Session, path: Path) -> str:
-    return f"{s.title} ({s.created:%Y-%m-%d}, {path.name})"
+    return f"{s.title} ({s.created:%Y-%m-%d}, {label(path.name)})"
 
 
 def run_compare(earlier: Path, later: Path) -> int:

@@ -25,9 +25,9 @@ from pathlib import Path
 
 from bcr_tui.errors import BcrError, SaveError, SessionFileError, SessionLockedError
 from bcr_tui.fastread import PendingLog, read_log, read_session_head, read_session_text
+from bcr_tui.plaintext import label
 from bcr_tui.session import Session
 from bcr_tui.sessionfile import Renderer
-from bcr_tui.plaintext import label
 from bcr_tui.tomlio import make_folder, read_bytes, write_durably
 
 DEFAULT_DIR = Path("sessions")
@@ -230,7 +230,8 @@ class SessionLock:
         host = fields.get("host", "?")
         if host == _host() and not _alive(pid):
             return None
-        held = f"{fields.get('user', '?')} on {host}, process {pid}, since {fields.get('since', '?')}"
+        held = (f"{fields.get('user', '?')} on {host}, process {pid}, "
+                f"since {fields.get('since', '?')}")
         if host != _host():  # bcr cannot tell whether a process on another computer still runs
             held += (f"; if bcr is no longer running on {host}, delete "
                      f"{label(str(self.lock_path))} to take the session over")

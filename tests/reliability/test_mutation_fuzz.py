@@ -20,7 +20,6 @@ import shutil
 import time
 from pathlib import Path
 
-import pytest
 from pilot_helpers import write_demo, write_session
 
 from bcr_tui import cli

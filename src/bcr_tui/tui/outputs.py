@@ -13,6 +13,7 @@ from pathlib import Path
 from textual.screen import Screen
 
 from bcr_tui.errors import BcrError
+from bcr_tui.plaintext import label
 from bcr_tui.store import SessionStore
 
 
@@ -42,11 +43,13 @@ def _write_beside(screen: Screen, out: Path, write: Callable[[Path], None]) -> N
         try:
             write(out)
         except BcrError as exc:
-            screen.app.call_from_thread(screen.notify, str(exc), severity="error", timeout=10)
+            screen.app.call_from_thread(screen.notify, str(exc), severity="error", timeout=10,
+                                        markup=False)
         else:
-            screen.app.call_from_thread(screen.notify, f"Written: {out}", timeout=10)
+            screen.app.call_from_thread(screen.notify, f"Written: {label(str(out))}",
+                                        timeout=10, markup=False)
 
-    screen.notify(f"Writing {out.name} …", markup=False)
+    screen.notify(f"Writing {label(out.name)} …", markup=False)
     screen.run_worker(work, thread=True, exclusive=False, group="writes")
 
 

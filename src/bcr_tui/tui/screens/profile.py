@@ -34,7 +34,8 @@ class ProfileScreen(ModalScreen[tuple[Participant, dict[str, Any]] | None]):
                 with Vertical(classes="question"):
                     yield Label(q.text, classes="question-text", markup=False)
                     if q.kind == "choice":
-                        yield RadioSet(*[RadioButton(Text(o.label), value=current == o.key, name=o.key)
+                        yield RadioSet(*[RadioButton(Text(o.label), value=current == o.key,
+                                                     name=o.key)
                                          for o in q.options]
                                        + ([RadioButton("Other", value=current == "other",
                                                        name="other")] if q.other else []),
