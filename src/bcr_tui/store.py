@@ -275,7 +275,7 @@ def new_path(folder: Path, title: str, when: datetime) -> Path:
     stem = f"{when:%Y-%m-%d}-{slug}"
     path = folder / f"{stem}.toml"
     n = 2
-    while path.exists():
+    while os.path.lexists(path):  # a dangling link is taken too: never written through
         path = folder / f"{stem}-{n}.toml"
         n += 1
     return path
