@@ -66,6 +66,7 @@ def guard(host: str, port: int):  # noqa: ANN201 - an aiohttp middleware
     # Bound to every address (--allow-network): any name may reach it, but a page must still
     # come from the host it asks (same origin).
     hosts = None if host in WILDCARD_HOSTS else allowed_hosts(host, port)
+    origins = frozenset() if hosts is None else frozenset(f"http://{h}" for h in hosts)
 
     @web.middleware
     async def middleware(request: web.Request, handler):  # noqa: ANN001, ANN202
@@ -75,7 +76,8 @@ def guard(host: str, port: int):  # noqa: ANN201 - an aiohttp middleware
         if hosts is not None and asked not in hosts:
             return web.Response(status=403, text="bcr: refused: this server answers only to "
                                 f"http://{sorted(hosts)[0]}\n")
-        if (origin is not None or websocket) and (origin or "").lower() != f"http://{asked}":
+        page = (origin or "").lower()  # the page at localhost:8000 talks to 127.0.0.1:8000
+        if (origin is not None or websocket) and page not in (origins or {f"http://{asked}"}):
             return web.Response(status=403, text="bcr: refused: a page from another site may "
                                 "not use this session\n")
         return await handler(request)

@@ -68,3 +68,5 @@ async def test_the_served_page_s_own_websocket_is_accepted(served):
     port = served.rsplit(":", 1)[1]
     assert await _ws(served, {"Origin": f"http://localhost:{port}",
                               "Host": f"localhost:{port}"}) == 101
+    # the page opened at localhost: its websocket goes to the address the server printed
+    assert await _ws(served, {"Origin": f"http://localhost:{port}"}) == 101
