@@ -171,7 +171,7 @@ class Session:
             validate_value(item, value)
         if who not in (GROUP, TALLY) and self.participant(who) is None:
             raise UsageError(f"no participant {who!r} in this session")
-        return self._apply("set", who, item_id, self.answer(who, item_id), value)
+        return self._apply("set", who, item_id, self.answer(who, item_id), printable(value))
 
     def abstain(self, who: str, item_id: str) -> LogEntry:
         """Record an explicit abstention (not a blank)."""
@@ -202,7 +202,8 @@ class Session:
 
     def set_note(self, target: str, text: str) -> LogEntry:
         """Attach a note to an item or domain (empty text removes it)."""
-        return self._apply("note", "", target, self.notes.get(target), text.strip() or None)
+        return self._apply("note", "", target, self.notes.get(target),
+                           printable(text.strip()) or None)
 
     def set_profile(self, pid: str, question: str, value: Any) -> LogEntry:
         """Answer one About-You question for a participant (None clears it)."""
@@ -217,7 +218,8 @@ class Session:
             validate_value(item, value)
         elif value is not None and not isinstance(value, str):
             raise UsageError("an 'Other' answer is text")
-        return self._apply("profile", pid, question, person.profile.get(question), value)
+        return self._apply("profile", pid, question, person.profile.get(question),
+                           printable(value))
 
     def add_participant(self, name: str, organization: str | None = None) -> Participant:
         """Add someone (also mid-meeting: a late arrival). Returns the new participant."""
@@ -242,7 +244,8 @@ class Session:
         """Add an action step."""
         if not action.step.strip():
             raise UsageError("an action step needs a description")
-        self.actions.append(action)
+        self.actions.append(Action(*(printable(getattr(action, k)) for k in
+                                     ("step", "needs", "owner", "due"))))
 
     def remove_action(self, index: int) -> None:
         """Remove the action step at this position."""

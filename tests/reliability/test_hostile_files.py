@@ -273,3 +273,18 @@ def test_a_lock_from_another_host_says_how_to_take_it_over(tmp_path):
     message = str(caught.value)
     assert "\x1b" not in message and "kim[2J on other-laptop" in message
     assert f"delete {lock} to take the session over" in message
+
+
+def test_typed_notes_actions_and_other_answers_are_cleaned_like_names(pai):
+    """A paste can carry an escape sequence: notes, action steps and "Other" answers are kept
+    by the same rule as names, before any screen or save sees them."""
+    from bcr_tui.session import Action, new_session
+
+    session = new_session(pai, "T", [("Ana", None)])
+    item = session.items[0].id
+    session.set_note(item, "see\x1b]0;PWNED\x07 \u202eabove")
+    session.add_action(Action("call\x1b[2J", owner="Kim\x1b]52;c;eA==\x07"))
+    session.set_profile("p01", "sector-other", "Tribe\x1b[31m")
+    assert session.notes[item] == "see]0;PWNED above"
+    assert session.actions[0] == Action("call[2J", owner="Kim]52;c;eA==")
+    assert session.participants[0].profile["sector-other"] == "Tribe[31m"
