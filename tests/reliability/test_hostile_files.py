@@ -288,3 +288,34 @@ def test_typed_notes_actions_and_other_answers_are_cleaned_like_names(pai):
     assert session.notes[item] == "see]0;PWNED above"
     assert session.actions[0] == Action("call[2J", owner="Kim]52;c;eA==")
     assert session.participants[0].profile["sector-other"] == "Tribe[31m"
+
+
+async def test_the_palette_s_compare_offers_only_sessions_it_can_compare(tmp_path):
+    """A session of another version of the same instrument (an item fewer) in the folder: not
+    offered, rather than a comparison that stops the app."""
+    import tomllib
+
+    import tomli_w
+    from pilot_helpers import app_for
+
+    path = write_session(tmp_path)
+    text = path.read_text("utf-8")
+    data = tomllib.loads(text)
+    data["instrument"]["domains"][0]["items"].pop()
+    (tmp_path / "other.toml").write_text(
+        text[:text.index("\n[instrument]\n")].replace('id = "test-session"', 'id = "o"') + "\n"
+        + tomli_w.dumps({"instrument": data["instrument"]}), "utf-8")
+    assert len(load_session(tmp_path / "other.toml").items) == len(load_session(path).items) - 1
+    store = SessionStore.open(path)
+    try:
+        app = app_for(store)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.press("ctrl+p")
+            await pilot.pause()
+            await pilot.press(*"Compare with an earlier")
+            await pilot.pause(0.3)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.is_running and app.screen.__class__.__name__ == "MeetingScreen"
+    finally:
+        store.close()

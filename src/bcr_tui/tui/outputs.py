@@ -69,7 +69,8 @@ def compare_earlier(screen: Screen, store: SessionStore) -> None:
             other = load_session(path)
         except BcrError:
             continue
-        if other.instrument.id == session.instrument.id:
+        if other.instrument.id == session.instrument.id and [  # comparable: same items
+                i.id for i in other.items] == [i.id for i in session.items]:
             others[str(path)] = other
     if not others:
         screen.notify("No earlier session of this instrument in this folder.", timeout=8)
