@@ -187,7 +187,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence against a traceback
         log = _write_crash_log()
-        sys.stderr.write(f"bcr: an unexpected problem stopped bcr ({type(exc).__name__}: {exc}). "
+        from bcr_tui.plaintext import label  # the exception may quote a file's text
+
+        sys.stderr.write(f"bcr: an unexpected problem stopped bcr ({type(exc).__name__}: "
+                         f"{label(str(exc))}). "
                          f"Session files are saved after every rating; details are in {log}.\n")
         return 1
 

@@ -80,12 +80,12 @@ def list_(args: argparse.Namespace) -> int:
     _print_table(
         ("title", "community", "instrument", "date", "progress", "file"),
         [(r.title, r.community, r.instrument, f"{r.created:%Y-%m-%d}" if r.created else "",
-          f"{r.answered}/{r.expected}", r.path.name) for r in good],
+          f"{r.answered}/{r.expected}", r.file) for r in good],
         keep=("date", "progress", "file"),
     )
     for r in rows:
         if r.problem:
-            print(f"✗ {r.path.name}: cannot be read: {r.problem}")
+            print(f"✗ {r.file}: cannot be read: {r.problem}")
     return 0
 
 
@@ -189,6 +189,7 @@ def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]],
     """A plain table on stdout; columns in `keep` are never wrapped or cut (ids, file names)."""
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal:
@@ -198,7 +199,7 @@ def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]],
         widest = max((len(r[header.index(name)]) for r in rows), default=0)
         table.add_column(name, no_wrap=name in keep, min_width=widest if name in keep else None)
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*map(Text, row))  # a title is text, never Rich markup
     console.print(table)
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bcr_tui import analysis
-from bcr_tui.errors import UsageError
+from bcr_tui.errors import BcrError, UsageError
+from bcr_tui.plaintext import label
 from bcr_tui.session import Session
 from bcr_tui.store import load_session
 
@@ -53,16 +54,21 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else 100 * value
 
 
-def _change(cid: str, title: str, domain_id: str, a: analysis.Figures, b: analysis.Figures,
-            has_priority: bool) -> Change:
-    ma, mb = _pct(a.mean if a.n else None), _pct(b.mean if b.n else None)
+def _change(cid: str, title: str, domain_id: str, a: analysis.Figures,
+            b: analysis.Figures | None, has_priority: bool) -> Change:
+    ma = _pct(a.mean if a.n else None)
+    mb = _pct(b.mean if b is not None and b.n else None)
     pa = _pct(a.priority) if has_priority and a.n else None
-    pb = _pct(b.priority) if has_priority and b.n else None
+    pb = _pct(b.priority) if has_priority and b is not None and b.n else None
     return Change(cid, title, domain_id, ma, mb, _diff(ma, mb), pa, pb, _diff(pa, pb))
 
 
 def compare(earlier: Session, later: Session) -> Comparison:
-    """Compare two sessions of the same instrument; raises UsageError if the instruments differ."""
+    """Compare two sessions of the same instrument; raises UsageError if the instruments differ.
+
+    Items are matched by id (an instrument may move an item to another domain between
+    versions); a domain is compared only where it holds the same items in both (else its later
+    figures read "–")."""
     one, two = earlier.instrument, later.instrument
     if one.id != two.id:
         raise UsageError(f"the sessions use different instruments ({one.title} and {two.title}), "
@@ -71,18 +77,23 @@ def compare(earlier: Session, later: Session) -> Comparison:
         raise UsageError(f"the sessions use different versions of the {one.title} (their items "
                          "differ), so they cannot be compared")
     before, after = analysis.summarize(earlier), analysis.summarize(later)
+    later_domains = {d.domain_id: d for d in after.domains}
+    later_items = {i.item_id: i for d in after.domains for i in d.items}
     titles = {d.id: d.title for d in one.domains}
     domains, items = [], []
-    for da, db in zip(before.domains, after.domains, strict=True):
+    for da in before.domains:
         domain = next(d for d in one.domains if d.id == da.domain_id)
         roles = {p.role for i in domain.rating_items if i.scale for p in i.scale.points}
+        db = later_domains.get(da.domain_id)
+        if db is not None and [i.item_id for i in db.items] != [i.item_id for i in da.items]:
+            db = None  # the same domain holds other items: its figures are not comparable
         domains.append(_change(da.domain_id, titles[da.domain_id], da.domain_id, da, db,
                                "priority" in roles))
-        for ia, ib in zip(da.items, db.items, strict=True):
+        for ia in da.items:
             item = one.item(ia.item_id)
             assert item is not None and item.scale is not None
             text = item.text + (f" ({item.perspective_label})" if item.perspective_label else "")
-            items.append(_change(ia.item_id, text, da.domain_id, ia, ib,
+            items.append(_change(ia.item_id, text, da.domain_id, ia, later_items.get(ia.item_id),
                                  any(p.role == "priority" for p in item.scale.points)))
     return Comparison(tuple(domains), tuple(items))
 
@@ -112,7 +123,7 @@ def shorten(text: str, width: int = ITEM_TEXT) -> str:
 
 
 def _describe(s: Session, path: Path) -> str:
-    return f"{s.title} ({s.created:%Y-%m-%d}, {path.name})"
+    return f"{s.title} ({s.created:%Y-%m-%d}, {label(path.name)})"
 
 
 def run_compare(earlier: Path, later: Path) -> int:
@@ -121,8 +132,12 @@ def run_compare(earlier: Path, later: Path) -> int:
     from rich.markup import escape
     from rich.table import Table
 
-    one, two = load_session(earlier), load_session(later)
-    result = compare(one, two)
+    try:
+        one, two = load_session(earlier), load_session(later)
+        result = compare(one, two)
+    except BcrError as exc:  # every error names both files
+        raise UsageError(f"cannot compare {label(str(earlier))} with {label(str(later))}: "
+                         f"{exc}") from None
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal:
         console.width = 200

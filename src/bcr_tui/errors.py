@@ -2,12 +2,16 @@
 
 Everything a user can cause (a bad file, a bad flag, a full disk, a locked session) is raised as a
 `BcrError` subclass; the command line prints its message and exits 2, the app shows it on screen.
-Nothing else should ever reach a user as a traceback.
+Nothing else should ever reach a user as a traceback. A message names files and keys from files
+(a key in a session file, a file name in a shared folder, a lock's contents): each is cleaned here,
+by `plaintext`'s rule, so no caller can forget it.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+
+from bcr_tui.plaintext import label, printable
 
 
 class BcrError(Exception):
@@ -15,8 +19,9 @@ class BcrError(Exception):
 
     def __init__(self, message: str, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else None
-        self.message = message
-        super().__init__(f"{self.path}: {message}" if self.path is not None else message)
+        self.message = message = printable(message)
+        shown = label(str(self.path)) if self.path is not None else None
+        super().__init__(f"{shown}: {message}" if shown is not None else message)
 
     @classmethod
     def at(cls, path: Path | str, sentence: str) -> BcrError:
@@ -28,7 +33,8 @@ class InstrumentError(BcrError):
     """An instrument file is missing, unreadable or invalid; `problems` lists every finding."""
 
     def __init__(self, path: Path | str, problems: list[str]) -> None:
-        self.problems = list(problems)
+        self.problems = [printable(p) for p in problems]
+        problems = self.problems
         shown = problems[:12]
         more = f"\n  … and {len(problems) - 12} more" if len(problems) > 12 else ""
         text = (

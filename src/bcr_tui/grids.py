@@ -230,10 +230,11 @@ def _ordinal(session: Session) -> bool:
     return any(i.scale is not None and i.scale.ordinal for i in session.instrument.rating_items)
 
 
-def grids(session: Session) -> list[Grid]:
-    """Every heatmap that applies to this session, in display order."""
+def grids(session: Session, *, names: bool = True) -> list[Grid]:
+    """Every heatmap that applies to this session, in display order; without `names` (the
+    audience view with names hidden) no grid of people."""
     out = [domain_answers(session), *conditions(session), now_and_want(session),
-           people_domains(session)]
+           people_domains(session) if names else None]
     for q in session.instrument.profile:
         if q.kind in ("choice", "multichoice"):
             out.append(segment_domains(session, q.id))

@@ -3,6 +3,11 @@
 `Checker` walks a parsed TOML document, builds the frozen dataclasses, and collects *every*
 problem with its key path (`domains[2].items[4].id: duplicate id "trust-3"`) rather than stopping
 at the first; `instruments.parse_instrument` turns the list into one `InstrumentError`.
+
+Every text is cleaned by `plaintext`'s rule (an escape sequence in an instrument would drive the
+terminal of every facilitator who opens a session made from it). An instrument file with such
+characters is refused with each named (`strict`: `bcr instruments check`, `bcr new --instrument`);
+one embedded in a session file is cleaned, so the session still opens.
 """
 
 from __future__ import annotations
@@ -27,13 +32,23 @@ from bcr_tui.instruments import (
     Reflection,
     Scale,
 )
+from bcr_tui.plaintext import printable, unclean
 
 
 class Checker:
     """Walks a parsed document, building dataclasses and collecting problems with key paths."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, strict: bool = False) -> None:
         self.problems: list[str] = []
+        self.strict = strict
+
+    def clean(self, value: str, where: str) -> str:
+        """`value` cleaned for the terminal; in `strict` mode what was dropped is a problem."""
+        kept = printable(value)
+        if kept != value and self.strict:
+            self.bad(where, "contains control or invisible characters ("
+                     + ", ".join(unclean(value)) + "); remove them")
+        return kept
 
     def bad(self, where: str, message: str) -> None:
         self.problems.append(f"{where}: {message}" if where else message)
@@ -64,7 +79,7 @@ class Checker:
         if len(value) > MAX_TEXT:
             self.bad(_join(where, key), f"longer than {MAX_TEXT} characters")
             return None
-        return value
+        return self.clean(value, _join(where, key))
 
     def ident(self, table: dict, key: str, where: str) -> str | None:
         value = self.string(table, key, where, required=True)
@@ -88,7 +103,7 @@ class Checker:
         out = []
         for n, value in enumerate(self.array(table, key, where)):
             if isinstance(value, str) and len(value) <= MAX_TEXT:
-                out.append(value)
+                out.append(self.clean(value, f"{_join(where, key)}[{n}]"))
             else:
                 self.bad(f"{_join(where, key)}[{n}]", "must be a string")
         return tuple(out)
@@ -205,7 +220,7 @@ class Checker:
             elif len(label) > MAX_TEXT:
                 self.bad(f"perspectives.{key}", f"longer than {MAX_TEXT} characters")
             else:
-                out[key] = label
+                out[key] = self.clean(label, f"perspectives.{key}")
         return out
 
     def domain(self, raw: Any, where: str, scales: dict[str, Scale], perspectives: dict[str, str],
@@ -274,7 +289,7 @@ class Checker:
                     elif len(value) > MAX_TEXT:
                         self.bad(f"{where}.point_text.{key}", f"longer than {MAX_TEXT} characters")
                     else:
-                        point_text[key] = value
+                        point_text[key] = self.clean(value, f"{where}.point_text.{key}")
         options = self.options(raw, "options", where, required=kind in ("choice", "multichoice"))
         columns = self.options(raw, "columns", where, required=kind == "table")
         other = raw.get("other", False)

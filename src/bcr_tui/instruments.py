@@ -252,14 +252,17 @@ def load_instrument(path: Path | str) -> Instrument:
     """Read and validate an instrument file; raises `InstrumentError` listing every problem."""
     path = Path(path)
     data = read_toml(path, InstrumentError)
-    return parse_instrument(data, path)
+    return parse_instrument(data, path, strict=True)
 
 
-def parse_instrument(data: Any, origin: Path | str) -> Instrument:
-    """Validate a parsed instrument document; raises `InstrumentError` listing every problem."""
+def parse_instrument(data: Any, origin: Path | str, *, strict: bool = False) -> Instrument:
+    """Validate a parsed instrument document; raises `InstrumentError` listing every problem.
+
+    Texts with control or invisible characters are cleaned, or with `strict` (an instrument
+    file) reported as problems."""
     from bcr_tui.instrument_validation import Checker
 
-    check = Checker()
+    check = Checker(strict=strict)
     try:
         instrument = check.instrument(data)
     except RecursionError:

@@ -126,7 +126,10 @@ class Meeting:
         unread = self._unread_log()
         if unread is not None:
             return unread
-        entry = self.session.undo()
+        try:
+            entry = self.session.undo()
+        except UsageError as exc:  # a hand-edited history: refused, nothing changed
+            return Outcome(str(exc), not self.unsaved, False)
         if entry is None:
             return Outcome("Nothing to undo.", not self.unsaved, False)
         turns.after_undo(self.session, entry)
@@ -137,7 +140,10 @@ class Meeting:
         unread = self._unread_log()
         if unread is not None:
             return unread
-        entry = self.session.redo()
+        try:
+            entry = self.session.redo()
+        except UsageError as exc:
+            return Outcome(str(exc), not self.unsaved, False)
         if entry is None:
             return Outcome("Nothing to redo.", not self.unsaved, False)
         turns.after_undo(self.session, entry)

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 
 from bcr_tui.errors import UsageError
 from bcr_tui.instruments import ABSTAIN, Instrument, Item
-from bcr_tui.plaintext import one_line
+from bcr_tui.plaintext import one_line, printable
 
 FORMAT = "bcr-session/1"
 MODES = ("group", "round-robin", "tally")
@@ -171,7 +171,7 @@ class Session:
             validate_value(item, value)
         if who not in (GROUP, TALLY) and self.participant(who) is None:
             raise UsageError(f"no participant {who!r} in this session")
-        return self._apply("set", who, item_id, self.answer(who, item_id), value)
+        return self._apply("set", who, item_id, self.answer(who, item_id), printable(value))
 
     def abstain(self, who: str, item_id: str) -> LogEntry:
         """Record an explicit abstention (not a blank)."""
@@ -202,7 +202,8 @@ class Session:
 
     def set_note(self, target: str, text: str) -> LogEntry:
         """Attach a note to an item or domain (empty text removes it)."""
-        return self._apply("note", "", target, self.notes.get(target), text.strip() or None)
+        return self._apply("note", "", target, self.notes.get(target),
+                           printable(text.strip()) or None)
 
     def set_profile(self, pid: str, question: str, value: Any) -> LogEntry:
         """Answer one About-You question for a participant (None clears it)."""
@@ -217,7 +218,8 @@ class Session:
             validate_value(item, value)
         elif value is not None and not isinstance(value, str):
             raise UsageError("an 'Other' answer is text")
-        return self._apply("profile", pid, question, person.profile.get(question), value)
+        return self._apply("profile", pid, question, person.profile.get(question),
+                           printable(value))
 
     def add_participant(self, name: str, organization: str | None = None) -> Participant:
         """Add someone (also mid-meeting: a late arrival). Returns the new participant."""
@@ -242,7 +244,8 @@ class Session:
         """Add an action step."""
         if not action.step.strip():
             raise UsageError("an action step needs a description")
-        self.actions.append(action)
+        self.actions.append(Action(*(printable(getattr(action, k)) for k in
+                                     ("step", "needs", "owner", "due"))))
 
     def remove_action(self, index: int) -> None:
         """Remove the action step at this position."""
@@ -271,7 +274,7 @@ class Session:
         if not done:
             return None
         last = done[-1]
-        self._set(last.op, last.who, last.item, last.old)
+        self._set(last.op, last.who, last.item, self._checked(last, last.old, "undone"))
         self.log.append(LogEntry(now(), "undo", last.who, last.item, last.new, last.old))
         return last
 
@@ -281,9 +284,39 @@ class Session:
         if not undone:
             return None
         last = undone[-1]
-        self._set(last.op, last.who, last.item, last.new)
+        self._set(last.op, last.who, last.item, self._checked(last, last.new, "redone"))
         self.log.append(LogEntry(now(), "redo", last.who, last.item, last.old, last.new))
         return last
+
+    def _checked(self, entry: LogEntry, value: Any, done: str) -> Any:
+        """`value` as `entry` would put it back, checked against this session like a change made
+        now (the log is read from a file anyone can edit: an entry for someone or something the
+        session does not have would make a file bcr then refuses); UsageError if it cannot be."""
+        op, who, target = entry.op, entry.who, entry.item
+        item = self.instrument.item(target.removesuffix("-other") if op == "profile" else target)
+        if op == "absent":
+            ok = self.participant(who) is not None and isinstance(value, bool)
+        elif op == "note":
+            ok = value is None or isinstance(value, str)
+        elif op == "profile":
+            ok = (self.participant(who) is not None and item is not None
+                  and self.instrument.is_profile(item.id)
+                  and (value is None or (isinstance(value, str) if target != item.id
+                                         else check_value(item, value))))
+        elif op == "tally":
+            ok = (item is not None and item.scale is not None and not self.instrument.is_profile(
+                item.id) and (value is None or isinstance(value, dict) and all(
+                    (k == ABSTAIN or item.scale.point(k) is not None) and type(n) is int
+                    and n >= 0 for k, n in value.items())))
+        else:  # set
+            ok = ((who == GROUP or self.participant(who) is not None) and item is not None
+                  and not self.instrument.is_profile(item.id)
+                  and (value is None or check_value(item, value)))
+        if not ok:
+            raise UsageError(f"this change cannot be {done}: the session's history names a "
+                             "person, item or answer this session does not have (was the file "
+                             "edited by hand?); the answers are unchanged")
+        return printable(value)
 
     # -- internals -------------------------------------------------------------------------
     def _item(self, item_id: str) -> Item:

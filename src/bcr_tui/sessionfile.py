@@ -289,7 +289,8 @@ class _Parser:
         if created.tzinfo is None:
             created = created.replace(tzinfo=UTC)
         session = Session(
-            instrument=instrument, title=one_line(self.get("title", str)), id=self.get("id", str),
+            instrument=instrument, title=one_line(self.get("title", str)),
+            id=one_line(self.get("id", str)),
             community=one_line(self.get("community", str, "")), created=created, mode=mode,
             order=order,
             blind=self.get("blind", bool, False),
@@ -323,6 +324,8 @@ class _Parser:
         for k, v in table.items():
             if not isinstance(v, str):
                 raise self.fail(f"{key}.{k}", "expected a string")
+        if any(one_line(k) != k for k in table):  # keys are item or domain ids
+            table = {one_line(k): v for k, v in table.items()}
         return printable(dict(table))
 
     def participants(self, instrument: Instrument) -> list[Participant]:
@@ -336,6 +339,8 @@ class _Parser:
             if extra:
                 raise self.fail(f"{where}.{sorted(extra)[0]}", "unknown key")
             pid = self.get("id", str, REQUIRED, f"{where}.id", raw)
+            if one_line(pid) != pid or not pid:  # bcr writes p01, p02 …: never these
+                raise self.fail(f"{where}.id", "not a valid id (control or invisible characters)")
             if pid in seen or pid in (GROUP, TALLY):
                 raise self.fail(f"{where}.id", f"duplicate or reserved id {pid!r}")
             seen.add(pid)

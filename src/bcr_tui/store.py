@@ -4,6 +4,10 @@
 only once the new file is on disk (atomic replace, fsync'd); a failure raises `SaveError` and the
 file on disk is left as it was. A session file changed by another program since the last save is
 never silently overwritten.
+
+A session reached through a symbolic link is locked and written at its real path (the link stays a
+link: the new file replaces the target, in the target's folder), so the same session opened
+through a link and through its real path has one writer.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import getpass
 import os
 import re
 import socket
+import stat
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -20,9 +25,10 @@ from pathlib import Path
 
 from bcr_tui.errors import BcrError, SaveError, SessionFileError, SessionLockedError
 from bcr_tui.fastread import PendingLog, read_log, read_session_head, read_session_text
+from bcr_tui.plaintext import label
 from bcr_tui.session import Session
 from bcr_tui.sessionfile import Renderer
-from bcr_tui.tomlio import write_durably
+from bcr_tui.tomlio import make_folder, read_bytes, write_durably
 
 DEFAULT_DIR = Path("sessions")
 STALE_UNREADABLE_LOCK_S = 10.0
@@ -58,10 +64,12 @@ class SessionStore:
 
     def __init__(self, path: Path, session: Session, *, lock: bool = True) -> None:
         self.path = path
+        #: Where the file really is: what is locked, written and watched (`path` may be a link).
+        self.real = Path(os.path.realpath(path))
         self.session = session
         self._renderer = Renderer()
-        self._lock = SessionLock(path) if lock else None
-        self._seen = Fingerprint.of(path)
+        self._lock = SessionLock(self.real) if lock else None
+        self._seen = Fingerprint.of(self.real)
         self._pending_log: PendingLog | None = None
 
     def read_log(self) -> None:
@@ -91,14 +99,14 @@ class SessionStore:
         if not log_later:
             store.read_log()
         if lock:
-            store._lock = SessionLock(path)
+            store._lock = SessionLock(store.real)
             store._lock.acquire()
             store._remove_stale_temp_files()
         return store
 
     def _remove_stale_temp_files(self) -> None:
         """Temp files of a save that was killed midway (we hold the lock: none is in use)."""
-        for tmp in self.path.parent.glob(f".{self.path.name}.*.tmp"):
+        for tmp in self.real.parent.glob(f".{self.real.name}.*.tmp"):
             with contextlib.suppress(OSError):
                 tmp.unlink()
 
@@ -106,11 +114,11 @@ class SessionStore:
     def create(cls, path: Path, session: Session) -> SessionStore:
         """Write a new session file (never over an existing one) and lock it."""
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(path.parent)
         except OSError as exc:
             raise SaveError(f"cannot create the folder ({exc.strerror or exc})",
                             path.parent) from None
-        if path.exists():
+        if os.path.lexists(path):  # a link, even one to nothing, is not followed to make a file
             raise SaveError("already exists; bcr will not overwrite it", path)
         store = cls(path, session, lock=True)
         assert store._lock is not None
@@ -124,11 +132,11 @@ class SessionStore:
 
     def changed_outside(self) -> bool:
         """True if another program has changed or removed the file since our last save."""
-        return Fingerprint.of(self.path) != self._seen
+        return Fingerprint.of(self.real) != self._seen
 
     def save(self, *, force: bool = False) -> None:
         """Write the session to disk durably; raises SaveError (state stays in memory)."""
-        now = Fingerprint.of(self.path)
+        now = Fingerprint.of(self.real)
         # A file that is gone is written again (nothing is overwritten); one that another
         # program changed is not, until the facilitator says so (force).
         if not force and self._seen is not None and now is not None and now != self._seen:
@@ -140,10 +148,10 @@ class SessionStore:
             raise SaveError(f"cannot be saved: it {exc.message}", self.path) from None
         text = self._renderer.render(self.session)
         try:
-            write_durably(self.path, text)
+            write_durably(self.real, text)
         except OSError as exc:
             raise SaveError(_disk_sentence(exc), self.path) from None
-        self._seen = Fingerprint.of(self.path)
+        self._seen = Fingerprint.of(self.real)
 
     def close(self) -> None:
         """Release the lock (the file is already saved)."""
@@ -197,22 +205,37 @@ class SessionLock:
         raise SessionLockedError("is being opened by another bcr at this moment", self.path)
 
     def _holder(self) -> str | None:
-        """Who holds the lock, or None if it is stale."""
+        """Who holds the lock, or None if it is stale. A lock that is not a regular file (a pipe
+        or a device planted in a shared folder) is never read: it is refused, with what to do."""
         try:
-            text = self.lock_path.read_text("utf-8")
-            age = time.time() - self.lock_path.stat().st_mtime
+            st = os.lstat(self.lock_path)
         except FileNotFoundError:
             return None
         except OSError:
             return "someone else"
+        if not stat.S_ISREG(st.st_mode):
+            raise SessionLockedError(
+                f"cannot be opened: its lock file {label(str(self.lock_path))} is not a regular "
+                "file (bcr never makes one like it); if no bcr has this session open, remove it",
+                self.path)
+        try:
+            text = read_bytes(self.lock_path, SessionLockedError, 4096).decode("utf-8", "replace")
+        except SessionLockedError:
+            return "someone else"
+        age = time.time() - st.st_mtime
         fields = dict(re.findall(r'^(\w+) = "?([^"\n]*)"?$', text, re.M))
         pid = int(fields["pid"]) if fields.get("pid", "").isdigit() else None
         if pid is None:
             return None if age > STALE_UNREADABLE_LOCK_S else "another bcr starting up"
-        if fields.get("host") == _host() and not _alive(pid):
+        host = fields.get("host", "?")
+        if host == _host() and not _alive(pid):
             return None
-        return (f"{fields.get('user', '?')} on {fields.get('host', '?')}, process {pid}, "
+        held = (f"{fields.get('user', '?')} on {host}, process {pid}, "
                 f"since {fields.get('since', '?')}")
+        if host != _host():  # bcr cannot tell whether a process on another computer still runs
+            held += (f"; if bcr is no longer running on {host}, delete "
+                     f"{label(str(self.lock_path))} to take the session over")
+        return held
 
     def release(self) -> None:
         """Remove the lock file if it is ours."""
@@ -252,7 +275,7 @@ def new_path(folder: Path, title: str, when: datetime) -> Path:
     stem = f"{when:%Y-%m-%d}-{slug}"
     path = folder / f"{stem}.toml"
     n = 2
-    while path.exists():
+    while os.path.lexists(path):  # a dangling link is taken too: never written through
         path = folder / f"{stem}-{n}.toml"
         n += 1
     return path
@@ -270,6 +293,11 @@ class Listing:
     answered: int = 0
     expected: int = 0
     problem: str | None = None
+
+    @property
+    def file(self) -> str:
+        """The file's name as a screen may show it (a name can hold an escape sequence)."""
+        return label(self.path.name)
 
 
 def list_sessions(folder: Path) -> list[Listing]:

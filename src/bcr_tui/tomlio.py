@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from datetime import date, datetime, time
 from pathlib import Path
@@ -42,21 +43,64 @@ def decode(data: bytes, path: Path, error: type[BcrError]) -> str:
         raise error.at(path, "is not a text file (not UTF-8)") from None
 
 
-def read_bytes(path: Path, error: type[BcrError]) -> bytes:
-    """Read a file that may be a bcr file, raising `error` with one sentence on any failure."""
+def read_bytes(path: Path, error: type[BcrError], limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read a file that may be a bcr file, raising `error` with one sentence on any failure.
+
+    Only a regular file is read, and never by a call that can block: a FIFO or a device planted
+    in a shared folder under a `.toml` name (or a link to `/dev/zero`) would hang bcr or read
+    without end. The file is opened without blocking and checked on the open descriptor (no
+    race with a swap), and the size limit counts the bytes actually read.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    too_large = f"is larger than {limit // (1024 * 1024)} MiB, too large to be a bcr file"
     try:
-        if path.is_dir():
-            raise error.at(path, "is a folder, not a file")
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise error.at(path, f"is {size // (1024 * 1024)} MiB, too large to be a bcr file")
-        return path.read_bytes()
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise error.at(path, "no such file") from None
+    except IsADirectoryError:
+        raise error.at(path, "is a folder, not a file") from None
     except PermissionError:
         raise error.at(path, "permission denied: bcr may not read this file") from None
     except OSError as exc:
         raise error.at(path, f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        st = os.fstat(fd)
+        if stat.S_ISDIR(st.st_mode):
+            raise error.at(path, "is a folder, not a file")
+        if not stat.S_ISREG(st.st_mode):
+            raise error.at(path, "is not a regular file (a pipe, a device or a socket); bcr "
+                           "reads only files")
+        if st.st_size > limit:
+            raise error.at(path, too_large)
+        chunks, total = [], 0
+        while chunk := os.read(fd, max(st.st_size + 1, 65536)):
+            total += len(chunk)
+            if total > limit:  # the file grew while being read
+                raise error.at(path, too_large)
+            chunks.append(chunk)
+        return b"".join(chunks)
+    except OSError as exc:
+        raise error.at(path, f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+
+
+def make_folder(folder: Path) -> None:
+    """Create `folder` and any missing parents, each private (0700) whatever the umask: a
+    sessions folder holds names and answers. Folders that exist are left as they are."""
+    missing = []
+    for parent in (folder, *folder.parents):
+        if parent.is_dir():
+            break
+        missing.append(parent)
+    for new in reversed(missing):
+        try:
+            new.mkdir(mode=0o700)
+        except FileExistsError:
+            if not new.is_dir():
+                raise
+            continue
+        os.chmod(new, 0o700)
 
 
 def parse_toml(text: str, path: Path, error: type[BcrError]) -> dict[str, Any]:

@@ -83,7 +83,7 @@ class BcrApp(App[int]):
         try:
             store = SessionStore.open(path)
         except BcrError as exc:
-            self.notify(str(exc), title="Cannot open", severity="error", timeout=10)
+            self.notify(str(exc), title="Cannot open", severity="error", timeout=10, markup=False)
             return
         self._stores.append(store)
         self.push_screen(self.meeting_screen(store))
@@ -151,7 +151,7 @@ class BcrApp(App[int]):
                 try:
                     screen.add_participant(name)  # type: ignore[attr-defined]
                 except BcrError as exc:
-                    self.notify(str(exc), severity="error")
+                    self.notify(str(exc), severity="error", markup=False)
 
         self.push_screen(PromptScreen("Name of the late arrival (Name | Organization)", "",
                                       "e.g. Ana Ruiz | Family Resource Center"), done)

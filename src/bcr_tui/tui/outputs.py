@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from bcr_tui.errors import BcrError
+from bcr_tui.plaintext import label
 from bcr_tui.session import Session
 from bcr_tui.store import SessionStore
 
@@ -44,11 +45,13 @@ def _write_beside(screen: Screen, out: Path, write: Callable[[Path], None]) -> N
         try:
             write(out)
         except BcrError as exc:
-            screen.app.call_from_thread(screen.notify, str(exc), severity="error", timeout=10)
+            screen.app.call_from_thread(screen.notify, str(exc), severity="error", timeout=10,
+                                        markup=False)
         else:
-            screen.app.call_from_thread(screen.notify, f"Written: {out}", timeout=10)
+            screen.app.call_from_thread(screen.notify, f"Written: {label(str(out))}",
+                                        timeout=10, markup=False)
 
-    screen.notify(f"Writing {out.name} …")
+    screen.notify(f"Writing {label(out.name)} …", markup=False)
     screen.run_worker(work, thread=True, exclusive=False, group="writes")
 
 
@@ -58,15 +61,16 @@ def compare_earlier(screen: Screen, store: SessionStore) -> None:
     session = store.session
 
     def work() -> None:
-        others = same_instrument(store.path, session.instrument.id)
+        others = same_instrument(store.path, session)
         if not get_current_worker().is_cancelled:
             screen.app.call_from_thread(_pick_earlier, screen, session, others)
 
     screen.run_worker(work, thread=True, exclusive=True, group="compare-pick", exit_on_error=False)
 
 
-def same_instrument(here: Path, instrument_id: str) -> dict[str, Session]:
-    """The other sessions beside `here` of this instrument, by path (unreadable ones left out)."""
+def same_instrument(here: Path, session: Session) -> dict[str, Session]:
+    """The other sessions beside `here` comparable with `session`: the same instrument and the
+    same items (by path; unreadable ones left out)."""
     from bcr_tui.fastread import read_session_head
 
     others = {}
@@ -77,7 +81,8 @@ def same_instrument(here: Path, instrument_id: str) -> dict[str, Session]:
             other, _ = read_session_head(path)
         except BcrError:
             continue
-        if other.instrument.id == instrument_id:
+        if other.instrument.id == session.instrument.id and [
+                i.id for i in other.items] == [i.id for i in session.items]:
             others[str(path)] = other
     return others
 

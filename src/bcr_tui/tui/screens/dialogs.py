@@ -28,7 +28,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             yield Input(self.value, placeholder=self.placeholder, id="prompt")
             yield Static("Enter to keep · Esc to cancel", classes="dialog-help")
 
@@ -88,7 +88,7 @@ class TallyScreen(FormScreen):
             yield Label("How many hands went up for each answer?", classes="dialog-title")
             with Grid(id="tally-grid"):
                 for n, point in enumerate(self.item.scale.points, start=1):
-                    yield Label(f"{n}  {point.label}")
+                    yield Label(f"{n}  {point.label}", markup=False)
                     yield Input(str(self.counts.get(point.key, "")), type="integer",
                                 id=f"tally-{point.key}", placeholder="0")
                 yield Label("0  Abstain")
@@ -122,9 +122,9 @@ class ActionScreen(FormScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.spec.prompt, classes="dialog-title")
+            yield Label(self.spec.prompt, classes="dialog-title", markup=False)
             for key in ("step", "needs", "owner", "due"):
-                yield Label(getattr(self.spec, key))
+                yield Label(getattr(self.spec, key), markup=False)
                 yield Input(id=f"action-{key}")
             yield Static("Tab moves · Enter on the last box (or Ctrl+S) saves · Esc cancels",
                          classes="dialog-help")
@@ -158,9 +158,9 @@ class PickScreen(ModalScreen[str | None]):
         from textual.widgets.option_list import Option
 
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(self.title_text, classes="dialog-title", markup=False)
             yield OptionList(*[Option(label, id=value) for label, value in self.options],
-                             id="pick")
+                             id="pick", markup=False)
             yield Static("↑ ↓ choose · Enter opens · Esc cancels", classes="dialog-help")
 
     def on_option_list_option_selected(self, event) -> None:  # noqa: ANN001

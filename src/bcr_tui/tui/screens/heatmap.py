@@ -21,9 +21,10 @@ class HeatmapScreen(BcrScreen):
     BINDINGS = [Binding("escape,h", "app.pop_screen", "back", id="heatmap-back",
                         tooltip="Back to the meeting.")]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, *, names: bool = True) -> None:
         super().__init__()
         self.session = session
+        self.names = names  # False: the audience view with names hidden shows no one's scores
 
     def compose(self) -> ComposeResult:
         yield from self.compose_too_small()
@@ -36,7 +37,7 @@ class HeatmapScreen(BcrScreen):
             if session.blind and hidden:
                 yield Static(f"Blind session: {hidden} item(s) not yet revealed are left out.",
                              classes="results-note")
-            found = grids(session)
+            found = grids(session, names=self.names)
             if not found:
                 yield Static("No figures for this instrument yet.", classes="results-note")
             for grid in found:

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from bcr_tui.errors import BcrError
+from bcr_tui.plaintext import label
 from bcr_tui.store import Listing, list_sessions
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.keybar import KeyBar
@@ -60,7 +61,7 @@ class HomeScreen(BcrScreen):
     def action_reload(self) -> None:
         """Re-read the sessions folder, in a worker: the screen stays live while it reads."""
         self.query_one("#home-folder", Static).update(
-            Text(f"Sessions in {self.sessions_dir.resolve()}  (reading …)"))
+            Text(f"Sessions in {label(str(self.sessions_dir.resolve()))}  (reading …)"))
         self._read_folder(self.sessions_dir)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-list")
@@ -74,7 +75,7 @@ class HomeScreen(BcrScreen):
     def _show(self, message: Listed) -> None:
         self.rows = message.rows
         self.query_one("#home-folder", Static).update(
-            Text(f"Sessions in {self.sessions_dir.resolve()}  ({len(self.rows)})"))
+            Text(f"Sessions in {label(str(self.sessions_dir.resolve()))}  ({len(self.rows)})"))
         options = self.query_one("#sessions", OptionList)
         options.clear_options()
         if not self.rows:
@@ -109,14 +110,15 @@ class HomeScreen(BcrScreen):
             store = SessionStore.create(new_path(self.sessions_dir, session.title,
                                                  session.created), session)
         except BcrError as exc:
-            self.notify(str(exc), title="Cannot write the demo", severity="error", timeout=10)
+            self.notify(str(exc), title="Cannot write the demo", severity="error", timeout=10,
+                        markup=False)
             return
         self.app.adopt(store)  # type: ignore[attr-defined]
 
 
 def _row_text(row: Listing) -> Text:
     if row.problem:
-        return Text.assemble(("✗ ", "bold"), row.path.name, f"  cannot be read: {row.problem}")
+        return Text.assemble(("✗ ", "bold"), row.file, f"  cannot be read: {row.problem}")
     date = f"{row.created:%Y-%m-%d}" if row.created else ""
     done = "✓ complete" if row.expected and row.answered >= row.expected else (
         f"{row.answered}/{row.expected} answers")

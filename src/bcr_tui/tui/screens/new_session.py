@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -80,7 +81,7 @@ class NewSessionScreen(ModalScreen[None]):
             store = SessionStore.create(new_path(self.sessions_dir, session.title,
                                                  session.created), session)
         except BcrError as exc:
-            self.query_one("#new-error", Static).update(f"⚠ {exc}")
+            self.query_one("#new-error", Static).update(Text(f"⚠ {exc}"))
             return
         self.app.pop_screen()
         self.app.adopt(store)  # type: ignore[attr-defined]

@@ -20,4 +20,4 @@ class NoticeScreen(BcrScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_too_small()
-        yield Static(f"{self.message}\n\nPress q to close.", id="notice")
+        yield Static(f"{self.message}\n\nPress q to close.", id="notice", markup=False)

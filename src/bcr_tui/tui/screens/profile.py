@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -27,20 +28,21 @@ class ProfileScreen(ModalScreen[tuple[Participant, dict[str, Any]] | None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="profile"):
-            yield Label(f"About you: {self.person.name}", classes="dialog-title")
+            yield Label(f"About you: {self.person.name}", classes="dialog-title", markup=False)
             for q in self.instrument.profile:
                 current = self.person.profile.get(q.id)
                 with Vertical(classes="question"):
-                    yield Label(q.text, classes="question-text")
+                    yield Label(q.text, classes="question-text", markup=False)
                     if q.kind == "choice":
-                        yield RadioSet(*[RadioButton(o.label, value=current == o.key, name=o.key)
+                        yield RadioSet(*[RadioButton(Text(o.label), value=current == o.key,
+                                                     name=o.key)
                                          for o in q.options]
                                        + ([RadioButton("Other", value=current == "other",
                                                        name="other")] if q.other else []),
                                        id=f"q-{q.id}")
                     elif q.kind == "multichoice":
                         chosen = set(current or [])
-                        options = [(o.label, o.key, o.key in chosen) for o in q.options]
+                        options = [(Text(o.label), o.key, o.key in chosen) for o in q.options]
                         if q.other:
                             options.append(("Other", "other", "other" in chosen))
                         yield SelectionList[str](*options, id=f"q-{q.id}")

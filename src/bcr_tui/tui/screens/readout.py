@@ -65,8 +65,8 @@ class ReadoutScreen(BcrScreen):
             lines.append(Static(Text(f"Written: {question}"), classes="results-heading"))
             lines += [Static(Text(f"• {a}"), classes="finding") for a in answers]
         for title, questions in f.reflection:
-            lines.append(Static(title, classes="results-heading"))
-            lines += [Static(f"{n}. {q}", classes="finding")
+            lines.append(Static(title, classes="results-heading", markup=False))
+            lines += [Static(f"{n}. {q}", classes="finding", markup=False)
                       for n, q in enumerate(questions, start=1)]
         if f.notes:
             lines += _section("Notes", f.notes, "")
@@ -100,7 +100,7 @@ class ReadoutScreen(BcrScreen):
         self.render_findings()
         saved = "saved" if event.outcome.saved else "NOT SAVED (retrying)"
         self.notify(f"{event.outcome.message} ({saved})",
-                    severity="information" if event.outcome.saved else "error")
+                    severity="information" if event.outcome.saved else "error", markup=False)
 
 
 def _section(title: str, items: tuple[Finding, ...], empty: str) -> list[Static]:

@@ -111,6 +111,10 @@ class ViewScreen(BcrScreen):
         live.display = results
         live.show(domain_answers(session) if results else None)
         self.query_one("#flash", Static).update(Text(self.problem or ""))
+        shown = self.app.screen  # the heatmap, if open, shows what the facilitator now hides
+        if shown is not self and hasattr(shown, "names") and not (results and (
+                names or not shown.names)):
+            self.app.pop_screen()
 
     def action_heatmap(self) -> None:
         """The full-screen heatmap, when results are shown."""
@@ -119,4 +123,5 @@ class ViewScreen(BcrScreen):
             return
         from bcr_tui.tui.screens.heatmap import HeatmapScreen
 
-        self.app.push_screen(HeatmapScreen(self.session))
+        self.app.push_screen(HeatmapScreen(self.session,
+                                           names=self.session.audience.get("names", True)))
