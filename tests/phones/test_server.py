@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-
 from tests.phones.phonekit import Phone, on_disk, room_on, write_session
 
 MAINTAIN = "Currently exists / Maintain"

@@ -17,6 +17,9 @@ from bcr_tui.errors import UsageError
 #: Networks that a hotspot made by the laptop (or a phone) hands out: tried first.
 HOTSPOT_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
     "192.168.137.0/24", "192.168.2.0/24", "10.42.0.0/24", "192.168.43.0/24", "172.20.10.0/28"))
+#: The private networks of RFC 1918: a room's router or hotspot hands out one of these.
+PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12",
+                                                   "192.168.0.0/16"))
 #: Adapter names of virtual networks phones cannot reach (containers, VMs, VPNs).
 VIRTUAL = ("docker", "br-", "veth", "virbr", "vbox", "vmnet", "utun", "tun", "tap", "wg",
            "tailscale", "zt", "lo")
@@ -35,8 +38,7 @@ def candidates(adapters: Iterable[Any]) -> list[str]:
                 address = ipaddress.IPv4Address(ip.ip)
             except ValueError:
                 continue
-            if not address.is_private or address.is_loopback or address.is_link_local \
-                    or address.is_unspecified:
+            if not any(address in net for net in PRIVATE):
                 continue
             hotspot = any(address in net for net in HOTSPOT_NETWORKS)
             rank = 0 if hotspot else (2 if virtual else 1)
