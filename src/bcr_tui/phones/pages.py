@@ -38,9 +38,11 @@ font-weight:bold}
 """
 
 SCRIPT = """(function(){var v=document.body.getAttribute('data-v');
-function again(){location.reload()}
-if(window.EventSource){var s=new EventSource('/events');
-s.onmessage=function(e){if(e.data!==v){s.close();again()}}}
+function again(){if(navigator.onLine!==false)location.reload()}
+function listen(){var s=new EventSource('/events');
+s.onmessage=function(e){if(e.data!==v){s.close();again()}};
+s.onerror=function(){if(s.readyState===2)setTimeout(listen,3000)}}
+if(window.EventSource)listen();
 document.addEventListener('visibilitychange',function(){if(!document.hidden)again()});
 window.addEventListener('pageshow',function(e){if(e.persisted)again()});
 window.addEventListener('online',again)})();"""

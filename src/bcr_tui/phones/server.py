@@ -296,6 +296,7 @@ class PhoneRoom:
         self._listeners += 1
         try:
             await response.prepare(request)
+            await response.write(b"retry: 2000\n\n")  # back online: listen again within 2 s
             sent = None
             while self.running:
                 now = self._version_for(request)
