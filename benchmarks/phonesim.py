@@ -251,7 +251,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--phones", type=int, default=30)
+    parser.add_argument("--measure", type=Path, metavar="SESSION",
+                        help="print the phone figures on a copy of this session instead")
     args = parser.parse_args(argv)
+    if args.measure:
+        import shutil
+
+        with tempfile.TemporaryDirectory(prefix="bcr-phones-") as tmp:
+            copy = Path(tmp) / args.measure.name
+            shutil.copy(args.measure, copy)
+            with socket.socket() as sock:
+                sock.bind(("127.0.0.1", 0))
+                port = sock.getsockname()[1]
+            for key, value in measure(copy, port).items():
+                print(f"{key:40} {value:10.3f}")
+        return 0
     lost = votes = 0
     with tempfile.TemporaryDirectory(prefix="bcr-phones-") as tmp:
         s = new_session(load_instrument(find_instrument("pai")), "Kill",
@@ -269,6 +283,108 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kill {run + 1}: {result.votes} votes acknowledged, lost {result.lost()}")
     print(f"{args.kills} kills, {votes} acknowledged votes, {lost} lost")
     return 1 if lost else 0
+
+
+
+async def reload_all(phones: list[SimPhone]) -> None:
+    """Every phone loads the current question (as its page does when the facilitator moves)."""
+    await asyncio.gather(*(p._go("GET", "/") for p in phones))
+
+
+def _p95(values: list[float]) -> float:
+    values = sorted(values)
+    return values[max(0, int(round(0.95 * len(values))) - 1)] if values else float("nan")
+
+
+KEY_ACK = re.compile(rb"Person \d{3}: ")
+EVERYONE = b"Everyone present has answered"
+
+
+def measure(path: Path, port: int, bursts: int = 8) -> dict[str, float]:
+    """The phone figures on a session of people × items (every participant has a phone):
+
+    - `phones_200_all_saved_s`: all phones tap at once → every acknowledgement received and the
+      facilitator's screen saying everyone has answered (the file is checked afterwards);
+    - `phones_vote_p95_ms`: a phone's tap to its "Saved" page, in that burst;
+    - `keystroke_p95_ms_200x50_during_phones`: the facilitator's digit keys (a durable save each,
+      like `keystrokes` in run.py) while the phones of further bursts are being saved.
+    """
+    from bcr_tui.store import load_session
+
+    session = load_session(path)
+    names = [p.name for p in session.participants]
+    ids = [p.id for p in session.participants]
+    items = [i.id for i in session.items]
+    app = start_open(path, port)
+    loop = asyncio.new_event_loop()
+    figures: dict[str, float] = {}
+    try:
+        url = wait_join_url(app, path)
+        base, _, code = url.rpartition("/j/")
+        pump = Pump(app)
+        pump.start()
+        phones, close = loop.run_until_complete(seat_phones(base, code, names))
+        item = load_session(path).cursor.item
+        values = [VALUES[n % 3] for n in range(len(phones))]
+        start = len(app.output)
+        began = time.perf_counter()
+        results = loop.run_until_complete(burst(phones, values))
+        acked = time.perf_counter()
+        while EVERYONE not in bytes(app.output[start:]):
+            if time.perf_counter() - began > 60:
+                raise TimeoutError("the facilitator's screen never showed every answer")
+            time.sleep(0.005)
+        shown = time.perf_counter()
+        acks = [r for r in results if isinstance(r, Ack)]
+        if len(acks) != len(phones):
+            raise AssertionError(f"only {len(acks)} of {len(phones)} phones were acknowledged")
+        saved = load_session(path)
+        missing = [i for i, v in zip(ids, values, strict=True) if saved.answer(i, item) != v]
+        if missing:
+            raise AssertionError(f"acknowledged but not in the file: {missing[:5]}")
+        figures["phones_200_all_saved_s"] = max(acked, shown) - began
+        figures["phones_vote_p95_ms"] = _p95([a.seconds * 1000 for a in acks])
+        latencies: list[float] = []
+        for b in range(bursts):
+            pump.stop.set()
+            pump.join()
+            at = items.index(item) + 1
+            app.send(b"\x1b[C")  # → the next item
+            app.read_until(f"item {at + 1} of {len(items)}".encode(), 30, len(app.output))
+            item = items[at]
+            pump = Pump(app)
+            pump.start()
+            loop.run_until_complete(reload_all(phones))
+            pump.stop.set()
+            pump.join()
+            worker = threading.Thread(target=loop.run_until_complete,
+                                      args=(burst(phones, values[b:] + values[:b]),))
+            worker.start()
+            k = 0
+            while worker.is_alive():
+                mark = len(app.output)
+                sent = time.perf_counter()
+                app.send(str(1 + k % 3).encode())
+                k += 1
+                app.read_until(lambda out: KEY_ACK.search(out) is not None or EVERYONE in out,
+                               30, mark)
+                if EVERYONE in bytes(app.output[mark:]):
+                    break
+                latencies.append((time.perf_counter() - sent) * 1000)
+            worker.join()
+            pump = Pump(app)
+            pump.start()
+        figures["keystroke_p95_ms_200x50_during_phones"] = _p95(latencies)
+        figures["keys_during_phones"] = len(latencies)
+        loop.run_until_complete(close())
+        pump.stop.set()
+        pump.join()
+        app.send(b"\x11")
+        app.wait(30)
+    finally:
+        loop.close()
+        app.close()
+    return figures
 
 
 if __name__ == "__main__":

@@ -43,6 +43,8 @@ GOALS = {
     "keystroke_p95_ms_200x50": ("≤", 33.0), "reopen_ratio_200x50": ("≤", 1.2),
     "rollup_s_1000": ("≤", 3.0), "peak_rss_mib_200x50": ("≤", 80.0),
     "keys_per_rating": ("≤", 1.05),
+    "phones_200_all_saved_s": ("≤", 1.0), "phones_vote_p95_ms": ("≤", 150.0),
+    "keystroke_p95_ms_200x50_during_phones": ("≤", 33.0),
 }
 
 
@@ -137,6 +139,21 @@ def keystrokes(session: Path, keys: int) -> tuple[float, float]:
     return p95, keys / max(1, recorded)
 
 
+def phones(session: Path) -> dict[str, float]:
+    """200 simulated phones (aiohttp clients on 127.0.0.1) on a 200 × 50 session, against the
+    real `bcr open --phones` (benchmarks/phonesim.py): all saved, vote p95, keys meanwhile."""
+    import socket
+
+    import phonesim
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    figures = phonesim.measure(session, port)
+    figures.pop("keys_during_phones", None)
+    return figures
+
+
 def rollup(folder: Path, sessions: int, template: Path, runs: int) -> float:
     """Median wall seconds of `bcr rollup` over `sessions` copies of a 40 × 31 session to
     Parquet (the files written, and flushed to disk, before the first run)."""
@@ -187,6 +204,7 @@ def main() -> int:
         results["keystroke_p95_ms_40x31"], results["keys_per_rating"] = keystrokes(small, keys)
         big_half = session_file(folder, 200, 50, 0.5)
         results["keystroke_p95_ms_200x50"], _ = keystrokes(big_half, keys)
+        results.update(phones(session_file(folder, 200, 50, 0.5, seed=3)))
         full_small = folder / "full-40x31.toml"
         full_small.write_text(render(_full(40, 31)), "utf-8")
         for count in ((100, 300, 1000) if not args.quick else (100, 1000)):
@@ -198,14 +216,14 @@ def main() -> int:
     print(f"bcr benchmarks ({'quick' if args.quick else 'full'}) on {env['cpus']} CPUs, "
           f"{env['system']} {env['machine']}, Python {env['python']}, Textual {env['textual']}, "
           f"polars {env['polars']}")
-    print(f"{'key':28} {'value':>10}  goal")
+    print(f"{'key':38} {'value':>10}  goal")
     for key, value in results.items():
         goal = GOALS.get(key)
         verdict = ""
         if goal:
             met = value <= goal[1]
             verdict = f"{goal[0]} {goal[1]:g}  {'met' if met else 'NOT met'}"
-        print(f"{key:28} {value:>10.3f}  {verdict}")
+        print(f"{key:38} {value:>10.3f}  {verdict}")
     if args.json:
         args.json.write_text(json.dumps({**results, **{f"env_{k}": v for k, v in env.items()}},
                                         indent=2) + "\n", "utf-8")

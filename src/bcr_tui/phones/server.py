@@ -33,6 +33,7 @@ MAX_LISTENERS = 1000
 SEAT_COOKIE = "bcr_seat"
 WATCH_S = 0.2
 KEEPALIVE_S = 15.0
+GATE = 8
 
 
 class PhoneRoom:
@@ -55,6 +56,9 @@ class PhoneRoom:
         self._public: tuple = ()
         self._tick = asyncio.Event()
         self._listeners = 0
+        #: Requests doing work at once: a burst of phones is let in a few at a time, so the
+        #: facilitator's key presses (on the same event loop) never wait behind all of them.
+        self._gate = asyncio.Semaphore(GATE)
         self._runner: web.AppRunner | None = None
         self._watch: asyncio.Task[None] | None = None
 
@@ -161,7 +165,11 @@ class PhoneRoom:
             if request.content_length is None or request.content_length > MAX_BODY:
                 return _plain("Too much was sent.", 413)
         try:
-            response = await handler(request)
+            if request.path == "/events":  # long-lived, and it does no work while it waits
+                response = await handler(request)
+            else:
+                async with self._gate:
+                    response = await handler(request)
         except web.HTTPRequestEntityTooLarge:
             return _plain("Too much was sent.", 413)
         if not response.prepared:
@@ -281,7 +289,11 @@ class PhoneRoom:
         if value is None or not check_value(item, value):
             return self._item_page(request, pid, cookie,
                                    "Choose an answer (or write one) first.", 400)
-        result = await self.batcher.submit(Vote(pid, item_id, value))
+        self._gate.release()  # waiting for the disk is not work: let other requests in
+        try:
+            result = await self.batcher.submit(Vote(pid, item_id, value))
+        finally:
+            await self._gate.acquire()
         if not result.saved:
             return self._item_page(request, pid, cookie, f"Not saved: {result.problem}.", 409)
         return _see_other()

@@ -25,6 +25,7 @@ QR_STYLE = Style(color="black", bgcolor="white")
 DEFAULT_PORT = 8765
 PORT_TRIES = 10
 FOLLOW_S = 0.5
+REPAINT_S = 1 / 30
 NOT_FOR_MODE = ("Phones are for sessions where people answer for themselves (round-robin or "
                 "blind); in {mode} mode the room answers together at the keyboard.")
 
@@ -64,6 +65,7 @@ class JoinPanel(Static):
         self.room = None  # a PhoneRoom while the meeting has phones (on or stopped)
         self.others: list[str] = []
         self._shown_url: str | None = None
+        self._repaint_due = False
 
     def on_mount(self) -> None:
         """Follow the announcement (audience view), or start at once (`bcr open --phones`)."""
@@ -160,10 +162,20 @@ class JoinPanel(Static):
         self.display = True
 
     def _votes_saved(self) -> None:
+        """A batch of votes is on disk: repaint the meeting at most once a frame (a burst of
+        phones is many small batches; repainting a 200-person meeting for each would queue
+        the facilitator's keys behind the repaints)."""
+        if not self._repaint_due:
+            self._repaint_due = True
+            self.set_timer(REPAINT_S, self._repaint)
+
+    def _repaint(self) -> None:
         from bcr_tui.tui.messages import SessionChanged
 
-        self.screen.post_message(SessionChanged(Outcome("", not self.room.meeting.unsaved)))
-        self.show()
+        self._repaint_due = False
+        if self.room is not None:
+            self.screen.post_message(SessionChanged(Outcome("", not self.room.meeting.unsaved)))
+            self.show()
 
     def _follow(self) -> None:
         assert self.follow is not None
