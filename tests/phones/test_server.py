@@ -196,3 +196,28 @@ async def test_stop_switch_refuses_everything(session_path):
             assert await ana.post("/vote", form) == 200
         finally:
             await ana.close()
+
+
+async def test_about_you_from_a_phone_is_saved_and_its_form_cannot_be_forged(session_path):
+    async with room_on(session_path) as room:
+        ana, ben = Phone(room), Phone(room)
+        try:
+            await ana.join("Person 01")
+            await ben.join("Person 02")
+            assert 'href="/about"' in ana.page
+            assert await ana.get("/about") == 200
+            token = ana.hidden("t")
+            form = {"t": token, "sector": "philanthropy", "sector-other": "<b>x</b>\x1b[2J"}
+            assert await ben.post("/about", form) == 403  # Ana's form from Ben's phone
+            assert await ana.post("/about", {**form, "t": "f" * 32}) == 403
+            assert on_disk(session_path).participant("p01").profile == {}
+            assert await ana.post("/about", form) == 200
+            assert "Saved: your About-You answers" in ana.page
+            assert "&lt;b&gt;x&lt;/b&gt;" in ana.page and "<b>x" not in ana.page
+            profile = on_disk(session_path).participant("p01").profile
+            assert profile == {"sector": "philanthropy", "sector-other": "<b>x</b>[2J"}
+            assert await ben.get("/about") == 200
+            assert " checked" not in ben.page and "[2J" not in ben.page  # nothing of Ana's
+        finally:
+            await ana.close()
+            await ben.close()

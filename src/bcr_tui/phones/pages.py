@@ -35,6 +35,8 @@ label.choice input{width:1.6rem;height:1.6rem}
 font-weight:bold}
 .problem{padding:.7rem 1rem;border-radius:.6rem;background:#fff1e0;border:2px solid #8a4b00}
 .muted{color:#444;font-size:1rem}
+a{color:#113;font-weight:bold;padding:.4rem 0;display:inline-block}
+fieldset{border:2px solid #ccd;border-radius:.6rem;margin:0 0 1rem}
 """
 
 SCRIPT = """(function(){var v=document.body.getAttribute('data-v');
@@ -93,11 +95,13 @@ def names_body(code: str, people: Iterable[tuple[str, str]], problem: str | None
 
 
 def item_body(*, name: str, item: Item, position: str, token: str, mine: object,
-              saved_label: str | None, open_: bool, problem: str | None = None) -> str:
+              saved_label: str | None, open_: bool, problem: str | None = None,
+              about: bool = False) -> str:
     """The current question for one person: their answer buttons (or a text box), and what of
     theirs is saved. `mine` is their own answer (the only answer a phone ever sees)."""
-    head = (f"<p class=\"muted\">You: <strong>{escape(name)}</strong> · {escape(position)}</p>"
-            f"<h1>{escape(item.text)}</h1>")
+    link = " · <a href=\"/about\">About you</a>" if about else ""
+    head = (f"<p class=\"muted\">You: <strong>{escape(name)}</strong> · {escape(position)}"
+            f"{link}</p><h1>{escape(item.text)}</h1>")
     said = (notice(problem, problem=True) if problem else "") + (
         notice(f"Saved: {saved_label}") if saved_label else "")
     if not open_:
@@ -145,3 +149,36 @@ def _button(key: str, label: str, pressed: bool, css: str = "") -> str:
 def stopped_body() -> str:
     """The meeting is not taking phone answers (the facilitator switched phones off)."""
     return "<h1>Phones are off</h1><p>The facilitator is not taking answers from phones now.</p>"
+
+
+def about_body(questions: Iterable[Item], profile: dict, token: str, *, saved: bool,
+               problem: str | None = None) -> str:
+    """The About-You questions for one person, with their own answers filled in."""
+    parts = ["<h1>About you</h1>", notice(problem, problem=True) if problem else "",
+             notice("Saved: your About-You answers") if saved else "",
+             "<form method=\"post\" action=\"/about\">",
+             f"<input type=\"hidden\" name=\"t\" value=\"{escape(token)}\">"]
+    for q in questions:
+        current = profile.get(q.id)
+        options = [(o.key, o.label) for o in q.options] + ([("other", "Other")] if q.other
+                                                           else [])
+        parts.append(f"<fieldset><legend>{escape(q.text)}</legend>")
+        if q.kind in ("choice", "multichoice"):
+            kind = "radio" if q.kind == "choice" else "checkbox"
+            chosen = set(current) if isinstance(current, list) else {current}
+            parts.extend(
+                f"<label class=\"choice\"><input type=\"{kind}\" name=\"{escape(q.id)}\" "
+                f"value=\"{escape(key)}\"{' checked' if key in chosen else ''}>"
+                f"{escape(label)}</label>" for key, label in options)
+        else:
+            parts.append(f"<input type=\"text\" name=\"{escape(q.id)}\" maxlength=\"300\" "
+                         f"aria-label=\"{escape(q.text)}\" value=\"{escape(current or '')}\">")
+        if q.other:
+            other = profile.get(f"{q.id}-other") or ""
+            parts.append(f"<input type=\"text\" name=\"{escape(q.id)}-other\" maxlength=\"300\" "
+                         f"aria-label=\"Other: please say\" placeholder=\"Other: please say\" "
+                         f"value=\"{escape(other)}\">")
+        parts.append("</fieldset>")
+    parts.append("<button type=\"submit\">Save</button></form>"
+                 "<p><a href=\"/\">Back to the question</a></p>")
+    return "".join(parts)

@@ -19,21 +19,23 @@ from typing import Any
 
 from aiohttp import web
 
+from bcr_tui.errors import BcrError
 from bcr_tui.instruments import ABSTAIN
 from bcr_tui.meeting import Meeting, describe
 from bcr_tui.phones import pages
+from bcr_tui.phones.forms import answer_from
 from bcr_tui.phones.seats import Seats, WrongCodes
 from bcr_tui.phones.votes import Saver, Vote, VoteBatcher
 from bcr_tui.plaintext import printable
 from bcr_tui.session import check_value
 
 MAX_BODY = 4096
-MAX_TEXT = 2000
 MAX_LISTENERS = 1000
 SEAT_COOKIE = "bcr_seat"
 WATCH_S = 0.2
 KEEPALIVE_S = 15.0
 GATE = 8
+ABOUT = "\0about"  # what an About-You form's token is bound to (no item id has a NUL)
 
 
 class PhoneRoom:
@@ -87,7 +89,8 @@ class PhoneRoom:
             web.get("/", self._index), web.post("/join", self._join),
             web.get("/j/{code}", self._join_link), web.get("/J/{code}", self._join_link),
             web.post("/seat", self._seat), web.post("/vote", self._vote),
-            web.get("/events", self._events)])
+            web.get("/events", self._events), web.get("/about", self._about),
+            web.post("/about", self._about_post)])
         runner = web.AppRunner(app, access_log=None, handle_signals=False,
                                shutdown_timeout=1.0)
         await runner.setup()
@@ -220,7 +223,8 @@ class PhoneRoom:
         position = f"question {session.items.index(item) + 1} of {len(session.items)}"
         body = pages.item_body(name=person.name if person else "", item=item, position=position,
                                token=self.seats.token(cookie, item.id), mine=mine,
-                               saved_label=saved, open_=is_open, problem=problem)
+                               saved_label=saved, open_=is_open, problem=problem,
+                               about=bool(session.instrument.profile))
         return self._page(request, "Your answer", body, status)
 
     async def _join(self, request: web.Request) -> web.Response:
@@ -285,7 +289,7 @@ class PhoneRoom:
         if item_id != item.id:
             return self._item_page(request, pid, cookie, "The facilitator has moved on: that "
                                    "answer was not recorded. Here is the current question.", 409)
-        value = _value(item.kind, form)
+        value = answer_from(item.kind, form)
         if value is None or not check_value(item, value):
             return self._item_page(request, pid, cookie,
                                    "Choose an answer (or write one) first.", 400)
@@ -297,6 +301,45 @@ class PhoneRoom:
         if not result.saved:
             return self._item_page(request, pid, cookie, f"Not saved: {result.problem}.", 409)
         return _see_other()
+
+    async def _about(self, request: web.Request, problem: str | None = None,
+                     status: int = 200) -> web.Response:
+        """The About-You questions, with this person's own answers."""
+        seat = self._seated(request)
+        person = self.meeting.session.participant(seat[0]) if seat else None
+        if seat is None or person is None:
+            return self._page(request, "Join", pages.join_body(), 403)
+        body = pages.about_body(self.meeting.session.instrument.profile, person.profile,
+                                self.seats.token(seat[1], ABOUT), problem=problem,
+                                saved=request.query.get("saved") == "1" and problem is None)
+        return self._page(request, "About you", body, status)
+
+    async def _about_post(self, request: web.Request) -> web.Response:
+        seat = self._seated(request)
+        person = self.meeting.session.participant(seat[0]) if seat else None
+        if seat is None or person is None:
+            return self._page(request, "Join", pages.join_body(), 403)
+        form = await request.post()
+        if not self.seats.token_ok(seat[1], ABOUT, str(form.get("t", ""))):
+            return await self._about(request, "That form came from an old or foreign page and "
+                                     "was not saved.", 403)
+        answers: dict[str, Any] = {}
+        for q in self.meeting.session.instrument.profile:
+            value = answer_from(q.kind, form, q.id)
+            answers[q.id] = value if value and check_value(q, value) else None
+            if q.other:
+                other = printable(str(form.get(f"{q.id}-other", ""))).strip()[:300]
+                answers[f"{q.id}-other"] = other or None
+        try:
+            outcome = self.meeting.set_profile(person, answers)
+        except BcrError as exc:
+            return await self._about(request, exc.message, 400)
+        if not outcome.saved:
+            return await self._about(request, "Not saved: the laptop could not save it; try "
+                                     "again.", 409)
+        if self.on_change is not None:
+            self.on_change()
+        return web.Response(status=303, headers={"Location": "/about?saved=1"})
 
     async def _events(self, request: web.Request) -> web.StreamResponse:
         """Server-Sent Events: the version of what this phone's page shows, when it changes."""
@@ -327,19 +370,6 @@ class PhoneRoom:
         with contextlib.suppress(ConnectionError, RuntimeError):
             await response.write_eof()
         return response
-
-
-def _value(kind: str, form: Any) -> Any:
-    """The answer a form carries for an item of this kind (None: none)."""
-    if kind in ("rating", "choice"):
-        answer = form.get("answer")
-        return str(answer) if answer else None
-    if kind == "multichoice":
-        return [str(v) for v in form.getall("choice", [])]
-    if kind == "text":
-        text = printable(str(form.get("text", ""))).strip()[:MAX_TEXT]
-        return text or None
-    return None
 
 
 def _see_other() -> web.Response:
