@@ -72,7 +72,10 @@ class JoinPanel(Static):
         if self.follow is not None:
             self.set_interval(FOLLOW_S, self._follow)
             self._follow()
-        elif getattr(self.app, "phones", None) is not None:
+            return
+        # A join address left by a bcr that was killed is a dead link on the projector.
+        announce.withdraw(self.screen.meeting.store.path)  # type: ignore[attr-defined]
+        if getattr(self.app, "phones", None) is not None:
             self.run_worker(self.start(), exclusive=True, group="phones")
 
     def on_unmount(self) -> None:
