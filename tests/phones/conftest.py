@@ -6,6 +6,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-for folder in (ROOT / "benchmarks", ROOT / "tests" / "tui"):
+for folder in (ROOT / "benchmarks", ROOT / "tests" / "tui", ROOT / "tests" / "phones"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))

@@ -52,6 +52,17 @@ async def room_on(path: Path, **room_options):
         store.close()
 
 
+@asynccontextmanager
+async def phones(room: PhoneRoom, n: int):
+    """`n` phones, closed afterwards: `async with phones(room, 2) as (ana, ben):`."""
+    made = [Phone(room) for _ in range(n)]
+    try:
+        yield made
+    finally:
+        for phone in made:
+            await phone.close()
+
+
 def on_disk(path: Path):
     """The session as saved."""
     return load_session(path)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.phones.phonekit import write_session
+from phonekit import write_session
 
 
 def test_group_mode_refuses_phones_with_a_sentence(tmp_path, run_bcr):

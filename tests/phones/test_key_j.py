@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from tests.phones.phonekit import Phone, free_port, on_disk, write_session
-from tests.tui.pilot_helpers import screen_text
+from phonekit import free_port, on_disk, phones, write_session
+from pilot_helpers import screen_text
 
 from bcr_tui.store import SessionStore
 from bcr_tui.tui.factory import make_app
@@ -31,8 +31,7 @@ async def test_key_j_starts_phones_a_vote_shows_and_j_stops(tmp_path):
             shot = screen_text(app)
             assert f"code: {room.seats.code}" in shot and room.base_url in shot
             assert (tmp_path / ".phones.toml.phones").read_text().strip() == room.join_url
-            phone = Phone(room)
-            try:
+            async with phones(room, 1) as (phone,):
                 await phone.join("Person 02")
                 assert await phone.vote("Needs immediate attention") == 200
                 await pilot.pause(0.1)
@@ -46,8 +45,6 @@ async def test_key_j_starts_phones_a_vote_shows_and_j_stops(tmp_path):
                 assert not (tmp_path / ".phones.toml.phones").exists()
                 with pytest.raises(OSError):
                     await phone.get("/")
-            finally:
-                await phone.close()
     finally:
         store.close()
 

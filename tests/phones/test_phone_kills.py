@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 
 import pytest
-from tests.phones.phonekit import free_port, write_session
+from phonekit import free_port, write_session
 
 if sys.platform == "win32":  # pragma: no cover - pty and SIGKILL are POSIX
     pytest.skip("needs a POSIX pseudo-terminal", allow_module_level=True)

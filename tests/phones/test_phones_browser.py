@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.phones.phonekit import free_port, write_session
+from phonekit import free_port, write_session
 
 from bcr_tui.phones.qr import qr_text
 from bcr_tui.store import load_session

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from tests.phones.phonekit import on_disk, write_session
+from phonekit import on_disk, write_session
 
 from bcr_tui.meeting import Meeting
 from bcr_tui.phones.votes import Saver
