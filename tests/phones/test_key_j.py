@@ -62,3 +62,31 @@ async def test_group_mode_says_why_not(tmp_path):
             assert any("answer for themselves" in str(n.message) for n in app._notifications)
     finally:
         store.close()
+
+
+async def test_several_networks_the_facilitator_picks(tmp_path, monkeypatch):
+    from bcr_tui.phones import lan
+    from bcr_tui.tui.screens.dialogs import PickScreen
+
+    # Only the loopback address is ever listened on: the other is offered, never chosen.
+    monkeypatch.setattr(lan, "local_addresses", lambda: ["127.0.0.1", "10.9.9.9"])
+    path = write_session(tmp_path, people=3)
+    store = SessionStore.open(path)
+    try:
+        app = make_app(store, tmp_path)
+        app.phones = PhoneOptions(None, free_port())
+        async with app.run_test(size=(100, 30)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, PickScreen)  # `bcr open --phones` asks first
+            text = screen_text(app)
+            assert "127.0.0.1  (router or Wi-Fi)" in text and "10.9.9.9" in text
+            await pilot.press("enter")
+            panel = app.screen.query_one(JoinPanel)
+            for _ in range(20):
+                await pilot.pause(0.05)
+                if panel.running:
+                    break
+            assert panel.room.host == "127.0.0.1" and panel.running
+            await panel.stop()
+    finally:
+        store.close()

@@ -47,6 +47,12 @@ def candidates(adapters: Iterable[Any]) -> list[str]:
     return [a for _, a in sorted(found, key=lambda f: f[0])]
 
 
+def kind(address: str) -> str:
+    """How the facilitator may know this network: "(hotspot)", or "(router or Wi-Fi)"."""
+    hotspot = any(ipaddress.IPv4Address(address) in net for net in HOTSPOT_NETWORKS)
+    return "(hotspot)" if hotspot else "(router or Wi-Fi)"
+
+
 def check_host(host: str) -> str:
     """A `--host` given by hand: an IP address phones can reach, never every interface."""
     try:

@@ -63,7 +63,6 @@ class JoinPanel(Static):
         super().__init__(**kwargs)
         self.follow = follow
         self.room = None  # a PhoneRoom while the meeting has phones (on or stopped)
-        self.others: list[str] = []
         self._shown_url: str | None = None
         self._repaint_due = False
 
@@ -95,15 +94,26 @@ class JoinPanel(Static):
         else:
             await self.start()
 
-    async def start(self) -> None:
-        """Start the phone server and show the join line and QR."""
+    async def start(self, host: str | None = None) -> None:
+        """Start the phone server and show the join line and QR. With no address given (by
+        `--host` or here), the laptop's private one; when it has several, the facilitator
+        picks (its hotspot first in the list)."""
+        from bcr_tui.phones import lan
+
         meeting = self.screen.meeting  # type: ignore[attr-defined]
         if meeting.session.mode != "round-robin":
             self.app.notify(NOT_FOR_MODE.format(mode=meeting.session.mode), severity="warning",
                             markup=False)
             return
+        options = getattr(self.app, "phones", None) or PhoneOptions()
         try:
-            await self._start(meeting)
+            if self.room is None and host is None and options.host is None:
+                found = lan.local_addresses()
+                if len(found) > 1:
+                    self._pick_network(found)
+                    return
+                host = lan.choose_host(None)[0]
+            await self._start(meeting, host or options.host)
         except BcrError as exc:
             self.app.notify(exc.message.capitalize() + ".", title="Phones",
                             severity="error", timeout=10, markup=False)
@@ -113,14 +123,22 @@ class JoinPanel(Static):
         self.app.notify(f"Phones on. {announce.join_line(self.room.join_url)}", title="Phones",
                         markup=False)
 
-    async def _start(self, meeting) -> None:  # noqa: ANN001 - a Meeting
+    def _pick_network(self, found: list[str]) -> None:
+        from bcr_tui.phones import lan
+        from bcr_tui.tui.screens.dialogs import PickScreen
+
+        options = [(Text(f"{a}  {lan.kind(a)}"), a) for a in found]
+        self.app.push_screen(PickScreen("Which network are the phones on?",
+                                        options),  # type: ignore[arg-type]
+                             lambda a: self.run_worker(self.start(a), group="phones") if a
+                             else None)
+
+    async def _start(self, meeting, host: str) -> None:  # noqa: ANN001 - a Meeting
         from bcr_tui.errors import UsageError
-        from bcr_tui.phones.lan import choose_host
         from bcr_tui.phones.server import PhoneRoom
 
         options = getattr(self.app, "phones", None) or PhoneOptions()
         if self.room is None:
-            host, self.others = choose_host(options.host)
             ports = [options.port] if options.port else list(
                 range(DEFAULT_PORT, DEFAULT_PORT + PORT_TRIES))
             for port in ports:
@@ -159,8 +177,6 @@ class JoinPanel(Static):
         footer = f"{seated} of {len(session.present)} on phones"
         if self.room.auto_reveal:
             footer += "\nreveals when all have answered"
-        if self.others:
-            footer += f"\nother networks: {', '.join(self.others)} (--host)"
         self.update(panel_text(self.room.join_url, footer))
         self.display = True
 
