@@ -9,6 +9,7 @@ on white whatever the theme, so a phone can read it off the projector.
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,9 +79,12 @@ class JoinPanel(Static):
             self.run_worker(self.start(), exclusive=True, group="phones")
 
     def on_unmount(self) -> None:
-        """bcr is leaving the meeting: the view must not show a dead link."""
+        """bcr is leaving the meeting: no more answers from phones, and the view must not show
+        a dead link."""
         if self.follow is None and self.room is not None:
             announce.withdraw(self.room.meeting.store.path)
+            if self.room.running:
+                self._stopping = asyncio.get_running_loop().create_task(self.room.stop())
 
     @property
     def running(self) -> bool:
