@@ -99,7 +99,8 @@ def item_body(*, name: str, item: Item, position: str, token: str, mine: object,
               about: bool = False) -> str:
     """The current question for one person: their answer buttons (or a text box), and what of
     theirs is saved. `mine` is their own answer (the only answer a phone ever sees)."""
-    link = " · <a href=\"/about\">About you</a>" if about else ""
+    link = (" · <a href=\"/about\">About you</a>" if about else "") + (
+        "<noscript><br>When the facilitator moves on, reload this page.</noscript>")
     head = (f"<p class=\"muted\">You: <strong>{escape(name)}</strong> · {escape(position)}"
             f"{link}</p><h1>{escape(item.text)}</h1>")
     said = (notice(problem, problem=True) if problem else "") + (
