@@ -45,7 +45,7 @@ def test_loopback_given_by_hand_is_kept():
     assert lan.choose_host("127.0.0.1") == ("127.0.0.1", [])
 
 
-def image_of(lines: list[str], scale: int = 4):
+def image_of(lines, scale: int = 4):
     """A black-on-white image of half-block text: each character 1 × 2 modules."""
     from PIL import Image
 

@@ -62,3 +62,24 @@ async def test_a_failed_batch_write_is_not_acknowledged(tmp_path, monkeypatch):
         assert on_disk(path).answer("p01", meeting.item.id) is None
     finally:
         store.close()
+
+
+def test_a_phone_vote_passes_the_turn_on_and_keeps_the_question_open(tmp_path):
+    path = write_session(tmp_path, people=4, blind=False)
+    store = SessionStore.open(path)
+    try:
+        meeting = Meeting(store)
+        item = meeting.item.id
+        meeting.vote("p03", item, "future")  # not their turn: the turn stays with Person 01
+        assert meeting.session.cursor.who == "p01"
+        meeting.vote("p01", item, "maintain")  # the turn passes over Person 03, who answered
+        assert meeting.session.cursor.who == "p02"
+        meeting.vote("p02", item, "maintain")
+        assert meeting.session.cursor.who == "p04"
+        meeting.vote("p04", item, "abstain")
+        assert meeting.session.cursor.who is None and meeting.item.id == item  # not moved on
+        meeting.vote("p04", item, "future")  # still changeable
+        assert meeting.session.answer("p04", item) == "future"
+        assert meeting.rate(1).message.startswith("Everyone present has answered")
+    finally:
+        store.close()

@@ -9,6 +9,8 @@ never as the terminal's own colours, so a dark theme does not invert it.
 
 from __future__ import annotations
 
+import functools
+
 QUIET = 2  # modules of white around the symbol (scanners read 2 well on a bright screen)
 UPPER, LOWER, FULL, EMPTY = "▀", "▄", "█", " "
 
@@ -26,15 +28,17 @@ def matrix(url: str) -> list[list[bool]]:
     return [[bool(m) for m in row] for row in code.matrix_iter(scale=1, border=QUIET)]
 
 
-def half_blocks(url: str) -> list[str]:
+@functools.lru_cache(maxsize=4)
+def half_blocks(url: str) -> tuple[str, ...]:
     """The QR code as lines of text: each character one module wide and two high.
 
     A character's foreground is dark and its background light: `▀` is dark above, light below.
+    Kept for the few URLs of a meeting: the panel repaints with every batch of votes.
     """
     rows = matrix(url)
     if len(rows) % 2:
         rows.append([False] * len(rows[0]))
     glyph = {(True, True): FULL, (True, False): UPPER, (False, True): LOWER,
              (False, False): EMPTY}
-    return ["".join(glyph[(top, bottom)] for top, bottom in zip(upper, lower, strict=True))
-            for upper, lower in zip(rows[0::2], rows[1::2], strict=True)]
+    return tuple("".join(glyph[(top, bottom)] for top, bottom in zip(upper, lower, strict=True))
+                 for upper, lower in zip(rows[0::2], rows[1::2], strict=True))

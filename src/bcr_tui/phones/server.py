@@ -34,7 +34,7 @@ MAX_LISTENERS = 1000
 SEAT_COOKIE = "bcr_seat"
 WATCH_S = 0.2
 KEEPALIVE_S = 15.0
-GATE = 8
+GATE = 4
 ABOUT = "\0about"  # what an About-You form's token is bound to (no item id has a NUL)
 
 
