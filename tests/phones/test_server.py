@@ -177,3 +177,15 @@ async def test_about_you_from_a_phone_is_saved_and_its_form_cannot_be_forged(ses
         assert profile == {"sector": "philanthropy", "sector-other": "<b>x</b>[2J"}
         assert await ben.get("/about") == 200
         assert " checked" not in ben.page and "[2J" not in ben.page  # nothing of Ana's
+
+
+def test_wrong_codes_block_one_phone_for_a_minute_not_the_room():
+    from bcr_tui.phones.seats import WrongCodes
+
+    now = [0.0]
+    wrong = WrongCodes(clock=lambda: now[0])
+    for _ in range(5):
+        wrong.wrong("10.0.0.7")
+    assert wrong.blocked("10.0.0.7") and not wrong.blocked("10.0.0.8")
+    now[0] = 61.0
+    assert not wrong.blocked("10.0.0.7")

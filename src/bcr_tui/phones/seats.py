@@ -18,9 +18,8 @@ from collections import deque
 #: Join-code characters: no look-alikes (0/O/D, 1/I/L, 2/Z, 5/S, 8/B, U/V).
 ALPHABET = "ACEFHJKMNPRTWXY34679"
 CODE_LENGTH = 6
-#: Wrong join codes allowed per phone (address) in WINDOW_S, and from everyone together.
+#: Wrong join codes allowed per phone (address) in WINDOW_S.
 WRONG_PER_CLIENT = 5
-WRONG_IN_ALL = 60
 WINDOW_S = 60.0
 
 
@@ -79,26 +78,25 @@ class Seats:
 
 
 class WrongCodes:
-    """Counts wrong join codes: a phone (address) gets a few a minute, everyone together more."""
+    """Counts wrong join codes: a phone (address) gets a few a minute. (No limit for everyone
+    together: one phone sending wrong codes would then keep the whole room out; and 20**6 codes
+    at 5 a minute an address is no shortcut.)"""
 
     def __init__(self, clock=time.monotonic) -> None:
         self._clock = clock
         self._by_client: dict[str, deque[float]] = {}
-        self._all: deque[float] = deque()
 
     def blocked(self, client: str) -> bool:
-        """True while this client (or everyone) has had too many wrong codes lately."""
+        """True while this client has had too many wrong codes lately."""
         now = self._clock()
         mine = self._by_client.get(client, deque())
-        for times in (mine, self._all):
-            while times and now - times[0] > WINDOW_S:
-                times.popleft()
-        return len(mine) >= WRONG_PER_CLIENT or len(self._all) >= WRONG_IN_ALL
+        while mine and now - mine[0] > WINDOW_S:
+            mine.popleft()
+        return len(mine) >= WRONG_PER_CLIENT
 
     def wrong(self, client: str) -> None:
         """Count one wrong code from this client."""
         now = self._clock()
         self._by_client.setdefault(client, deque()).append(now)
-        self._all.append(now)
         if len(self._by_client) > 10_000:  # a flood of addresses: forget the oldest
             self._by_client.pop(next(iter(self._by_client)))
