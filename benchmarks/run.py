@@ -204,7 +204,7 @@ def main() -> int:
         results["keystroke_p95_ms_40x31"], results["keys_per_rating"] = keystrokes(small, keys)
         big_half = session_file(folder, 200, 50, 0.5)
         results["keystroke_p95_ms_200x50"], _ = keystrokes(big_half, keys)
-        results.update(phones(session_file(folder, 200, 50, 0.5, seed=3)))
+        results.update(phones(session_file(folder / "phones", 200, 50, 0.5, seed=3)))
         full_small = folder / "full-40x31.toml"
         full_small.write_text(render(_full(40, 31)), "utf-8")
         for count in ((100, 300, 1000) if not args.quick else (100, 1000)):
