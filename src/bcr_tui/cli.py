@@ -74,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("open", c.open_, "Resume a session exactly where it was left.")
     p.add_argument("session", type=Path, metavar="SESSION", help="a session file")
+    p.add_argument("--phones", action="store_true",
+                   help="people answer on their own phones over the room's network (round-robin "
+                        "and blind sessions; the key j switches it on and off)")
+    p.add_argument("--host", metavar="ADDR", help="with --phones: the laptop's address on the "
+                   "room's network (default: found offline, the hotspot first; never 0.0.0.0)")
+    p.add_argument("--port", type=int, metavar="PORT", help="with --phones: the port "
+                   "(default: 8765, or the next free one)")
 
     p = command("view", c.view, "Read-only audience view for the projector; follows the "
                 "session file live while another bcr runs the meeting.")

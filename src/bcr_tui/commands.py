@@ -36,13 +36,33 @@ def open_(args: argparse.Namespace) -> int:
     from bcr_tui.errors import SessionLockedError
     from bcr_tui.store import SessionStore
 
+    phones = _phone_options(args)
     try:
         store = SessionStore.open(args.session, log_later=True)  # read after the first frame
     except SessionLockedError as exc:
         if os.environ.get("BCR_SERVED"):  # on a web page: say it there, not on a stderr nobody sees
             return _show_notice(str(exc))
         raise
-    return _run_app(store, args.session.parent)
+    if phones is not None and store.session.mode != "round-robin":
+        store.close()
+        from bcr_tui.tui.widgets.joinpanel import NOT_FOR_MODE
+
+        raise UsageError(NOT_FOR_MODE.format(mode=store.session.mode))
+    return _run_app(store, args.session.parent, phones=phones)
+
+
+def _phone_options(args: argparse.Namespace) -> object | None:
+    """`--phones [--host ADDR] [--port PORT]`, checked before anything opens."""
+    if not getattr(args, "phones", False):
+        if getattr(args, "host", None) or getattr(args, "port", None):
+            raise UsageError("--host and --port go with --phones")
+        return None
+    from bcr_tui.phones.lan import check_host
+    from bcr_tui.tui.widgets.joinpanel import PhoneOptions
+
+    if args.port is not None and not 1 <= args.port <= 65535:
+        raise UsageError("--port must be between 1 and 65535")
+    return PhoneOptions(check_host(args.host) if args.host else None, args.port)
 
 
 def view(args: argparse.Namespace) -> int:
@@ -230,11 +250,12 @@ def _show_notice(message: str) -> int:
     return 2
 
 
-def _run_app(store: object, sessions_dir: Path) -> int:
+def _run_app(store: object, sessions_dir: Path, phones: object | None = None) -> int:
     """Open the app on a session (or the home screen); returns the exit code."""
     from bcr_tui.tui.factory import make_app
 
     app = make_app(store=store, sessions_dir=sessions_dir)
+    app.phones = phones  # type: ignore[attr-defined]  # `bcr open --phones`: JoinPanel starts
     try:
         app.run()
     finally:

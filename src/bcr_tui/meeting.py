@@ -9,6 +9,7 @@ rating as recorded only when `Outcome.saved` is true. No Textual here: the tests
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -40,6 +41,9 @@ class Meeting:
         #: True when the file was changed by another program: only `save_anyway()` writes.
         self.conflict = False
         self.saved_at: datetime | None = None
+        #: How a change is saved: the store's save, or (phones on) `phones.votes.Saver.save_now`,
+        #: which waits for a batch of phone votes being written in a worker thread.
+        self.save_hook: Callable[..., None] = store.save
         turns.start(self.session)
 
     @property
@@ -227,19 +231,46 @@ class Meeting:
                            not self.unsaved, False)
         return None
 
-    def _saved(self, message: str, entry: LogEntry | None, *, force: bool = False) -> Outcome:
-        try:
-            self.store.save(force=force)
-        except SaveError as exc:
+    def vote(self, who: str, item_id: str, value: Any) -> LogEntry:
+        """A participant's own answer to the current item (from their phone), in memory only:
+        the caller saves (phone votes that arrive together are saved together). Raises
+        UsageError with a sentence when it is not theirs to give now."""
+        person = self.session.participant(who)
+        if person is None or person.absent:
+            raise UsageError("you are not on the list of people present")
+        if item_id != self.item.id:
+            raise UsageError("the facilitator has moved on to another question")
+        if self.session.blind and item_id in self.session.revealed:
+            raise UsageError("the answers to this question have been revealed")
+        entry = self.session.record(who, item_id, value)
+        cursor = self.session.cursor
+        if self.session.order == "item-major" and cursor.who is not None and \
+                self.session.answer(cursor.who, item_id) is not None:
+            # The turn passes to the next person still to answer (none: everyone has). From the
+            # one who had it, not from the top: phones answer mostly in roster order, and a scan
+            # from the top on every vote made a burst of 200 quadratic.
+            cursor.who = turns._next_unanswered(self.session, item_id, cursor.who)
+        return entry
+
+    def after_save(self, error: SaveError | None) -> bool:
+        """Note how a save went (a save made elsewhere, e.g. of phone votes); True if saved."""
+        if error is not None:
             self.unsaved = True
-            self.save_error = exc.message
-            self.conflict = exc.conflict
-            return Outcome(message, False, True, entry)
+            self.save_error = error.message
+            self.conflict = error.conflict
+            return False
         self.unsaved = False
         self.save_error = None
         self.conflict = False
         self.saved_at = now()
-        return Outcome(message, True, True, entry)
+        return True
+
+    def _saved(self, message: str, entry: LogEntry | None, *, force: bool = False) -> Outcome:
+        try:
+            self.save_hook(force=force)
+        except SaveError as exc:
+            return Outcome(message, self.after_save(exc), True, entry)
+        return Outcome(message, self.after_save(None), True, entry)
 
     def _what(self, entry: LogEntry) -> str:
         person = self.session.participant(entry.who)

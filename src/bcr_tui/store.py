@@ -136,6 +136,11 @@ class SessionStore:
 
     def save(self, *, force: bool = False) -> None:
         """Write the session to disk durably; raises SaveError (state stays in memory)."""
+        self.write(self.render(force=force))
+
+    def render(self, *, force: bool = False) -> str:
+        """The text `save` writes, after its checks (the first half of `save`: phone votes
+        render on the event loop and write in a worker thread); raises SaveError."""
         now = Fingerprint.of(self.real)
         # A file that is gone is written again (nothing is overwritten); one that another
         # program changed is not, until the facilitator says so (force).
@@ -146,7 +151,10 @@ class SessionStore:
             self.read_log()
         except SessionFileError as exc:
             raise SaveError(f"cannot be saved: it {exc.message}", self.path) from None
-        text = self._renderer.render(self.session)
+        return self._renderer.render(self.session)
+
+    def write(self, text: str) -> None:
+        """Write text from `render` durably (the second half of `save`); raises SaveError."""
         try:
             write_durably(self.real, text)
         except OSError as exc:

@@ -80,6 +80,15 @@ MEETING: tuple[Command, ...] = (
             footer=False, palette=False),
     Command("quit", ("ctrl+q",), "app.quit", "quit", "Quit. Everything is already saved.",
             footer=False),
+    Command("phones", ("j",), "phones('toggle')", "phones", "Phones on/off: show the join line "
+            "and QR code so people answer on their own phones (round-robin and blind); j again "
+            "stops taking answers from phones.", footer=False),
+    Command("phones-release", (), "phones('release')", "phones: release a seat", "Free a "
+            "name claimed by a phone (a lost or swapped phone): it can be claimed again.",
+            key_display="ctrl+p", footer=False),
+    Command("phones-auto-reveal", (), "phones('auto_reveal')", "phones: automatic reveal on/off",
+            "Blind rounds on phones: reveal the item as soon as everyone present has answered.",
+            key_display="ctrl+p", footer=False),
 )
 
 

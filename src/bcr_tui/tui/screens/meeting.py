@@ -23,6 +23,7 @@ from bcr_tui.tui.messages import SessionChanged
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.answerbox import AnswerBox
 from bcr_tui.tui.widgets.heatmap import HeatmapView
+from bcr_tui.tui.widgets.joinpanel import JoinPanel
 from bcr_tui.tui.widgets.keybar import KeyBar
 from bcr_tui.tui.widgets.line import Line
 from bcr_tui.tui.widgets.roster import RosterStrip
@@ -55,6 +56,7 @@ class MeetingScreen(BcrScreen):
             yield Line(id="title")
             yield Line(id="save-status")
         yield Static(id="save-warning")
+        yield JoinPanel(id="join-panel")
         with VerticalScroll(id="stage"):
             yield ItemStage()
             yield HeatmapView(id="live-heatmap", label_width=24)
@@ -175,6 +177,10 @@ class MeetingScreen(BcrScreen):
         from bcr_tui.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(MEETING))
+
+    async def action_phones(self, what: str) -> None:
+        """Phones: on/off (`j`), release a seat, automatic reveal (the join panel does it)."""
+        await self.query_one(JoinPanel).command(what)
 
     def audience(self, key: str) -> None:
         """Hide or show names / results on the audience view (the palette's command)."""

@@ -23,6 +23,7 @@ from bcr_tui.session import Session
 from bcr_tui.store import Fingerprint, load_session
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.heatmap import HeatmapView
+from bcr_tui.tui.widgets.joinpanel import JoinPanel
 from bcr_tui.tui.widgets.keybar import KeyBar
 from bcr_tui.tui.widgets.roster import roster_text
 from bcr_tui.tui.widgets.stage import ItemStage
@@ -50,6 +51,7 @@ class ViewScreen(BcrScreen):
         with Horizontal(id="topbar"):
             yield Static(id="title")
             yield Static("audience view · read-only", id="view-badge")
+        yield JoinPanel(follow=self.path, id="join-panel")
         with VerticalScroll(id="stage"):
             yield ItemStage()
             yield HeatmapView(id="live-heatmap", label_width=24)

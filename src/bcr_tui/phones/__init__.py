@@ -1,0 +1,9 @@
+"""Phones in the room: participants rate on their own phones over the room's own network.
+
+The facilitator's `bcr open` is the only writer; a phone's vote is an operation on the same
+session through the same meeting driver (`meeting.Meeting.vote`) and the same durable save as a
+key press. The parts: `lan` (which address to serve on), `seats` (join code, seat cookies, rate
+limit, per-item form tokens), `votes` (votes that arrive together saved together in a worker
+thread, each phone answered after the fsync), `pages` (the server-rendered HTML), `server` (the
+aiohttp app in Textual's own event loop), `qr` (the join QR in half blocks). No Textual here.
+"""

@@ -1,0 +1,11 @@
+"""Phone tests: the benchmarks folder (phonesim, ptyapp) and the Pilot helpers on the path."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+for folder in (ROOT / "benchmarks", ROOT / "tests" / "tui", ROOT / "tests" / "phones"):
+    if str(folder) not in sys.path:
+        sys.path.insert(0, str(folder))
