@@ -9,14 +9,14 @@ rating as recorded only when `Outcome.saved` is true. No Textual here: the tests
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from bcr_tui import turns
 from bcr_tui.errors import BcrError, SaveError, SessionFileError, UsageError
 from bcr_tui.instruments import ABSTAIN, Item
-from bcr_tui.session import Action, LogEntry, Participant, Session, now
+from bcr_tui.session import Action, Cursor, LogEntry, Participant, Session, now
 from bcr_tui.store import SessionStore
 
 
@@ -40,6 +40,8 @@ class Meeting:
         #: True when the file was changed by another program: only `save_anyway()` writes.
         self.conflict = False
         self.saved_at: datetime | None = None
+        #: Where the turn was before each undo in this sitting: a redo puts it back there.
+        self._undone_from: list[tuple[LogEntry, Cursor]] = []
         turns.start(self.session)
 
     @property
@@ -126,9 +128,11 @@ class Meeting:
         unread = self._unread_log()
         if unread is not None:
             return unread
+        before = replace(self.session.cursor)
         entry = self.session.undo()
         if entry is None:
             return Outcome("Nothing to undo.", not self.unsaved, False)
+        self._undone_from = [*self._undone_from[-99:], (entry, before)]
         turns.after_undo(self.session, entry)
         return self._saved(f"Undone: {self._what(entry)}", entry)
 
@@ -140,7 +144,12 @@ class Meeting:
         entry = self.session.redo()
         if entry is None:
             return Outcome("Nothing to redo.", not self.unsaved, False)
-        turns.after_undo(self.session, entry)
+        before = next((c for e, c in reversed(self._undone_from) if e is entry), None)
+        if before is not None:  # back where the turn was before the undo
+            self.session.cursor = replace(before)
+            turns.start(self.session)
+        else:  # undone before this sitting: the turn moves on as after the answer
+            turns.after_redo(self.session, entry)
         return self._saved(f"Redone: {self._what(entry)}", entry)
 
     def toggle_absent(self) -> Outcome:

@@ -94,6 +94,14 @@ def after_undo(session: Session, entry: LogEntry) -> None:
         after_absence(session, entry.who)
 
 
+def after_redo(session: Session, entry: LogEntry) -> None:
+    """After a redo the turn moves on as it did after the answer was first given (the redone
+    answer is not the turn's any more: a digit must not overwrite it)."""
+    after_undo(session, entry)
+    if entry.op in ("set", "tally") and session.cursor.item == entry.item:
+        after_answer(session)
+
+
 def next_item(session: Session) -> None:
     """Go to the next item (the first present person who has not answered it has the turn)."""
     _go_item(session, +1)

@@ -8,7 +8,7 @@ A key press is a binding → an action here → a `Meeting` operation (change, m
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
@@ -48,6 +48,9 @@ class MeetingScreen(BcrScreen):
         self._bindings_item: str | None = None
         self._answer_form: Vertical | None = None
         self._counts = CountMemo()  # the live heatmap counts only the items a key changed
+        #: The (item, rater) whose answer box the facilitator left with Esc: the one-key commands
+        #: work there until the meeting moves on, an undo or redo, or a dialog closes.
+        self._box_left: tuple[str, str | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_too_small()
@@ -102,6 +105,11 @@ class MeetingScreen(BcrScreen):
             return session.blind or False
         if action == "profile":
             return bool(session.instrument.profile and session.participants) or False
+        if self._box_wanted() and action not in ("help", "app.quit", "app.command_palette"):
+            # Keys typed ahead while the box was taking the keyboard are never commands.
+            answer_box = self.query("#answer-text")
+            if answer_box and not answer_box.first().has_focus:
+                return False
         if action == "rate_digit":
             item = self.meeting.item
             if item.kind not in ("rating", "choice"):
@@ -117,14 +125,17 @@ class MeetingScreen(BcrScreen):
 
     def action_undo(self) -> None:
         """Undo the last change."""
+        self._box_left = None  # back at an answer: its box has the keyboard again
         self._after(self.meeting.undo())
 
     def action_redo(self) -> None:
         """Redo the last undone change."""
+        self._box_left = None
         self._after(self.meeting.redo())
 
     def action_move(self, where: str) -> None:
         """Move between items and participants."""
+        self._box_left = None
         self._after(self.meeting.move(where))
 
     def action_toggle_absent(self) -> None:
@@ -220,16 +231,21 @@ class MeetingScreen(BcrScreen):
 
     # -- after every change ----------------------------------------------------------------
     def _after(self, outcome: Outcome, *, advance: bool = True) -> None:
+        # Shown at once, not through a message: the answer box takes the keyboard before the
+        # next key is read (a key queued behind a message would run a command instead).
         if outcome.changed:
-            self.post_message(SessionChanged(outcome))
+            self._show(outcome)
         elif outcome.message:
             self._flash(outcome.message, saved=None)
 
     @on(SessionChanged)
     def _changed(self, event: SessionChanged) -> None:
+        self._show(event.outcome)
+
+    def _show(self, outcome: Outcome) -> None:
         self.refresh_view()
-        if event.outcome.message:
-            self._flash(event.outcome.message, saved=event.outcome.saved)
+        if outcome.message:
+            self._flash(outcome.message, saved=outcome.saved)
 
     def _retry_save(self) -> None:
         if self.meeting.unsaved and not self.meeting.conflict:  # a conflict needs a decision
@@ -322,8 +338,37 @@ class MeetingScreen(BcrScreen):
         else:
             help_text.update(Text("Type the answer and press Enter (Enter on an empty line skips; "
                                   "Esc leaves the box to use the other keys)."))
-        if self.meeting.rater is not None and not box.has_focus:
-            box.focus()
+        self._take_keyboard(box)
+
+    def _box_wanted(self) -> bool:
+        """True when the current item is answered in words and its box should have the keys."""
+        meeting = self.meeting
+        return (meeting.item.kind in ("text", "table") and meeting.rater is not None
+                and self._box_left != (meeting.item.id, meeting.rater)
+                and not self.has_class("-too-small"))
+
+    def _take_keyboard(self, box: Input) -> None:
+        """Give the answer box the keyboard now (not after a refresh: the next key is text)."""
+        if self._box_wanted() and not box.has_focus:
+            self.set_focus(box)
+
+    def leave_box(self) -> None:
+        """Esc in the answer box: the one-key commands work until the meeting moves on."""
+        self._box_left = (self.meeting.item.id, self.meeting.rater)
+        self.set_focus(None)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """The box lost the keyboard another way than Esc (a click elsewhere): the same as Esc,
+        so the one-key commands work (a dialog opening is undone by its closing)."""
+        if event.widget.id == "answer-text" and not event.widget.has_focus:
+            self._box_left = (self.meeting.item.id, self.meeting.rater)
+
+    def on_screen_resume(self) -> None:
+        """A dialog or screen closed: a written answer's box takes the keyboard again."""
+        super().on_screen_resume()
+        self._box_left = None
+        if self._answer_form is not None and self._answer_form.display:
+            self._take_keyboard(self.query_one("#answer-text", Input))
 
     def _render_turn(self) -> None:
         meeting = self.meeting
