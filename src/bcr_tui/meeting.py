@@ -42,7 +42,7 @@ class Meeting:
         self.saved_at: datetime | None = None
         #: Where the turn was before each undo in this sitting: a redo puts it back there.
         self._undone_from: list[tuple[LogEntry, Cursor]] = []
-        turns.start(self.session)
+        turns.start(self.session, reopening=True)
 
     @property
     def session(self) -> Session:

@@ -150,11 +150,28 @@ class Session:
         return not self.blind or item_id in self.revealed
 
     def expected(self) -> int:
-        """How many answers a complete session holds (absent people count what they gave)."""
+        """How many answers a complete session holds: absent people count what they gave; a
+        late arrival (item-major) every item from the one on screen when they arrived, and what
+        they gave before it (participant-major: every item, their turns cover them all)."""
         n = len(self.items)
         if self.mode != "round-robin":
             return n
-        return sum(len(self.answers.get(p.id, {})) if p.absent else n for p in self.participants)
+        arrivals = self._arrivals() if self.order == "item-major" else {}
+        ids = [i.id for i in self.items]
+        total = 0
+        for p in self.participants:
+            given = self.answers.get(p.id, {})
+            first = ids.index(arrivals[p.id]) if arrivals.get(p.id) in ids else 0
+            total += len(given) if p.absent else (
+                n - first + sum(1 for i in ids[:first] if i in given))
+        return total
+
+    def _arrivals(self) -> dict[str, str]:
+        """The item on screen when each late arrival joined (the `join` entries' `item`)."""
+        key = (len(self.log), id(self.log[0]) if self.log else 0)
+        if getattr(self, "_arrivals_memo", (None,))[0] != key:
+            self._arrivals_memo = (key, {e.who: e.item for e in self.log if e.op == "join"})
+        return self._arrivals_memo[1]
 
     def answered_count(self) -> int:
         """How many answers are recorded (a tallied item counts once)."""
@@ -230,7 +247,9 @@ class Session:
             n += 1
         person = Participant(participant_id(n), name, one_line(organization or "") or None)
         self.participants.append(person)
-        self.log.append(LogEntry(now(), "join", person.id, "", None, name))
+        # The item on screen when they arrived: answers are expected of them from there on.
+        arrived = self.cursor.item if self.cursor and self.answers else ""
+        self.log.append(LogEntry(now(), "join", person.id, arrived, None, name))
         return person
 
     def reveal(self, item_id: str) -> None:

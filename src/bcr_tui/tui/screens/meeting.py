@@ -235,8 +235,10 @@ class MeetingScreen(BcrScreen):
         # next key is read (a key queued behind a message would run a command instead).
         if outcome.changed:
             self._show(outcome)
-        elif outcome.message:
+            return
+        if outcome.message:
             self._flash(outcome.message, saved=None)
+        self._refocus()
 
     @on(SessionChanged)
     def _changed(self, event: SessionChanged) -> None:
@@ -321,7 +323,8 @@ class MeetingScreen(BcrScreen):
                     self.set_focus(None)
             return
         if self._answer_form is None:  # mounted the first time a written answer is asked for
-            help_text, box = Static(id="answer-help"), AnswerBox(id="answer-text")
+            help_text = Static(id="answer-help")
+            box = AnswerBox(id="answer-text", select_on_focus=False)  # a half answer stays
             self._answer_form = Vertical(help_text, box, id="answer-form")
             self.query_one("#stage").mount(self._answer_form, after=self.query_one(ItemStage))
         else:
@@ -367,6 +370,9 @@ class MeetingScreen(BcrScreen):
         """A dialog or screen closed: a written answer's box takes the keyboard again."""
         super().on_screen_resume()
         self._box_left = None
+        self._refocus()
+
+    def _refocus(self) -> None:
         if self._answer_form is not None and self._answer_form.display:
             self._take_keyboard(self.query_one("#answer-text", Input))
 
