@@ -181,6 +181,31 @@ class Meeting:
         turns.start(self.session)
         return self._saved(f"Welcome, {person.name}.", None)
 
+    def rename_participant(self, pid: str, text: str) -> Outcome:
+        """Correct a name, typed as on the roster: `Name` or `Name | Organization`."""
+        from bcr_tui.roster import parse_roster
+
+        try:
+            people = parse_roster(text.replace(",", " "))
+            if len(people) != 1:
+                raise UsageError("type one name")
+            name, organization = people[0]
+            entry = self.session.rename_participant(pid, name, organization)
+        except UsageError as exc:
+            return Outcome(f"Not changed: {exc}.", not self.unsaved, False)
+        return self._saved(f"Name corrected: {name}.", entry)
+
+    def remove_participant(self, pid: str) -> Outcome:
+        """Remove someone who has given no answer (u brings them back)."""
+        person = self.session.participant(pid)
+        try:
+            entry = self.session.remove_participant(pid)
+        except UsageError as exc:
+            return Outcome(f"Not removed: {exc}.", not self.unsaved, False)
+        turns.start(self.session)
+        return self._saved(f"{person.name if person else pid} removed (u brings them back).",
+                           entry)
+
     def set_profile(self, person: Participant, answers: dict[str, Any]) -> Outcome:
         """Set a participant's About-You answers (only the ones that changed are logged)."""
         for question, value in answers.items():
@@ -189,9 +214,18 @@ class Meeting:
         return self._saved(f"About-you answers saved for {person.name}.", None)
 
     def add_action(self, action: Action) -> Outcome:
-        """Add an agreed action step."""
-        self.session.add_action(action)
-        return self._saved(f"Action step added: {action.step}", None)
+        """Add an agreed action step (u takes it back)."""
+        return self.change_action(len(self.session.actions), action)
+
+    def change_action(self, index: int, action: Action | None) -> Outcome:
+        """Add, edit or delete (None) the action step at `index`; undo covers it."""
+        try:
+            entry = self.session.change_action(index, action)
+        except UsageError as exc:
+            return Outcome(f"Not changed: {exc}.", not self.unsaved, False)
+        said = {"add": "added", "edit": "changed", "delete": "deleted"}[entry.who]
+        step = (entry.new or entry.old or {}).get("step", "")
+        return self._saved(f"Action step {said}: {step}", entry)
 
     def toggle_audience(self, key: str) -> Outcome:
         """Hide or show names / results on the audience view (`bcr view`)."""
@@ -250,6 +284,11 @@ class Meeting:
         item = self.session.instrument.item(entry.item)
         if entry.op == "set" and item is not None:
             return f"{name} on item {self.session.items.index(item) + 1}"
+        if entry.op == "action":
+            return f"the action step “{(entry.new or entry.old or {}).get('step', '')}”"
+        if entry.op in ("rename", "remove"):
+            name = (entry.old or {}).get("name", name) if isinstance(entry.old, dict) else name
+            return f"{name}'s {'name' if entry.op == 'rename' else 'removal'}"
         return {"absent": f"{name}'s attendance", "note": "the note", "tally": "the tally",
                 "profile": f"{name}'s about-you answer"}.get(entry.op, entry.op)
 

@@ -19,12 +19,19 @@ from bcr_tui.instruments import ABSTAIN, Instrument, Item
 from bcr_tui.plaintext import one_line
 
 FORMAT = "bcr-session/1"
+#: Written only by a file whose log corrects or removes a participant or changes an action step
+#: (the log kinds "rename", "remove" and "action", which a bcr that reads only /1 would refuse):
+#: every other file stays /1.
+FORMAT_2 = "bcr-session/2"
+FORMATS = (FORMAT, FORMAT_2)
+ROSTER_OPS = ("rename", "remove")
+NEW_OPS = (*ROSTER_OPS, "action")
 MODES = ("group", "round-robin", "tally")
 ORDERS = ("item-major", "participant-major")
 GROUP = "group"
 TALLY = "tally"
 #: Log operations that can be undone; "undo", "redo" and "join" are recorded but not undoable.
-UNDOABLE = ("set", "tally", "absent", "note", "profile")
+UNDOABLE = ("set", "tally", "absent", "note", "profile", *NEW_OPS)
 LOG_OPS = (*UNDOABLE, "undo", "redo", "join")
 MAX_PARTICIPANTS = 10_000
 #: What the audience view (`bcr view`) may show; the facilitator can hide each.
@@ -241,7 +248,9 @@ class Session:
         name = clean_name(name)
         if len(self.participants) >= MAX_PARTICIPANTS:
             raise UsageError(f"a session holds at most {MAX_PARTICIPANTS} participants")
-        taken = {p.id for p in self.participants}
+        # Never the id of someone removed: undoing the removal brings them back.
+        taken = {p.id for p in self.participants} | {
+            e.who for e in self.log if e.op in ("join", "remove")}
         n = len(self.participants) + 1
         while participant_id(n) in taken:
             n += 1
@@ -250,6 +259,32 @@ class Session:
         # The item on screen when they arrived: answers are expected of them from there on.
         arrived = self.cursor.item if self.cursor and self.answers else ""
         self.log.append(LogEntry(now(), "join", person.id, arrived, None, name))
+        return person
+
+    def rename_participant(self, pid: str, name: str, organization: str | None) -> LogEntry:
+        """Correct a participant's name (and organization)."""
+        person = self._person(pid)
+        new = {"name": clean_name(name), "organization": one_line(organization or "")}
+        old = {"name": person.name, "organization": person.organization or ""}
+        return self._apply("rename", pid, "", old, new)
+
+    def remove_participant(self, pid: str) -> LogEntry:
+        """Remove someone who has given no answer (added by mistake, or never came)."""
+        person = self._person(pid)
+        if self.answers.get(pid) or person.profile:
+            raise UsageError(f"{person.name} has answers: mark them absent instead")
+        old = {"name": person.name, "organization": person.organization or "",
+               "index": self.participants.index(person)}
+        return self._apply("remove", pid, "", old, None)
+
+    def format(self) -> str:
+        """The file format this session needs (`FORMAT_2` only for the roster's log kinds)."""
+        return FORMAT_2 if any(e.op in NEW_OPS for e in self.log) else FORMAT
+
+    def _person(self, pid: str) -> Participant:
+        person = self.participant(pid)
+        if person is None:
+            raise UsageError(f"no participant {pid!r} in this session")
         return person
 
     def reveal(self, item_id: str) -> None:
@@ -268,6 +303,20 @@ class Session:
         if not 0 <= index < len(self.actions):
             raise UsageError("no such action step")
         del self.actions[index]
+
+    def change_action(self, index: int, action: Action | None) -> LogEntry:
+        """Add (index = the number of steps), edit or delete (None) an action step, logged so
+        that undo covers it. The entry's `who` says which: "add", "edit" or "delete"."""
+        if action is not None and not action.step.strip():
+            raise UsageError("an action step needs a description")
+        if not 0 <= index <= len(self.actions) - (action is None):
+            raise UsageError("no such action step")
+        new = None if action is None else {k: getattr(action, k).strip()
+                                           for k in ("step", "needs", "owner", "due")}
+        if index == len(self.actions):
+            return self._apply("action", "add", str(index), None, new)
+        old = vars(self.actions[index]).copy()
+        return self._apply("action", "edit" if new else "delete", str(index), old, new)
 
     # -- undo / redo -----------------------------------------------------------------------
     def stacks(self) -> tuple[list[LogEntry], list[LogEntry]]:
@@ -328,6 +377,12 @@ class Session:
             if person is not None:
                 person.absent = bool(value)
             return
+        if op in ROSTER_OPS:
+            self._set_roster(op, who, value)
+            return
+        if op == "action":
+            self._set_action(who, item, value)
+            return
         if op in ("set", "tally"):
             self._changed(item)
         if op == "set":
@@ -347,6 +402,33 @@ class Session:
             target[item] = value
         if op == "set" and not target:
             self.answers.pop(who, None)
+
+
+    def _set_action(self, kind: str, position: str, value: Any) -> None:
+        index = int(position) if position.isdigit() else len(self.actions)
+        if value is None:
+            if index < len(self.actions):
+                del self.actions[index]
+        elif isinstance(value, dict):
+            action = Action(**{k: str(value.get(k) or "") for k in ("step", "needs", "owner",
+                                                                   "due")})
+            if kind == "edit" and index < len(self.actions):
+                self.actions[index] = action
+            else:  # an added step, or a deleted one brought back
+                self.actions.insert(min(index, len(self.actions)), action)
+
+    def _set_roster(self, op: str, pid: str, value: Any) -> None:
+        person = self.participant(pid)
+        if op == "rename" and person is not None and isinstance(value, dict):
+            person.name = str(value.get("name") or person.name)
+            person.organization = str(value.get("organization") or "") or None
+        elif op == "remove" and value is None and person is not None:
+            self.participants.remove(person)
+        elif op == "remove" and isinstance(value, dict) and person is None:
+            index = value.get("index")
+            index = index if isinstance(index, int) and index >= 0 else len(self.participants)
+            self.participants.insert(index, Participant(
+                pid, str(value.get("name") or pid), str(value.get("organization") or "") or None))
 
 
 def new_session(

@@ -4,18 +4,55 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from bcr_tui.instruments import ABSTAIN, ActionsSpec, Item
 from bcr_tui.session import Action
 
 
-class PromptScreen(ModalScreen[str | None]):
+class FirstField:
+    """A dialog that opens with its first field focused, and whose keys typed or pasted before
+    a field had the keyboard go into that first field (never lost, never a command).
+
+    Mixed into a `ModalScreen` (before it): `first_field()` names the field."""
+
+    def first_field(self) -> Widget | None:
+        """The field that has the keyboard when the dialog opens (the first input)."""
+        return next(iter(self.query(Input)), None)  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        """Focus the first field now (not after a refresh: the next key is already text)."""
+        field = self.first_field()
+        if field is not None:
+            self.set_focus(field)  # type: ignore[attr-defined]
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that reached the dialog while no field had the keyboard goes into the first."""
+        field = self.first_field()
+        if self.focused is None and field is not None and event.is_printable \
+                and isinstance(field, Input):  # type: ignore[attr-defined]
+            self.set_focus(field)  # type: ignore[attr-defined]
+            field.insert_text_at_cursor(event.character or "")
+            event.stop()
+            event.prevent_default()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Pasted text with no field focused goes into the first field too."""
+        field = self.first_field()
+        if self.focused is None and isinstance(field, Input):  # type: ignore[attr-defined]
+            self.set_focus(field)  # type: ignore[attr-defined]
+            field.insert_text_at_cursor(" ".join(event.text.split()))
+            event.stop()
+
+
+class PromptScreen(FirstField, ModalScreen[str | None]):
     """Ask for one line of text: Enter keeps it, Esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "cancel", id="prompt-cancel")]
@@ -28,7 +65,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(Text(self.title_text), classes="dialog-title")  # may hold a name
             yield Input(self.value, placeholder=self.placeholder, id="prompt")
             yield Static("Enter to keep · Esc to cancel", classes="dialog-help")
 
@@ -49,7 +86,7 @@ class NoteScreen(PromptScreen):
                          "What did the room say?")
 
 
-class FormScreen(ModalScreen):
+class FormScreen(FirstField, ModalScreen):
     """A dialog of several boxes: Enter moves to the next box and saves on the last; Ctrl+S
     saves; Esc cancels. Subclasses define `action_save`."""
 
@@ -61,8 +98,8 @@ class FormScreen(ModalScreen):
         boxes = list(self.query(Input))
         if event.input is boxes[-1]:
             self.action_save()
-        else:
-            boxes[boxes.index(event.input) + 1].focus()
+        else:  # at once: what is typed next belongs in the next box
+            self.set_focus(boxes[boxes.index(event.input) + 1])
 
     def action_save(self) -> None:
         """Keep what was entered (subclasses)."""
@@ -97,11 +134,11 @@ class TallyScreen(FormScreen):
             yield Static("Tab moves · Enter on the last box (or Ctrl+S) saves · Esc cancels",
                          classes="dialog-help")
 
-    def on_mount(self) -> None:
+    def first_field(self) -> Widget | None:
         """Start in the box of the answer whose number was pressed."""
         boxes = list(self.query(Input))
         index = self.focus_digit - 1 if self.focus_digit else len(boxes) - 1
-        boxes[max(0, min(index, len(boxes) - 1))].focus()
+        return boxes[max(0, min(index, len(boxes) - 1))]
 
     def action_save(self) -> None:
         """Keep the counts."""
@@ -114,24 +151,22 @@ class TallyScreen(FormScreen):
 
 
 class ActionScreen(FormScreen):
-    """A new action step: what, what is needed, who, by when. Enter on the last box saves."""
+    """An action step, new or `current` to edit: what, what is needed, who, by when. Enter on
+    the last box saves."""
 
-    def __init__(self, spec: ActionsSpec | None) -> None:
+    def __init__(self, spec: ActionsSpec | None, current: Action | None = None) -> None:
         super().__init__()
         self.spec = spec or ActionsSpec(prompt="Write down the action steps you agree on.")
+        self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.spec.prompt, classes="dialog-title")
+            yield Label(Text(self.spec.prompt), classes="dialog-title")
             for key in ("step", "needs", "owner", "due"):
-                yield Label(getattr(self.spec, key))
-                yield Input(id=f"action-{key}")
+                yield Label(Text(getattr(self.spec, key)))
+                yield Input(getattr(self.current, key, ""), id=f"action-{key}")
             yield Static("Tab moves · Enter on the last box (or Ctrl+S) saves · Esc cancels",
                          classes="dialog-help")
-
-    def on_mount(self) -> None:
-        """Start in the first box."""
-        self.query_one("#action-step", Input).focus()
 
     def action_save(self) -> None:
         """Keep the action step (a step needs words)."""
@@ -158,8 +193,8 @@ class PickScreen(ModalScreen[str | None]):
         from textual.widgets.option_list import Option
 
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*[Option(label, id=value) for label, value in self.options],
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield OptionList(*[Option(Text(label), id=value) for label, value in self.options],
                              id="pick")
             yield Static("↑ ↓ choose · Enter opens · Esc cancels", classes="dialog-help")
 

@@ -7,9 +7,11 @@ A key press is a binding → an action here → a `Meeting` operation (change, m
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from rich.text import Text
 from textual import events, on
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
@@ -18,6 +20,8 @@ from bcr_tui.counts import CountMemo
 from bcr_tui.errors import SessionFileError
 from bcr_tui.grids import domain_answers
 from bcr_tui.meeting import Meeting, Outcome
+from bcr_tui.plaintext import one_line as plain
+from bcr_tui.session import Participant
 from bcr_tui.tui.keymap import MEETING, bindings
 from bcr_tui.tui.messages import SessionChanged
 from bcr_tui.tui.screens.base import BcrScreen
@@ -169,6 +173,21 @@ class MeetingScreen(BcrScreen):
         if person is not None:
             self.app.push_screen(ProfileScreen(session.instrument, person), self._profiled)
 
+    def action_about(self) -> None:
+        """The instrument's instructions and the current domain's description."""
+        from bcr_tui.instruments import fill
+        from bcr_tui.tui.screens.help import AboutScreen
+
+        session = self.meeting.session
+        instrument = session.instrument
+        domain = instrument.domain_of(self.meeting.item.id)
+        parts = [(heading, fill(text.strip(), session.community)) for heading, text in (
+            ("Instructions", instrument.instructions), ("About this instrument", instrument.intro),
+            (domain.title if domain else "", domain.description if domain else None)) if text]
+        if not parts:
+            parts = [("", "This instrument has no instructions or descriptions.")]
+        self.app.push_screen(AboutScreen(instrument.title, parts))
+
     def action_heatmap(self) -> None:
         """The full-screen heatmap."""
         from bcr_tui.tui.screens.heatmap import HeatmapScreen
@@ -197,6 +216,104 @@ class MeetingScreen(BcrScreen):
 
         for person, organization in parse_roster(name):
             self._after(self.meeting.add_participant(person, organization))
+
+    # -- the palette's commands on the roster, About-You and action steps -------------------
+    def more_commands(self) -> Iterator[SystemCommand]:
+        """Commands only the palette offers (`BcrApp.get_system_commands` lists them)."""
+        session = self.meeting.session
+        if session.participants:
+            yield SystemCommand("Correct a participant's name", "Fix a name (Name | "
+                                "Organization); the change is in the change log, u undoes it.",
+                                self._ask_rename)
+            yield SystemCommand("Remove a participant (no answers yet)", "Someone added by "
+                                "mistake or who never came; u brings them back.",
+                                self._ask_remove)
+        if session.instrument.profile and session.participants:
+            yield SystemCommand("About You: everyone, one after another", "Each person's "
+                                "About-You questions in turn (Esc skips a person).",
+                                lambda: self._profiles([p.id for p in session.participants]))
+        yield SystemCommand("Add an action step", "What, what is needed, who, by when.",
+                            lambda: self._edit_action(len(session.actions)))
+        if session.actions:
+            yield SystemCommand("Edit an action step", "Change an agreed action step.",
+                                lambda: self._pick_action("Edit which action step?",
+                                                          self._edit_action))
+            yield SystemCommand("Delete an action step", "Remove an action step (u undoes).",
+                                lambda: self._pick_action(
+                                    "Delete which action step?",
+                                    lambda n: self._after(self.meeting.change_action(n, None))))
+
+    def _pick(self, title: str, options: list[tuple[str, str]], then: Callable) -> None:
+        from bcr_tui.tui.screens.dialogs import PickScreen
+
+        if len(options) == 1:
+            then(options[0][1])
+            return
+        self.app.push_screen(PickScreen(title, options),
+                             lambda chosen: chosen is not None and then(chosen))
+
+    def _ask_rename(self) -> None:
+        from bcr_tui.tui.screens.dialogs import PromptScreen
+
+        def rename(pid: str) -> None:
+            person = self.meeting.session.participant(pid)
+            if person is None:
+                return
+            current = person.name + (f" | {person.organization}" if person.organization else "")
+            self.app.push_screen(
+                PromptScreen(f"Correct the name of {person.name} (Name | Organization)", current),
+                lambda text: text is not None and self._after(
+                    self.meeting.rename_participant(pid, text)))
+
+        self._pick("Whose name?", [(plain(p.name), p.id)
+                                   for p in self.meeting.session.participants], rename)
+
+    def _ask_remove(self) -> None:
+        session = self.meeting.session
+        removable = [(plain(p.name), p.id) for p in session.participants
+                     if not session.answers.get(p.id) and not p.profile]
+        if not removable:
+            self._flash("Everyone has answers: mark someone absent (a) instead.", saved=None)
+            return
+        self._pick("Remove whom? (only people with no answers)", removable,
+                   lambda pid: self._after(self.meeting.remove_participant(pid)))
+
+    def _pick_action(self, title: str, then: Callable[[int], object]) -> None:
+        steps = [(f"{n}. {plain(a.step)}", str(n - 1))
+                 for n, a in enumerate(self.meeting.session.actions, start=1)]
+        self._pick(title, steps, lambda n: then(int(n)))
+
+    def _edit_action(self, index: int) -> None:
+        from bcr_tui.tui.screens.dialogs import ActionScreen
+
+        actions = self.meeting.session.actions
+        current = actions[index] if index < len(actions) else None
+        self.app.push_screen(
+            ActionScreen(self.meeting.session.instrument.actions, current),
+            lambda action: action is not None and self._after(
+                self.meeting.change_action(index, action)))
+
+    def _profile_due(self, person: Participant | None) -> int:
+        """How many About-You questions to offer `person` on their first turn (0: none)."""
+        session = self.meeting.session
+        if person is None or session.answers.get(person.id):
+            return 0
+        return sum(1 for q in session.instrument.profile if q.id not in person.profile)
+
+    def _profiles(self, pids: list[str]) -> None:
+        """About-You for these people, one after another (Esc skips a person)."""
+        from bcr_tui.tui.screens.profile import ProfileScreen
+
+        session = self.meeting.session
+        people = [p for p in (session.participant(pid) for pid in pids) if p is not None]
+        if not people:
+            return
+
+        def then(result: tuple | None) -> None:
+            self._profiled(result)
+            self._profiles([p.id for p in people[1:]])
+
+        self.app.push_screen(ProfileScreen(session.instrument, people[0]), then)
 
     # -- results of dialogs ----------------------------------------------------------------
     def _tallied(self, counts: dict[str, int] | None) -> None:
@@ -284,7 +401,8 @@ class MeetingScreen(BcrScreen):
             chosen = session.answer("group", item.id)
         enabled = meeting.rater is not None
         self.query_one(ItemStage).show(session, item, chosen if session.is_visible(item.id) or
-                                       session.mode != "round-robin" else None, enabled=enabled)
+                                       session.mode != "round-robin" else None, enabled=enabled,
+                                       note=session.notes.get(item.id))
         self._render_answer_form()
         self._render_turn()
         self.query_one(RosterStrip).show_roster(session, item.id)
@@ -394,6 +512,10 @@ class MeetingScreen(BcrScreen):
             person = session.participant(meeting.rater)
             if person is not None and person.organization:
                 message.append(f"  ({person.organization})")
+            unanswered = self._profile_due(person)
+            if unanswered:  # their first turn: offered, never forced (a digit just goes on)
+                message.append(f"   · p: About You ({unanswered} question"
+                               f"{'s' if unanswered > 1 else ''})", style="bold")
         # The session's progress sits here, by the turn, not in the top bar: what changes on every
         # key stays at the bottom of the screen, so a key repaints only that part of it.
         progress = Text(f"{session.answered_count()}/{session.expected()} answers")
