@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
@@ -14,7 +15,13 @@ from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from bcr_tui.instruments import ABSTAIN, ActionsSpec, Item
+from bcr_tui.plaintext import one_line
 from bcr_tui.session import Action
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+    from bcr_tui.meeting import Meeting, Outcome
 
 
 class FirstField:
@@ -205,3 +212,36 @@ class PickScreen(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without choosing."""
         self.dismiss(None)
+
+
+def pick(app: App, title: str, options: list[tuple[str, str]],
+         then: Callable[[str], object]) -> None:
+    """Ask which of `options` (label, value), then call `then(value)`; one option is not asked."""
+    if len(options) == 1:
+        then(options[0][1])
+    elif options:
+        app.push_screen(PickScreen(title, options),
+                        lambda chosen: None if chosen is None else then(chosen))
+
+
+def change_action_step(app: App, meeting: Meeting, verb: str,
+                       done: Callable[[Outcome], object]) -> None:
+    """Add, edit or delete an action step (verb "add", "edit", "delete"): ask which step and
+    what it says, change it through the meeting (logged, so u undoes it), `done(outcome)`."""
+    actions = meeting.session.actions
+
+    def edit(index: int) -> None:
+        current = actions[index] if index < len(actions) else None
+        app.push_screen(ActionScreen(meeting.session.instrument.actions, current),
+                        lambda action: None if action is None else done(
+                            meeting.change_action(index, action)))
+
+    if verb == "add":
+        edit(len(actions))
+        return
+    steps = [(f"{n}. {one_line(a.step)}", str(n - 1)) for n, a in enumerate(actions, start=1)]
+    if verb == "edit":
+        pick(app, "Edit which action step?", steps, lambda n: edit(int(n)))
+    else:
+        pick(app, "Delete which action step?", steps,
+             lambda n: done(meeting.change_action(int(n), None)))

@@ -233,24 +233,22 @@ class MeetingScreen(BcrScreen):
                                 "About-You questions in turn (Esc skips a person).",
                                 lambda: self._profiles([p.id for p in session.participants]))
         yield SystemCommand("Add an action step", "What, what is needed, who, by when.",
-                            lambda: self._edit_action(len(session.actions)))
+                            lambda: self._action_step("add"))
         if session.actions:
             yield SystemCommand("Edit an action step", "Change an agreed action step.",
-                                lambda: self._pick_action("Edit which action step?",
-                                                          self._edit_action))
+                                lambda: self._action_step("edit"))
             yield SystemCommand("Delete an action step", "Remove an action step (u undoes).",
-                                lambda: self._pick_action(
-                                    "Delete which action step?",
-                                    lambda n: self._after(self.meeting.change_action(n, None))))
+                                lambda: self._action_step("delete"))
+
+    def _action_step(self, verb: str) -> None:
+        from bcr_tui.tui.screens.dialogs import change_action_step
+
+        change_action_step(self.app, self.meeting, verb, self._after)
 
     def _pick(self, title: str, options: list[tuple[str, str]], then: Callable) -> None:
-        from bcr_tui.tui.screens.dialogs import PickScreen
+        from bcr_tui.tui.screens.dialogs import pick
 
-        if len(options) == 1:
-            then(options[0][1])
-            return
-        self.app.push_screen(PickScreen(title, options),
-                             lambda chosen: chosen is not None and then(chosen))
+        pick(self.app, title, options, then)
 
     def _ask_rename(self) -> None:
         from bcr_tui.tui.screens.dialogs import PromptScreen
@@ -277,21 +275,6 @@ class MeetingScreen(BcrScreen):
             return
         self._pick("Remove whom? (only people with no answers)", removable,
                    lambda pid: self._after(self.meeting.remove_participant(pid)))
-
-    def _pick_action(self, title: str, then: Callable[[int], object]) -> None:
-        steps = [(f"{n}. {plain(a.step)}", str(n - 1))
-                 for n, a in enumerate(self.meeting.session.actions, start=1)]
-        self._pick(title, steps, lambda n: then(int(n)))
-
-    def _edit_action(self, index: int) -> None:
-        from bcr_tui.tui.screens.dialogs import ActionScreen
-
-        actions = self.meeting.session.actions
-        current = actions[index] if index < len(actions) else None
-        self.app.push_screen(
-            ActionScreen(self.meeting.session.instrument.actions, current),
-            lambda action: action is not None and self._after(
-                self.meeting.change_action(index, action)))
 
     def _profile_due(self, person: Participant | None) -> int:
         """How many About-You questions to offer `person` on their first turn (0: none)."""
