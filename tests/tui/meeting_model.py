@@ -39,6 +39,7 @@ class Model:
     item: str
     who: str | None
     answers: dict[tuple[str, str], Any] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
     tally: dict[str, dict[str, int]] = field(default_factory=dict)
     revealed: set[str] = field(default_factory=set)
     done: list[Change] = field(default_factory=list)
@@ -137,6 +138,9 @@ class Model:
         self._do(Change("tally", "tally", self.item, self.tally.get(self.item), clean))
         self._answered()
 
+    def note(self, text: str) -> None:
+        self._do(Change("note", "", self.item, self.notes.get(self.item), text.strip() or None))
+
     def toggle_absent(self) -> None:
         pid = self.who
         gone = self.absent(pid)
@@ -152,8 +156,8 @@ class Model:
         if change.op == "absent":
             next(p for p in self.people if p[0] == change.who)[2] = bool(value)
             return
-        table = self.tally if change.op == "tally" else self.answers
-        key = change.item if change.op == "tally" else (change.who, change.item)
+        table = {"tally": self.tally, "note": self.notes}.get(change.op, self.answers)
+        key = (change.who, change.item) if change.op == "set" else change.item
         if value is None:
             table.pop(key, None)
         else:
@@ -179,7 +183,7 @@ class Model:
             self.start()
         else:  # undone before a reopen: the turn moves on as after the answer
             self._back_to(change)
-            if change.op != "absent" and self.item == change.item:
+            if change.op in ("set", "tally") and self.item == change.item:
                 self._answered()
 
     def _back_to(self, change: Change) -> None:
@@ -187,7 +191,7 @@ class Model:
             self.item, self.who = change.item, change.who if self.mode == "round-robin" else None
         elif change.op == "tally":
             self.item, self.who = change.item, None
-        else:
+        elif change.op == "absent":
             self._absence(change.who)
 
     def reopened(self) -> None:

@@ -206,6 +206,19 @@ class MeetingMachine(RuleBasedStateMachine):
         self.press("a")
         self.model.toggle_absent()
 
+    @precondition(lambda self: self._keys_are_commands())
+    @rule(text=st.text(alphabet="ab 1?", max_size=5))
+    def note(self, text: str) -> None:
+        self.press("n", "home", "ctrl+k", *["space" if c == " " else c for c in text], "enter")
+        self.model.note(text)
+        self.model.box_left = None
+
+    @precondition(lambda self: self._keys_are_commands())
+    @rule(key=st.sampled_from(["i", "question_mark", "h", "o"]))
+    def look_and_come_back(self, key: str) -> None:
+        self.press(key, "escape")
+        self.model.box_left = None  # a closed screen gives a written answer's box the keys
+
     @precondition(lambda self: self._keys_are_commands() and self.model.blind)
     @rule()
     def reveal(self) -> None:
@@ -235,6 +248,7 @@ class MeetingMachine(RuleBasedStateMachine):
         answers = {(w, i): v for w, a in on_disk.answers.items() for i, v in a.items()}
         assert answers == m.answers
         assert on_disk.tally == m.tally
+        assert on_disk.notes == m.notes
         assert [(p.id, p.absent) for p in on_disk.participants] == [(p[0], p[2]) for p in
                                                                     m.people]
         assert (on_disk.cursor.item, on_disk.cursor.who) == (m.item, m.who)
