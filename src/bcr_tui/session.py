@@ -10,6 +10,7 @@ Turn order lives in `turns.py`; this module only changes state.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -175,10 +176,8 @@ class Session:
 
     def _arrivals(self) -> dict[str, str]:
         """The item on screen when each late arrival joined (the `join` entries' `item`)."""
-        key = (len(self.log), id(self.log[0]) if self.log else 0)
-        if getattr(self, "_arrivals_memo", (None,))[0] != key:
-            self._arrivals_memo = (key, {e.who: e.item for e in self.log if e.op == "join"})
-        return self._arrivals_memo[1]
+        return self._fold_log("arrivals", dict, lambda seen, e: seen.update(
+            {e.who: e.item}) if e.op == "join" else None)
 
     def answered_count(self) -> int:
         """How many answers are recorded (a tallied item counts once)."""
@@ -186,6 +185,21 @@ class Session:
             return sum(1 for i in self.items if self.tally.get(i.id))
         known = {i.id for i in self.items}
         return sum(1 for a in self.answers.values() for k in a if k in known)
+
+    def _fold_log(self, name: str, start: Callable[[], Any],
+                  step: Callable[[Any, LogEntry], None]) -> Any:
+        """`start()` updated by `step(value, entry)` over the log, reading only the entries
+        added since the last call (a key's save must not read ten thousand entries); all of
+        it again when the log was read in front of what it held."""
+        folds = self.__dict__.setdefault("_log_folds", {})
+        first = id(self.log[0]) if self.log else 0
+        n, seen_first, value = folds.get(name, (0, None, None))
+        if seen_first != first or n > len(self.log) or value is None:
+            n, value = 0, start()
+        for entry in self.log[n:]:
+            step(value, entry)
+        folds[name] = (len(self.log), first, value)
+        return value
 
     # -- changing --------------------------------------------------------------------------
     def record(self, who: str, item_id: str, value: Any) -> LogEntry:
@@ -279,7 +293,9 @@ class Session:
 
     def format(self) -> str:
         """The file format this session needs (`FORMAT_2` only for the roster's log kinds)."""
-        return FORMAT_2 if any(e.op in NEW_OPS for e in self.log) else FORMAT
+        found = self._fold_log("new-ops", set, lambda ops, e: ops.add(e.op) if e.op in NEW_OPS
+                               else None)
+        return FORMAT_2 if found else FORMAT
 
     def _person(self, pid: str) -> Participant:
         person = self.participant(pid)

@@ -37,8 +37,8 @@ class FirstField:
     def on_mount(self) -> None:
         """Focus the first field now (not after a refresh: the next key is already text)."""
         field = self.first_field()
-        if field is not None:
-            self.set_focus(field)  # type: ignore[attr-defined]
+        if field is not None:  # the dialog's title stays in view above it
+            self.set_focus(field, scroll_visible=False)  # type: ignore[attr-defined]
 
     def on_key(self, event: events.Key) -> None:
         """A key that reached the dialog while no field had the keyboard goes into the first."""
