@@ -45,6 +45,7 @@ class FirstField:
         field = self.first_field()
         if self.focused is None and field is not None and event.is_printable \
                 and isinstance(field, Input):  # type: ignore[attr-defined]
+            field.select_on_focus = False  # what was typed stays: the next key adds to it
             self.set_focus(field)  # type: ignore[attr-defined]
             field.insert_text_at_cursor(event.character or "")
             event.stop()
@@ -54,8 +55,9 @@ class FirstField:
         """Pasted text with no field focused goes into the first field too."""
         field = self.first_field()
         if self.focused is None and isinstance(field, Input):  # type: ignore[attr-defined]
+            field.select_on_focus = False
             self.set_focus(field)  # type: ignore[attr-defined]
-            field.insert_text_at_cursor(" ".join(event.text.split()))
+            field.insert_text_at_cursor(" ".join(event.text.splitlines()))
             event.stop()
 
 
