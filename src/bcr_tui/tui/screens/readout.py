@@ -103,8 +103,10 @@ class ReadoutScreen(BcrScreen):
         """Show the new action step and whether it is saved."""
         self.render_findings()
         saved = "saved" if event.outcome.saved else "NOT SAVED (retrying)"
-        self.notify(f"{event.outcome.message} ({saved})",
-                    severity="information" if event.outcome.saved else "error")
+        said = f"{event.outcome.message} ({saved})" if event.outcome.changed else \
+            event.outcome.message
+        self.notify(said, severity="information" if event.outcome.saved else "error",
+                    markup=False)  # the step's words are the facilitator's, not markup
 
 
 def _section(title: str, items: tuple[Finding, ...], empty: str) -> list[Static]:
