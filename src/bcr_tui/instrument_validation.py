@@ -165,7 +165,7 @@ class Checker:
             where = f"scales.{sid}"
             if not ID_PATTERN.match(sid):
                 self.bad(where, f"{sid!r} is not a valid id")
-            if not self.table(spec, where, {"points", "low", "high"}, {"points"}):
+            if not self.table(spec, where, {"points", "low", "high", "question"}, {"points"}):
                 continue
             points: list[Point] = []
             raw_points = self.array(spec, "points", where, required=True)
@@ -204,7 +204,8 @@ class Checker:
             if scored and len(scored) != len(raw_points):
                 self.bad(f"{where}.points", "give every point a score, or none (a nominal scale)")
             out[sid] = Scale(sid, tuple(points), self.string(spec, "low", where),
-                             self.string(spec, "high", where))
+                             self.string(spec, "high", where),
+                             self.string(spec, "question", where))
         return out
 
     def perspectives(self, raw: Any) -> dict[str, str]:

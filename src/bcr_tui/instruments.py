@@ -50,6 +50,8 @@ class Scale:
     points: tuple[Point, ...]
     low: str | None = None
     high: str | None = None
+    question: str | None = None
+    """What the scale answers, shown with each item (CoC Step 5: "Does the condition exist?")."""
     _by_key: Mapping[str, Point] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -10,14 +10,14 @@ rating as recorded only when `Outcome.saved` is true. No Textual here: the tests
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
 from bcr_tui import turns
 from bcr_tui.errors import BcrError, SaveError, SessionFileError, UsageError
 from bcr_tui.instruments import ABSTAIN, Item
-from bcr_tui.session import Action, LogEntry, Participant, Session, now
+from bcr_tui.session import Action, Cursor, LogEntry, Participant, Session, now
 from bcr_tui.store import SessionStore
 
 
@@ -44,7 +44,9 @@ class Meeting:
         #: How a change is saved: the store's save, or (phones on) `phones.votes.Saver.save_now`,
         #: which waits for a batch of phone votes being written in a worker thread.
         self.save_hook: Callable[..., None] = store.save
-        turns.start(self.session)
+        #: Where the turn was before each undo in this sitting: a redo puts it back there.
+        self._undone_from: list[tuple[LogEntry, Cursor]] = []
+        turns.start(self.session, reopening=True)
 
     @property
     def session(self) -> Session:
@@ -130,12 +132,14 @@ class Meeting:
         unread = self._unread_log()
         if unread is not None:
             return unread
+        before = replace(self.session.cursor)
         try:
             entry = self.session.undo()
         except UsageError as exc:  # a hand-edited history: refused, nothing changed
             return Outcome(str(exc), not self.unsaved, False)
         if entry is None:
             return Outcome("Nothing to undo.", not self.unsaved, False)
+        self._undone_from = [*self._undone_from[-99:], (entry, before)]
         turns.after_undo(self.session, entry)
         return self._saved(f"Undone: {self._what(entry)}", entry)
 
@@ -150,7 +154,12 @@ class Meeting:
             return Outcome(str(exc), not self.unsaved, False)
         if entry is None:
             return Outcome("Nothing to redo.", not self.unsaved, False)
-        turns.after_undo(self.session, entry)
+        before = next((c for e, c in reversed(self._undone_from) if e is entry), None)
+        if before is not None:  # back where the turn was before the undo
+            self.session.cursor = replace(before)
+            turns.start(self.session)
+        else:  # undone before this sitting: the turn moves on as after the answer
+            turns.after_redo(self.session, entry)
         return self._saved(f"Redone: {self._what(entry)}", entry)
 
     def toggle_absent(self) -> Outcome:
@@ -182,6 +191,31 @@ class Meeting:
         turns.start(self.session)
         return self._saved(f"Welcome, {person.name}.", None)
 
+    def rename_participant(self, pid: str, text: str) -> Outcome:
+        """Correct a name, typed as on the roster: `Name` or `Name | Organization`."""
+        from bcr_tui.roster import parse_roster
+
+        try:
+            people = parse_roster(text.replace(",", " "))
+            if len(people) != 1:
+                raise UsageError("type one name")
+            name, organization = people[0]
+            entry = self.session.rename_participant(pid, name, organization)
+        except UsageError as exc:
+            return Outcome(f"Not changed: {exc}.", not self.unsaved, False)
+        return self._saved(f"Name corrected: {name}.", entry)
+
+    def remove_participant(self, pid: str) -> Outcome:
+        """Remove someone who has given no answer (u brings them back)."""
+        person = self.session.participant(pid)
+        try:
+            entry = self.session.remove_participant(pid)
+        except UsageError as exc:
+            return Outcome(f"Not removed: {exc}.", not self.unsaved, False)
+        turns.start(self.session)
+        return self._saved(f"{person.name if person else pid} removed (u brings them back).",
+                           entry)
+
     def set_profile(self, person: Participant, answers: dict[str, Any]) -> Outcome:
         """Set a participant's About-You answers (only the ones that changed are logged)."""
         for question, value in answers.items():
@@ -190,9 +224,18 @@ class Meeting:
         return self._saved(f"About-you answers saved for {person.name}.", None)
 
     def add_action(self, action: Action) -> Outcome:
-        """Add an agreed action step."""
-        self.session.add_action(action)
-        return self._saved(f"Action step added: {action.step}", None)
+        """Add an agreed action step (u takes it back)."""
+        return self.change_action(len(self.session.actions), action)
+
+    def change_action(self, index: int, action: Action | None) -> Outcome:
+        """Add, edit or delete (None) the action step at `index`; undo covers it."""
+        try:
+            entry = self.session.change_action(index, action)
+        except UsageError as exc:
+            return Outcome(f"Not changed: {exc}.", not self.unsaved, False)
+        said = {"add": "added", "edit": "changed", "delete": "deleted"}[entry.who]
+        step = (entry.new or entry.old or {}).get("step", "")
+        return self._saved(f"Action step {said}: {step}", entry)
 
     def toggle_audience(self, key: str) -> Outcome:
         """Hide or show names / results on the audience view (`bcr view`)."""
@@ -278,6 +321,11 @@ class Meeting:
         item = self.session.instrument.item(entry.item)
         if entry.op == "set" and item is not None:
             return f"{name} on item {self.session.items.index(item) + 1}"
+        if entry.op == "action":
+            return f"the action step “{(entry.new or entry.old or {}).get('step', '')}”"
+        if entry.op in ("rename", "remove"):
+            name = (entry.old or {}).get("name", name) if isinstance(entry.old, dict) else name
+            return f"{name}'s {'name' if entry.op == 'rename' else 'removal'}"
         return {"absent": f"{name}'s attendance", "note": "the note", "tally": "the tally",
                 "profile": f"{name}'s about-you answer"}.get(entry.op, entry.op)
 

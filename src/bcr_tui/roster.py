@@ -1,7 +1,9 @@
 """Participant lists as facilitators type or paste them: "A, B, C" or one name per line.
 
-A line may carry an organization after a vertical bar: `Ana Ruiz | Ventura Family Center`.
-Blank lines and lines starting with `#` are ignored.
+Commas and line breaks separate people; a vertical bar gives that person's organization:
+`Ana Ruiz | FRC, Ben Carter, Chen Li` is three people, the first from FRC (the same on the
+command line, in a file and in the home screen's form). Blank entries and lines starting with
+`#` are ignored.
 """
 
 from __future__ import annotations
@@ -14,16 +16,15 @@ from bcr_tui.session import MAX_PARTICIPANTS, clean_name
 
 
 def parse_roster(text: str) -> list[tuple[str, str | None]]:
-    """Names (and organizations) from typed or pasted text; commas separate when on one line."""
-    lines = [ln for ln in text.replace("\r", "\n").split("\n") if ln.strip()]
-    lines = [ln for ln in lines if not ln.lstrip().startswith("#")]
-    if len(lines) == 1 and "|" not in lines[0]:
-        lines = lines[0].split(",")
+    """Names (and organizations) from typed or pasted text: commas and lines separate people,
+    `Name | Organization` gives one person's organization."""
+    lines = [ln for ln in text.replace("\r", "\n").split("\n")
+             if not ln.lstrip().startswith("#")]
     people = []
-    for line in lines:
-        if not line.strip():
+    for entry in (part for line in lines for part in line.split(",")):
+        if not entry.strip():
             continue
-        name, _, org = line.partition("|")
+        name, _, org = entry.partition("|")
         people.append((clean_name(name), one_line(org) or None))
     if len(people) > MAX_PARTICIPANTS:
         raise UsageError(f"a session holds at most {MAX_PARTICIPANTS} participants")

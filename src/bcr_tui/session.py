@@ -10,6 +10,7 @@ Turn order lives in `turns.py`; this module only changes state.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -19,12 +20,19 @@ from bcr_tui.instruments import ABSTAIN, Instrument, Item
 from bcr_tui.plaintext import one_line, printable
 
 FORMAT = "bcr-session/1"
+#: Written only by a file whose log corrects or removes a participant or changes an action step
+#: (the log kinds "rename", "remove" and "action", which a bcr that reads only /1 would refuse):
+#: every other file stays /1.
+FORMAT_2 = "bcr-session/2"
+FORMATS = (FORMAT, FORMAT_2)
+ROSTER_OPS = ("rename", "remove")
+NEW_OPS = (*ROSTER_OPS, "action")
 MODES = ("group", "round-robin", "tally")
 ORDERS = ("item-major", "participant-major")
 GROUP = "group"
 TALLY = "tally"
 #: Log operations that can be undone; "undo", "redo" and "join" are recorded but not undoable.
-UNDOABLE = ("set", "tally", "absent", "note", "profile")
+UNDOABLE = ("set", "tally", "absent", "note", "profile", *NEW_OPS)
 LOG_OPS = (*UNDOABLE, "undo", "redo", "join")
 MAX_PARTICIPANTS = 10_000
 #: What the audience view (`bcr view`) may show; the facilitator can hide each.
@@ -150,11 +158,26 @@ class Session:
         return not self.blind or item_id in self.revealed
 
     def expected(self) -> int:
-        """How many answers a complete session holds (absent people count what they gave)."""
+        """How many answers a complete session holds: absent people count what they gave; a
+        late arrival (item-major) every item from the one on screen when they arrived, and what
+        they gave before it (participant-major: every item, their turns cover them all)."""
         n = len(self.items)
         if self.mode != "round-robin":
             return n
-        return sum(len(self.answers.get(p.id, {})) if p.absent else n for p in self.participants)
+        arrivals = self._arrivals() if self.order == "item-major" else {}
+        ids = [i.id for i in self.items]
+        total = 0
+        for p in self.participants:
+            given = self.answers.get(p.id, {})
+            first = ids.index(arrivals[p.id]) if arrivals.get(p.id) in ids else 0
+            total += len(given) if p.absent else (
+                n - first + sum(1 for i in ids[:first] if i in given))
+        return total
+
+    def _arrivals(self) -> dict[str, str]:
+        """The item on screen when each late arrival joined (the `join` entries' `item`)."""
+        return self._fold_log("arrivals", dict, lambda seen, e: seen.update(
+            {e.who: e.item}) if e.op == "join" else None)
 
     def answered_count(self) -> int:
         """How many answers are recorded (a tallied item counts once)."""
@@ -162,6 +185,21 @@ class Session:
             return sum(1 for i in self.items if self.tally.get(i.id))
         known = {i.id for i in self.items}
         return sum(1 for a in self.answers.values() for k in a if k in known)
+
+    def _fold_log(self, name: str, start: Callable[[], Any],
+                  step: Callable[[Any, LogEntry], None]) -> Any:
+        """`start()` updated by `step(value, entry)` over the log, reading only the entries
+        added since the last call (a key's save must not read ten thousand entries); all of
+        it again when the log was read in front of what it held."""
+        folds = self.__dict__.setdefault("_log_folds", {})
+        first = id(self.log[0]) if self.log else 0
+        n, seen_first, value = folds.get(name, (0, None, None))
+        if seen_first != first or n > len(self.log) or value is None:
+            n, value = 0, start()
+        for entry in self.log[n:]:
+            step(value, entry)
+        folds[name] = (len(self.log), first, value)
+        return value
 
     # -- changing --------------------------------------------------------------------------
     def record(self, who: str, item_id: str, value: Any) -> LogEntry:
@@ -226,13 +264,45 @@ class Session:
         name = clean_name(name)
         if len(self.participants) >= MAX_PARTICIPANTS:
             raise UsageError(f"a session holds at most {MAX_PARTICIPANTS} participants")
-        taken = {p.id for p in self.participants}
+        # Never the id of someone removed: undoing the removal brings them back.
+        taken = {p.id for p in self.participants} | {
+            e.who for e in self.log if e.op in ("join", "remove")}
         n = len(self.participants) + 1
         while participant_id(n) in taken:
             n += 1
         person = Participant(participant_id(n), name, one_line(organization or "") or None)
         self.participants.append(person)
-        self.log.append(LogEntry(now(), "join", person.id, "", None, name))
+        # The item on screen when they arrived: answers are expected of them from there on.
+        arrived = self.cursor.item if self.cursor and self.answers else ""
+        self.log.append(LogEntry(now(), "join", person.id, arrived, None, name))
+        return person
+
+    def rename_participant(self, pid: str, name: str, organization: str | None) -> LogEntry:
+        """Correct a participant's name (and organization)."""
+        person = self._person(pid)
+        new = {"name": clean_name(name), "organization": one_line(organization or "")}
+        old = {"name": person.name, "organization": person.organization or ""}
+        return self._apply("rename", pid, "", old, new)
+
+    def remove_participant(self, pid: str) -> LogEntry:
+        """Remove someone who has given no answer (added by mistake, or never came)."""
+        person = self._person(pid)
+        if self.answers.get(pid) or person.profile:
+            raise UsageError(f"{person.name} has answers: mark them absent instead")
+        old = {"name": person.name, "organization": person.organization or "",
+               "index": self.participants.index(person)}
+        return self._apply("remove", pid, "", old, None)
+
+    def format(self) -> str:
+        """The file format this session needs (`FORMAT_2` only for the roster's log kinds)."""
+        found = self._fold_log("new-ops", set, lambda ops, e: ops.add(e.op) if e.op in NEW_OPS
+                               else None)
+        return FORMAT_2 if found else FORMAT
+
+    def _person(self, pid: str) -> Participant:
+        person = self.participant(pid)
+        if person is None:
+            raise UsageError(f"no participant {pid!r} in this session")
         return person
 
     def reveal(self, item_id: str) -> None:
@@ -252,6 +322,20 @@ class Session:
         if not 0 <= index < len(self.actions):
             raise UsageError("no such action step")
         del self.actions[index]
+
+    def change_action(self, index: int, action: Action | None) -> LogEntry:
+        """Add (index = the number of steps), edit or delete (None) an action step, logged so
+        that undo covers it. The entry's `who` says which: "add", "edit" or "delete"."""
+        if action is not None and not action.step.strip():
+            raise UsageError("an action step needs a description")
+        if not 0 <= index <= len(self.actions) - (action is None):
+            raise UsageError("no such action step")
+        new = None if action is None else {k: getattr(action, k).strip()
+                                           for k in ("step", "needs", "owner", "due")}
+        if index == len(self.actions):
+            return self._apply("action", "add", str(index), None, new)
+        old = vars(self.actions[index]).copy()
+        return self._apply("action", "edit" if new else "delete", str(index), old, new)
 
     # -- undo / redo -----------------------------------------------------------------------
     def stacks(self) -> tuple[list[LogEntry], list[LogEntry]]:
@@ -308,6 +392,8 @@ class Session:
                 item.id) and (value is None or isinstance(value, dict) and all(
                     (k == ABSTAIN or item.scale.point(k) is not None) and type(n) is int
                     and n >= 0 for k, n in value.items())))
+        elif op in ("rename", "remove", "action"):
+            ok = self._roster_or_action_ok(op, who, target, value)
         else:  # set
             ok = ((who == GROUP or self.participant(who) is not None) and item is not None
                   and not self.instrument.is_profile(item.id)
@@ -317,6 +403,30 @@ class Session:
                              "person, item or answer this session does not have (was the file "
                              "edited by hand?); the answers are unchanged")
         return printable(value)
+
+    def _roster_or_action_ok(self, op: str, who: str, target: str, value: Any) -> bool:
+        """Whether a roster or action-step entry from the log can be applied: the text fields
+        are text, a renamed or removed person exists (and a removed one has given nothing), a
+        person brought back does not exist yet, an action step's position is one there is."""
+        fields = ("name", "organization", "index") if op != "action" else (
+            "step", "needs", "owner", "due")
+        if value is not None and not (isinstance(value, dict) and all(
+                isinstance(v, str) or (k == "index" and type(v) is int)
+                for k, v in value.items() if k in fields)):
+            return False
+        person = self.participant(who)
+        if op == "rename":
+            return person is not None and value is not None and bool(
+                one_line(str(value.get("name") or "")))
+        if op == "remove":
+            if value is None:  # removing (again): only someone who has given nothing
+                return person is not None and not self.answers.get(who) and not person.profile
+            return person is None and bool(who) and one_line(who) == who and bool(
+                one_line(str(value.get("name") or "")))
+        if not target.isdigit():
+            return False
+        index = int(target)
+        return index <= len(self.actions) - (value is None or who == "edit")
 
     # -- internals -------------------------------------------------------------------------
     def _item(self, item_id: str) -> Item:
@@ -342,6 +452,12 @@ class Session:
             if person is not None:
                 person.absent = bool(value)
             return
+        if op in ROSTER_OPS:
+            self._set_roster(op, who, value)
+            return
+        if op == "action":
+            self._set_action(who, item, value)
+            return
         if op in ("set", "tally"):
             self._changed(item)
         if op == "set":
@@ -361,6 +477,34 @@ class Session:
             target[item] = value
         if op == "set" and not target:
             self.answers.pop(who, None)
+
+
+    def _set_action(self, kind: str, position: str, value: Any) -> None:
+        index = int(position) if position.isdigit() else len(self.actions)
+        if value is None:
+            if index < len(self.actions):
+                del self.actions[index]
+        elif isinstance(value, dict):
+            action = Action(**{k: str(value.get(k) or "") for k in ("step", "needs", "owner",
+                                                                   "due")})
+            if kind == "edit" and index < len(self.actions):
+                self.actions[index] = action
+            else:  # an added step, or a deleted one brought back
+                self.actions.insert(min(index, len(self.actions)), action)
+
+    def _set_roster(self, op: str, pid: str, value: Any) -> None:
+        person = self.participant(pid)
+        if op == "rename" and person is not None and isinstance(value, dict):
+            person.name = one_line(str(value.get("name") or "")) or person.name
+            person.organization = one_line(str(value.get("organization") or "")) or None
+        elif op == "remove" and value is None and person is not None:
+            self.participants.remove(person)
+        elif op == "remove" and isinstance(value, dict) and person is None:
+            index = value.get("index")
+            index = index if isinstance(index, int) and index >= 0 else len(self.participants)
+            self.participants.insert(index, Participant(
+                pid, one_line(str(value.get("name") or "")) or pid,
+                one_line(str(value.get("organization") or "")) or None))
 
 
 def new_session(

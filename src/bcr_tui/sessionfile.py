@@ -19,6 +19,7 @@ from bcr_tui.plaintext import one_line, printable
 from bcr_tui.session import (
     AUDIENCE_DEFAULTS,
     FORMAT,
+    FORMATS,
     GROUP,
     LOG_OPS,
     MODES,
@@ -108,7 +109,7 @@ def _line(key: str, value: Any) -> str:
 
 def _head(s: Session) -> str:
     lines = [
-        _line("format", FORMAT), _line("id", s.id), _line("title", s.title),
+        _line("format", s.format()), _line("id", s.id), _line("title", s.title),
         _line("community", s.community), _line("created", s.created), _line("mode", s.mode),
         _line("order", s.order), _line("blind", s.blind),
         _line("revealed", [i.id for i in s.items if i.id in s.revealed]),
@@ -225,7 +226,7 @@ def parse(data: Any, path: Path, known: dict[int, tuple[Any, Instrument]] | None
     if not isinstance(data, dict) or "format" not in data:
         raise SessionFileError("is not a bcr session file (it has no format line)", path)
     fmt = data["format"]
-    if fmt != FORMAT:
+    if fmt not in FORMATS:
         if isinstance(fmt, str) and fmt.startswith("bcr-session/"):
             raise SessionFileError(
                 f"was written in format {fmt!r} by a newer bcr; this bcr reads {FORMAT!r}", path)

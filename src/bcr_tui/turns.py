@@ -26,8 +26,10 @@ def item_index(session: Session) -> int:
     return ids.index(session.cursor.item) if session.cursor and session.cursor.item in ids else 0
 
 
-def start(session: Session) -> None:
-    """Put the cursor on a sensible first turn if it has none (or points at nothing valid)."""
+def start(session: Session, *, reopening: bool = False) -> None:
+    """Put the cursor on a sensible first turn if it has none (or points at nothing valid).
+    On reopening, a turn the facilitator gave an absent person (↑ ↓) stays theirs: the screen
+    shows what the file says."""
     ids = {i.id for i in session.items}
     cursor = session.cursor
     if cursor is None or cursor.item not in ids:
@@ -35,7 +37,7 @@ def start(session: Session) -> None:
     if session.mode == "round-robin":
         who = session.cursor.who
         person = session.participant(who) if who else None
-        if who is not None and (person is None or person.absent):
+        if who is not None and (person is None or (person.absent and not reopening)):
             session.cursor.who = _next_unanswered(session, session.cursor.item, who)
         elif who is None and not round_complete(session, session.cursor.item):
             session.cursor.who = _next_unanswered(session, session.cursor.item, None)
@@ -94,6 +96,14 @@ def after_undo(session: Session, entry: LogEntry) -> None:
         after_absence(session, entry.who)
 
 
+def after_redo(session: Session, entry: LogEntry) -> None:
+    """After a redo the turn moves on as it did after the answer was first given (the redone
+    answer is not the turn's any more: a digit must not overwrite it)."""
+    after_undo(session, entry)
+    if entry.op in ("set", "tally") and session.cursor.item == entry.item:
+        after_answer(session)
+
+
 def next_item(session: Session) -> None:
     """Go to the next item (the first present person who has not answered it has the turn)."""
     _go_item(session, +1)
@@ -139,7 +149,9 @@ def _go_participant(session: Session, step: int) -> None:
 
 def after_absence(session: Session, pid: str) -> None:
     """If the person who had the turn was marked absent, pass the turn on."""
-    if session.mode == "round-robin" and session.cursor.who == pid:
+    if session.mode == "round-robin" and session.cursor.who is None:
+        start(session)  # back in the room after the round was complete: their turn
+    elif session.mode == "round-robin" and session.cursor.who == pid:
         person = session.participant(pid)
         if person is not None and person.absent:
             if session.order == "participant-major":

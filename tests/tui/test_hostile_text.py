@@ -94,6 +94,8 @@ async def test_markup_in_the_home_list_the_comparison_and_the_audience_view(tmp_
     (tmp_path / "[b]bad[x].toml").write_text("not toml [/]", "utf-8")
     app = make_app(sessions_dir=tmp_path)
     async with app.run_test(size=(160, 40)) as pilot:
+        await app.workers.wait_for_complete()  # the home list is read in a worker
+        await pilot.pause()
         text = screen_text(app)
         assert TITLE in text and COMMUNITY in text and "[b]bad[x].toml" in text
         app.open_session(tmp_path / "[b]bad[x].toml")  # refused: the notification names it

@@ -103,7 +103,8 @@ async def test_communities_of_care_heatmap_and_readout_have_figures(tmp_path):
         assert "No figures" not in text and "Step 5: each condition" in text
         grid = app.screen.query(HeatmapView).first().grid
         assert grid.columns == ("Yes", "No", "Unsure", "answers")
-        await pilot.press("escape", "o")
+        # Back in the meeting the open question's box has the keyboard again: Esc leaves it.
+        await pilot.press("escape", "escape", "o")
         await pilot.pause()
         text = statics_text(app)
         assert 'Conditions answered "No" (not in place)' in text

@@ -141,6 +141,7 @@ class BcrApp(App[int]):
             yield SystemCommand("Add a participant (late arrival)",
                                 "Add someone who arrived late; they take turns from now on.",
                                 lambda: self._ask_participant(screen))
+            yield from screen.more_commands()  # type: ignore[attr-defined]
         yield from super().get_system_commands(screen)
 
     def _ask_participant(self, screen: Screen) -> None:

@@ -22,6 +22,8 @@ class Command:
     key_display: str | None = None
     footer: bool = True
     palette: bool = True
+    in_help: bool = True
+    """False for a command another one's help line covers (→ under "←→ Previous / next item")."""
 
     def bindings(self) -> list[Binding]:
         """The Textual bindings: the first key shows in the footer, the others do not."""
@@ -54,20 +56,24 @@ MEETING: tuple[Command, ...] = (
     Command("undo", ("u", "ctrl+z"), "undo", "undo", "Undo the last change and go back to it "
             "(works after reopening: the change log is in the file)."),
     Command("redo", ("ctrl+y",), "redo", "redo", "Redo what was undone.", footer=False),
-    Command("previous-item", ("left",), "move('previous')", "item", "Previous item.",
+    Command("previous-item", ("left",), "move('previous')", "item", "Previous / next item.",
             key_display="←→", palette=False),
-    Command("next-item", ("right",), "move('next')", "next item", "Next item.", footer=False),
-    Command("previous-person", ("up",), "move('up')", "person", "Previous participant: give them "
-            "the turn (to correct their answer, or to bring them back).", key_display="↑↓",
-            palette=False),
+    Command("next-item", ("right",), "move('next')", "next item", "Next item.", footer=False,
+            in_help=False),
+    Command("previous-person", ("up",), "move('up')", "person", "Previous / next participant: "
+            "give them the turn (to correct their answer, or to bring them back).",
+            key_display="↑↓", palette=False),
     Command("next-person", ("down",), "move('down')", "next person", "Next participant.",
-            footer=False, palette=False),
+            footer=False, palette=False, in_help=False),
     Command("absent", ("a",), "toggle_absent", "absent", "Mark the person with the turn absent "
             "from here on (or back in the room); turns skip absent people."),
     Command("reveal", ("r",), "reveal", "reveal", "Blind round: reveal this item's ratings."),
     Command("note", ("n",), "note", "note", "Write a note on this item.", footer=False),
     Command("profile", ("p",), "profile", "about you", "Answer the About-You questions for the "
             "person with the turn.", footer=False),
+    Command("about", ("i",), "about", "about", "The instrument's instructions and the current "
+            "domain's description, to read the room in (shown by themselves when the meeting "
+            "reaches a domain).", footer=False),
     Command("heatmap", ("h",), "heatmap", "heatmap", "Full-screen heatmap of the results so far "
             "(blind items not yet revealed are left out)."),
     Command("readout", ("o",), "readout", "read-out", "Strengths, priorities, contested items "

@@ -2,20 +2,66 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-from textual import on
+from rich.text import Text
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
 from bcr_tui.instruments import ABSTAIN, ActionsSpec, Item
+from bcr_tui.plaintext import one_line
 from bcr_tui.session import Action
 
+if TYPE_CHECKING:
+    from textual.app import App
 
-class PromptScreen(ModalScreen[str | None]):
+    from bcr_tui.meeting import Meeting, Outcome
+
+
+class FirstField:
+    """A dialog that opens with its first field focused, and whose keys typed or pasted before
+    a field had the keyboard go into that first field (never lost, never a command).
+
+    Mixed into a `ModalScreen` (before it): `first_field()` names the field."""
+
+    def first_field(self) -> Widget | None:
+        """The field that has the keyboard when the dialog opens (the first input)."""
+        return next(iter(self.query(Input)), None)  # type: ignore[attr-defined]
+
+    def on_mount(self) -> None:
+        """Focus the first field now (not after a refresh: the next key is already text)."""
+        field = self.first_field()
+        if field is not None:  # the dialog's title stays in view above it
+            self.set_focus(field, scroll_visible=False)  # type: ignore[attr-defined]
+
+    def on_key(self, event: events.Key) -> None:
+        """A key that reached the dialog while no field had the keyboard goes into the first."""
+        field = self.first_field()
+        if self.focused is None and field is not None and event.is_printable \
+                and isinstance(field, Input):  # type: ignore[attr-defined]
+            field.select_on_focus = False  # what was typed stays: the next key adds to it
+            self.set_focus(field)  # type: ignore[attr-defined]
+            field.insert_text_at_cursor(event.character or "")
+            event.stop()
+            event.prevent_default()
+
+    def on_paste(self, event: events.Paste) -> None:
+        """Pasted text with no field focused goes into the first field too."""
+        field = self.first_field()
+        if self.focused is None and isinstance(field, Input):  # type: ignore[attr-defined]
+            field.select_on_focus = False
+            self.set_focus(field)  # type: ignore[attr-defined]
+            field.insert_text_at_cursor(" ".join(event.text.splitlines()))
+            event.stop()
+
+
+class PromptScreen(FirstField, ModalScreen[str | None]):
     """Ask for one line of text: Enter keeps it, Esc cancels."""
 
     BINDINGS = [Binding("escape", "cancel", "cancel", id="prompt-cancel")]
@@ -28,7 +74,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title", markup=False)
+            yield Label(Text(self.title_text), classes="dialog-title")  # may hold a name
             yield Input(self.value, placeholder=self.placeholder, id="prompt")
             yield Static("Enter to keep · Esc to cancel", classes="dialog-help")
 
@@ -49,7 +95,7 @@ class NoteScreen(PromptScreen):
                          "What did the room say?")
 
 
-class FormScreen(ModalScreen):
+class FormScreen(FirstField, ModalScreen):
     """A dialog of several boxes: Enter moves to the next box and saves on the last; Ctrl+S
     saves; Esc cancels. Subclasses define `action_save`."""
 
@@ -61,8 +107,8 @@ class FormScreen(ModalScreen):
         boxes = list(self.query(Input))
         if event.input is boxes[-1]:
             self.action_save()
-        else:
-            boxes[boxes.index(event.input) + 1].focus()
+        else:  # at once: what is typed next belongs in the next box
+            self.set_focus(boxes[boxes.index(event.input) + 1])
 
     def action_save(self) -> None:
         """Keep what was entered (subclasses)."""
@@ -97,11 +143,11 @@ class TallyScreen(FormScreen):
             yield Static("Tab moves · Enter on the last box (or Ctrl+S) saves · Esc cancels",
                          classes="dialog-help")
 
-    def on_mount(self) -> None:
+    def first_field(self) -> Widget | None:
         """Start in the box of the answer whose number was pressed."""
         boxes = list(self.query(Input))
         index = self.focus_digit - 1 if self.focus_digit else len(boxes) - 1
-        boxes[max(0, min(index, len(boxes) - 1))].focus()
+        return boxes[max(0, min(index, len(boxes) - 1))]
 
     def action_save(self) -> None:
         """Keep the counts."""
@@ -114,24 +160,22 @@ class TallyScreen(FormScreen):
 
 
 class ActionScreen(FormScreen):
-    """A new action step: what, what is needed, who, by when. Enter on the last box saves."""
+    """An action step, new or `current` to edit: what, what is needed, who, by when. Enter on
+    the last box saves."""
 
-    def __init__(self, spec: ActionsSpec | None) -> None:
+    def __init__(self, spec: ActionsSpec | None, current: Action | None = None) -> None:
         super().__init__()
         self.spec = spec or ActionsSpec(prompt="Write down the action steps you agree on.")
+        self.current = current
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Label(self.spec.prompt, classes="dialog-title", markup=False)
+            yield Label(Text(self.spec.prompt), classes="dialog-title")
             for key in ("step", "needs", "owner", "due"):
-                yield Label(getattr(self.spec, key), markup=False)
-                yield Input(id=f"action-{key}")
+                yield Label(Text(getattr(self.spec, key)))
+                yield Input(getattr(self.current, key, ""), id=f"action-{key}")
             yield Static("Tab moves · Enter on the last box (or Ctrl+S) saves · Esc cancels",
                          classes="dialog-help")
-
-    def on_mount(self) -> None:
-        """Start in the first box."""
-        self.query_one("#action-step", Input).focus()
 
     def action_save(self) -> None:
         """Keep the action step (a step needs words)."""
@@ -158,9 +202,9 @@ class PickScreen(ModalScreen[str | None]):
         from textual.widgets.option_list import Option
 
         with Vertical(classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title", markup=False)
-            yield OptionList(*[Option(label, id=value) for label, value in self.options],
-                             id="pick", markup=False)
+            yield Label(Text(self.title_text), classes="dialog-title")
+            yield OptionList(*[Option(Text(label) if isinstance(label, str) else label, id=value)
+                               for label, value in self.options], id="pick")  # never markup
             yield Static("↑ ↓ choose · Enter opens · Esc cancels", classes="dialog-help")
 
     def on_option_list_option_selected(self, event) -> None:  # noqa: ANN001
@@ -170,3 +214,36 @@ class PickScreen(ModalScreen[str | None]):
     def action_cancel(self) -> None:
         """Close without choosing."""
         self.dismiss(None)
+
+
+def pick(app: App, title: str, options: list[tuple[str, str]],
+         then: Callable[[str], object]) -> None:
+    """Ask which of `options` (label, value), then call `then(value)`; one option is not asked."""
+    if len(options) == 1:
+        then(options[0][1])
+    elif options:
+        app.push_screen(PickScreen(title, options),
+                        lambda chosen: None if chosen is None else then(chosen))
+
+
+def change_action_step(app: App, meeting: Meeting, verb: str,
+                       done: Callable[[Outcome], object]) -> None:
+    """Add, edit or delete an action step (verb "add", "edit", "delete"): ask which step and
+    what it says, change it through the meeting (logged, so u undoes it), `done(outcome)`."""
+    actions = meeting.session.actions
+
+    def edit(index: int) -> None:
+        current = actions[index] if index < len(actions) else None
+        app.push_screen(ActionScreen(meeting.session.instrument.actions, current),
+                        lambda action: None if action is None else done(
+                            meeting.change_action(index, action)))
+
+    if verb == "add":
+        edit(len(actions))
+        return
+    steps = [(f"{n}. {one_line(a.step)}", str(n - 1)) for n, a in enumerate(actions, start=1)]
+    if verb == "edit":
+        pick(app, "Edit which action step?", steps, lambda n: edit(int(n)))
+    else:
+        pick(app, "Delete which action step?", steps,
+             lambda n: done(meeting.change_action(int(n), None)))

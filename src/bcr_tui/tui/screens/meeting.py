@@ -7,9 +7,11 @@ A key press is a binding → an action here → a `Meeting` operation (change, m
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 from rich.text import Text
-from textual import on
-from textual.app import ComposeResult
+from textual import events, on
+from textual.app import ComposeResult, SystemCommand
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
@@ -18,6 +20,8 @@ from bcr_tui.counts import CountMemo
 from bcr_tui.errors import SessionFileError
 from bcr_tui.grids import domain_answers
 from bcr_tui.meeting import Meeting, Outcome
+from bcr_tui.plaintext import one_line as plain
+from bcr_tui.session import Participant
 from bcr_tui.tui.keymap import MEETING, bindings
 from bcr_tui.tui.messages import SessionChanged
 from bcr_tui.tui.screens.base import BcrScreen
@@ -49,6 +53,9 @@ class MeetingScreen(BcrScreen):
         self._bindings_item: str | None = None
         self._answer_form: Vertical | None = None
         self._counts = CountMemo()  # the live heatmap counts only the items a key changed
+        #: The (item, rater) whose answer box the facilitator left with Esc: the one-key commands
+        #: work there until the meeting moves on, an undo or redo, or a dialog closes.
+        self._box_left: tuple[str, str | None] | None = None
 
     def compose(self) -> ComposeResult:
         yield from self.compose_too_small()
@@ -104,6 +111,11 @@ class MeetingScreen(BcrScreen):
             return session.blind or False
         if action == "profile":
             return bool(session.instrument.profile and session.participants) or False
+        if self._box_wanted() and action not in ("help", "app.quit", "app.command_palette"):
+            # Keys typed ahead while the box was taking the keyboard are never commands.
+            answer_box = self.query("#answer-text")
+            if answer_box and not answer_box.first().has_focus:
+                return False
         if action == "rate_digit":
             item = self.meeting.item
             if item.kind not in ("rating", "choice"):
@@ -119,14 +131,17 @@ class MeetingScreen(BcrScreen):
 
     def action_undo(self) -> None:
         """Undo the last change."""
+        self._box_left = None  # back at an answer: its box has the keyboard again
         self._after(self.meeting.undo())
 
     def action_redo(self) -> None:
         """Redo the last undone change."""
+        self._box_left = None
         self._after(self.meeting.redo())
 
     def action_move(self, where: str) -> None:
         """Move between items and participants."""
+        self._box_left = None
         self._after(self.meeting.move(where))
 
     def action_toggle_absent(self) -> None:
@@ -159,6 +174,21 @@ class MeetingScreen(BcrScreen):
         person = person or (session.participants[0] if session.participants else None)
         if person is not None:
             self.app.push_screen(ProfileScreen(session.instrument, person), self._profiled)
+
+    def action_about(self) -> None:
+        """The instrument's instructions and the current domain's description."""
+        from bcr_tui.instruments import fill
+        from bcr_tui.tui.screens.help import AboutScreen
+
+        session = self.meeting.session
+        instrument = session.instrument
+        domain = instrument.domain_of(self.meeting.item.id)
+        parts = [(heading, fill(text.strip(), session.community)) for heading, text in (
+            ("Instructions", instrument.instructions), ("About this instrument", instrument.intro),
+            (domain.title if domain else "", domain.description if domain else None)) if text]
+        if not parts:
+            parts = [("", "This instrument has no instructions or descriptions.")]
+        self.app.push_screen(AboutScreen(instrument.title, parts))
 
     def action_heatmap(self) -> None:
         """The full-screen heatmap."""
@@ -193,6 +223,87 @@ class MeetingScreen(BcrScreen):
         for person, organization in parse_roster(name):
             self._after(self.meeting.add_participant(person, organization))
 
+    # -- the palette's commands on the roster, About-You and action steps -------------------
+    def more_commands(self) -> Iterator[SystemCommand]:
+        """Commands only the palette offers (`BcrApp.get_system_commands` lists them)."""
+        session = self.meeting.session
+        if session.participants:
+            yield SystemCommand("Correct a participant's name", "Fix a name (Name | "
+                                "Organization); the change is in the change log, u undoes it.",
+                                self._ask_rename)
+            yield SystemCommand("Remove a participant (no answers yet)", "Someone added by "
+                                "mistake or who never came; u brings them back.",
+                                self._ask_remove)
+        if session.instrument.profile and session.participants:
+            yield SystemCommand("About You: everyone, one after another", "Each person's "
+                                "About-You questions in turn (Esc skips a person).",
+                                lambda: self._profiles([p.id for p in session.participants]))
+        yield SystemCommand("Add an action step", "What, what is needed, who, by when.",
+                            lambda: self._action_step("add"))
+        if session.actions:
+            yield SystemCommand("Edit an action step", "Change an agreed action step.",
+                                lambda: self._action_step("edit"))
+            yield SystemCommand("Delete an action step", "Remove an action step (u undoes).",
+                                lambda: self._action_step("delete"))
+
+    def _action_step(self, verb: str) -> None:
+        from bcr_tui.tui.screens.dialogs import change_action_step
+
+        change_action_step(self.app, self.meeting, verb, self._after)
+
+    def _pick(self, title: str, options: list[tuple[str, str]], then: Callable) -> None:
+        from bcr_tui.tui.screens.dialogs import pick
+
+        pick(self.app, title, options, then)
+
+    def _ask_rename(self) -> None:
+        from bcr_tui.tui.screens.dialogs import PromptScreen
+
+        def rename(pid: str) -> None:
+            person = self.meeting.session.participant(pid)
+            if person is None:
+                return
+            current = person.name + (f" | {person.organization}" if person.organization else "")
+            self.app.push_screen(
+                PromptScreen(f"Correct the name of {person.name} (Name | Organization)", current),
+                lambda text: text is not None and self._after(
+                    self.meeting.rename_participant(pid, text)))
+
+        self._pick("Whose name?", [(plain(p.name), p.id)
+                                   for p in self.meeting.session.participants], rename)
+
+    def _ask_remove(self) -> None:
+        session = self.meeting.session
+        removable = [(plain(p.name), p.id) for p in session.participants
+                     if not session.answers.get(p.id) and not p.profile]
+        if not removable:
+            self._flash("Everyone has answers: mark someone absent (a) instead.", saved=None)
+            return
+        self._pick("Remove whom? (only people with no answers)", removable,
+                   lambda pid: self._after(self.meeting.remove_participant(pid)))
+
+    def _profile_due(self, person: Participant | None) -> int:
+        """How many About-You questions to offer `person` on their first turn (0: none)."""
+        session = self.meeting.session
+        if person is None or session.answers.get(person.id):
+            return 0
+        return sum(1 for q in session.instrument.profile if q.id not in person.profile)
+
+    def _profiles(self, pids: list[str]) -> None:
+        """About-You for these people, one after another (Esc skips a person)."""
+        from bcr_tui.tui.screens.profile import ProfileScreen
+
+        session = self.meeting.session
+        people = [p for p in (session.participant(pid) for pid in pids) if p is not None]
+        if not people:
+            return
+
+        def then(result: tuple | None) -> None:
+            self._profiled(result)
+            self._profiles([p.id for p in people[1:]])
+
+        self.app.push_screen(ProfileScreen(session.instrument, people[0]), then)
+
     # -- results of dialogs ----------------------------------------------------------------
     def _tallied(self, counts: dict[str, int] | None) -> None:
         if counts is not None:
@@ -226,16 +337,23 @@ class MeetingScreen(BcrScreen):
 
     # -- after every change ----------------------------------------------------------------
     def _after(self, outcome: Outcome, *, advance: bool = True) -> None:
+        # Shown at once, not through a message: the answer box takes the keyboard before the
+        # next key is read (a key queued behind a message would run a command instead).
         if outcome.changed:
-            self.post_message(SessionChanged(outcome))
-        elif outcome.message:
+            self._show(outcome)
+            return
+        if outcome.message:
             self._flash(outcome.message, saved=None)
+        self._refocus()
 
     @on(SessionChanged)
     def _changed(self, event: SessionChanged) -> None:
+        self._show(event.outcome)
+
+    def _show(self, outcome: Outcome) -> None:
         self.refresh_view()
-        if event.outcome.message:
-            self._flash(event.outcome.message, saved=event.outcome.saved)
+        if outcome.message:
+            self._flash(outcome.message, saved=outcome.saved)
 
     def _retry_save(self) -> None:
         if self.meeting.unsaved and not self.meeting.conflict:  # a conflict needs a decision
@@ -272,7 +390,8 @@ class MeetingScreen(BcrScreen):
             chosen = session.answer("group", item.id)
         enabled = meeting.rater is not None
         self.query_one(ItemStage).show(session, item, chosen if session.is_visible(item.id) or
-                                       session.mode != "round-robin" else None, enabled=enabled)
+                                       session.mode != "round-robin" else None, enabled=enabled,
+                                       note=session.notes.get(item.id))
         self._render_answer_form()
         self._render_turn()
         self.query_one(RosterStrip).show_roster(session, item.id)
@@ -311,7 +430,8 @@ class MeetingScreen(BcrScreen):
                     self.set_focus(None)
             return
         if self._answer_form is None:  # mounted the first time a written answer is asked for
-            help_text, box = Static(id="answer-help"), AnswerBox(id="answer-text")
+            help_text = Static(id="answer-help")
+            box = AnswerBox(id="answer-text", select_on_focus=False)  # a half answer stays
             self._answer_form = Vertical(help_text, box, id="answer-form")
             self.query_one("#stage").mount(self._answer_form, after=self.query_one(ItemStage))
         else:
@@ -328,8 +448,40 @@ class MeetingScreen(BcrScreen):
         else:
             help_text.update(Text("Type the answer and press Enter (Enter on an empty line skips; "
                                   "Esc leaves the box to use the other keys)."))
-        if self.meeting.rater is not None and not box.has_focus:
-            box.focus()
+        self._take_keyboard(box)
+
+    def _box_wanted(self) -> bool:
+        """True when the current item is answered in words and its box should have the keys."""
+        meeting = self.meeting
+        return (meeting.item.kind in ("text", "table") and meeting.rater is not None
+                and self._box_left != (meeting.item.id, meeting.rater)
+                and not self.has_class("-too-small"))
+
+    def _take_keyboard(self, box: Input) -> None:
+        """Give the answer box the keyboard now (not after a refresh: the next key is text)."""
+        if self._box_wanted() and not box.has_focus:
+            self.set_focus(box)
+
+    def leave_box(self) -> None:
+        """Esc in the answer box: the one-key commands work until the meeting moves on."""
+        self._box_left = (self.meeting.item.id, self.meeting.rater)
+        self.set_focus(None)
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """The box lost the keyboard another way than Esc (a click elsewhere): the same as Esc,
+        so the one-key commands work (a dialog opening is undone by its closing)."""
+        if event.widget.id == "answer-text" and not event.widget.has_focus:
+            self._box_left = (self.meeting.item.id, self.meeting.rater)
+
+    def on_screen_resume(self) -> None:
+        """A dialog or screen closed: a written answer's box takes the keyboard again."""
+        super().on_screen_resume()
+        self._box_left = None
+        self._refocus()
+
+    def _refocus(self) -> None:
+        if self._answer_form is not None and self._answer_form.display:
+            self._take_keyboard(self.query_one("#answer-text", Input))
 
     def _render_turn(self) -> None:
         meeting = self.meeting
@@ -349,6 +501,10 @@ class MeetingScreen(BcrScreen):
             person = session.participant(meeting.rater)
             if person is not None and person.organization:
                 message.append(f"  ({person.organization})")
+            unanswered = self._profile_due(person)
+            if unanswered:  # their first turn: offered, never forced (a digit just goes on)
+                message.append(f"   · p: About You ({unanswered} question"
+                               f"{'s' if unanswered > 1 else ''})", style="bold")
         # The session's progress sits here, by the turn, not in the top bar: what changes on every
         # key stays at the bottom of the screen, so a key repaints only that part of it.
         progress = Text(f"{session.answered_count()}/{session.expected()} answers")

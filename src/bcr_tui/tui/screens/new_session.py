@@ -10,10 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from bcr_tui.errors import BcrError
 from bcr_tui.instruments import load_instrument, shipped_paths
+from bcr_tui.tui.screens.dialogs import FirstField
 
 MODES = [("Round-robin: person by person", "round-robin"), ("Group: one rating per item",
          "group"), ("Tally: count raised hands", "tally")]
@@ -21,8 +23,9 @@ ORDERS = [("Around the room on each item", "item-major"),
           ("One person does every item, then the next", "participant-major")]
 
 
-class NewSessionScreen(ModalScreen[None]):
-    """The form for a new session. Ctrl+S (or the button) creates it and opens the meeting."""
+class NewSessionScreen(FirstField, ModalScreen[None]):
+    """The form for a new session. Ctrl+S (or the button) creates it and opens the meeting.
+    It opens in its first field, the instrument."""
 
     BINDINGS = [Binding("ctrl+s", "create", "create", id="new-create"),
                 Binding("escape", "app.pop_screen", "cancel", id="new-cancel")]
@@ -53,6 +56,10 @@ class NewSessionScreen(ModalScreen[None]):
             with Horizontal(id="new-buttons"):
                 yield Button("Create and open (Ctrl+S)", variant="primary", id="create")
                 yield Button("Cancel (Esc)", id="cancel")
+
+    def first_field(self) -> Widget | None:
+        """The instrument comes first."""
+        return self.query_one("#instrument", Select)
 
     @on(Button.Pressed, "#create")
     def _create_pressed(self) -> None:

@@ -9,14 +9,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Input, Label, RadioButton, RadioSet, SelectionList, Static
 
 from bcr_tui.instruments import Instrument
 from bcr_tui.session import Participant
+from bcr_tui.tui.screens.dialogs import FirstField
 
 
-class ProfileScreen(ModalScreen[tuple[Participant, dict[str, Any]] | None]):
-    """One participant's About-You answers. Ctrl+S saves, Esc cancels."""
+class ProfileScreen(FirstField, ModalScreen[tuple[Participant, dict[str, Any]] | None]):
+    """One participant's About-You answers. Ctrl+S saves, Esc cancels (skips this person)."""
 
     BINDINGS = [Binding("ctrl+s", "save", "save", id="profile-save"),
                 Binding("escape", "cancel", "cancel", id="profile-cancel")]
@@ -53,6 +55,11 @@ class ProfileScreen(ModalScreen[tuple[Participant, dict[str, Any]] | None]):
                                     placeholder="Other: please say", id=f"q-{q.id}-other")
             yield Static("Tab moves · Space or Enter picks · Ctrl+S saves · Esc cancels",
                          classes="dialog-help")
+
+    def first_field(self) -> Widget | None:
+        """The first question's answers have the keyboard when the dialog opens."""
+        first = self.instrument.profile[0] if self.instrument.profile else None
+        return self.query_one(f"#q-{first.id}") if first is not None else None
 
     def answers(self) -> dict[str, Any]:
         """The answers as entered (None where left blank)."""

@@ -23,8 +23,12 @@ class ReadoutScreen(BcrScreen):
     BINDINGS = [
         Binding("escape,o", "app.pop_screen", "back", id="readout-back",
                 tooltip="Back to the meeting."),
-        Binding("plus,a", "add_action", "add action step", id="readout-add",
+        Binding("a,plus", "action_step('add')", "add action step", id="readout-add",
                 tooltip="Add an agreed action step (saved in the session)."),
+        Binding("e", "action_step('edit')", "edit step", id="readout-edit",
+                tooltip="Change an action step."),
+        Binding("d", "action_step('delete')", "delete step", id="readout-delete",
+                tooltip="Delete an action step (u in the meeting undoes it)."),
     ]
 
     def __init__(self, meeting: Meeting) -> None:
@@ -73,6 +77,9 @@ class ReadoutScreen(BcrScreen):
         lines.append(Static("Action steps", classes="results-heading"))
         if not f.actions:
             lines.append(Static("None yet. Press a to add one.", classes="finding"))
+        else:
+            lines.append(Static("a adds a step · e edits one · d deletes one (u in the meeting "
+                                "undoes)", classes="results-note"))
         for n, a in enumerate(f.actions, start=1):
             details = " · ".join(x for x in (f"needs: {a.needs}" if a.needs else "",
                                              f"owner: {a.owner}" if a.owner else "",
@@ -84,23 +91,27 @@ class ReadoutScreen(BcrScreen):
         body.remove_children()
         body.mount_all(lines)
 
-    def action_add_action(self) -> None:
-        """Ask for a new action step."""
-        from bcr_tui.tui.screens.dialogs import ActionScreen
+    def action_action_step(self, verb: str) -> None:
+        """Add, edit or delete an action step (logged: undo in the meeting covers it)."""
+        from bcr_tui.tui.screens.dialogs import change_action_step
 
-        spec = self.meeting.session.instrument.actions
-        self.app.push_screen(ActionScreen(spec), self._added)
+        change_action_step(self.app, self.meeting, verb,
+                           lambda outcome: self.post_message(SessionChanged(outcome)))
 
-    def _added(self, action) -> None:  # noqa: ANN001 - an Action or None
-        if action is not None:
-            self.post_message(SessionChanged(self.meeting.add_action(action)))
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Edit and delete only when there is a step."""
+        if action == "action_step" and parameters[:1] != ("add",):
+            return bool(self.meeting.session.actions) or None
+        return True
 
     def on_session_changed(self, event: SessionChanged) -> None:
         """Show the new action step and whether it is saved."""
         self.render_findings()
         saved = "saved" if event.outcome.saved else "NOT SAVED (retrying)"
-        self.notify(f"{event.outcome.message} ({saved})",
-                    severity="information" if event.outcome.saved else "error", markup=False)
+        said = f"{event.outcome.message} ({saved})" if event.outcome.changed else \
+            event.outcome.message
+        self.notify(said, severity="information" if event.outcome.saved else "error",
+                    markup=False)  # the step's words are the facilitator's, not markup
 
 
 def _section(title: str, items: tuple[Finding, ...], empty: str) -> list[Static]:

@@ -19,5 +19,9 @@ class AnswerBox(Input):
     ]
 
     def action_leave(self) -> None:
-        """Give the keyboard back to the meeting's keys."""
-        self.screen.set_focus(None)
+        """Give the keyboard back to the meeting's keys (until the meeting moves on)."""
+        leave = getattr(self.screen, "leave_box", None)
+        if leave is not None:
+            leave()
+        else:
+            self.screen.set_focus(None)
