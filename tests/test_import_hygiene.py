@@ -10,7 +10,7 @@ import pytest
 
 CORE = ["instruments", "session", "sessionfile", "store", "turns", "roster", "demo", "cli",
         "commands", "plaintext", "gcpause", "counts", "analysis", "segments", "perspective_gaps",
-        "report", "report_sections"]
+        "report", "report_sections", "dataset", "dataset_parts"]
 HEAVY = ["textual", "polars"]
 
 PROBE = f"""
