@@ -10,7 +10,8 @@ import pytest
 
 CORE = ["instruments", "session", "sessionfile", "store", "turns", "roster", "demo", "cli",
         "commands", "plaintext", "gcpause", "counts", "analysis", "segments", "perspective_gaps",
-        "report", "report_sections", "dataset", "dataset_parts"]
+        "report", "report_sections", "dataset", "dataset_parts", "instrument_validation",
+        "instrument_checks"]
 HEAVY = ["textual", "polars"]
 
 PROBE = f"""
