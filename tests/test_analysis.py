@@ -11,6 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bcr_tui import analysis as an
+from bcr_tui import perspective_gaps as pg
+from bcr_tui import segments as sg
 from bcr_tui.counts import CountMemo, domain_counts
 from bcr_tui.demo import demo_session
 from bcr_tui.instruments import find_instrument, load_instrument, parse_instrument
@@ -235,7 +237,7 @@ def test_tally_mode(pai):
     assert _item(s, "trust-1", who=[TALLY]).n == 7
     assert _item(s, "trust-1", who=["p01"]).n == 0
     assert an.summarize(s).raters == 8
-    assert an.participant_means(s) == {}
+    assert sg.participant_means(s) == {}
 
 
 def test_group_mode(pai):
@@ -341,7 +343,7 @@ def test_priorities_tie_broken_by_lower_mean(pai):
 
 def test_participant_means(three):
     three.abstain("p03", "shared-values-2")
-    means = an.participant_means(three)
+    means = sg.participant_means(three)
     assert list(means) == ["p01", "p02", "p03"]
     assert means["p01"]["trust"] == pytest.approx(4 / 5)  # m, m, i, m, m
     assert means["p02"]["trust"] == pytest.approx(3 / 5)  # m, m, i, i, m
@@ -353,22 +355,22 @@ def test_participant_means(three):
 
 def test_demo_segments_are_suppressed_below_min_size():
     s = demo_session()
-    groups = an.segments(s, "sector")
+    groups = sg.segments(s, "sector")
     assert sum(g.size for g in groups) == 16
-    small = [g for g in groups if g.size < an.MIN_SEGMENT]
+    small = [g for g in groups if g.size < sg.MIN_SEGMENT]
     assert {g.key for g in small} == {"philanthropy", "faith-based", "universities", "business"}
     assert all(g.suppressed and not g.means and not g.priority and not g.strength
                for g in small)
     assert all(not g.suppressed and len(g.means) == 6 for g in groups if g not in small)
     assert groups[0].key == "government" and groups[0].label == "Government"
-    gaps = an.segment_gaps(groups)
+    gaps = sg.segment_gaps(groups)
     assert gaps and {gap.high for gap in gaps} | {gap.low for gap in gaps} <= {
         g.key for g in groups if not g.suppressed}
 
 
 def test_demo_segments_with_min_size_one():
     s = demo_session()
-    groups = an.segments(s, "sector", min_size=1)
+    groups = sg.segments(s, "sector", min_size=1)
     assert not any(g.suppressed for g in groups)
     gov = next(g for g in groups if g.key == "government")
     assert gov.size == 3
@@ -377,7 +379,7 @@ def test_demo_segments_with_min_size_one():
     assert gov.means["trust"] == pytest.approx(trust.mean)
     assert gov.priority["trust"] == pytest.approx(trust.priority)
     assert len(gov.means) == 6
-    gaps = an.segment_gaps(groups)
+    gaps = sg.segment_gaps(groups)
     assert [g.domain_id for g in gaps] == [d.id for d in s.instrument.domains]
     for gap in gaps:
         values = {g.key: g.means[gap.domain_id] for g in groups}
@@ -391,14 +393,14 @@ def test_segments_other_group_and_threshold():
     s.set_profile("p03", "sector", "government")  # government: p01, p03, p07, p13
     s.set_profile("p12", "sector", "other")
     s.set_profile("p12", "sector-other", "Library")
-    groups = {g.key: g for g in an.segments(s, "sector")}
+    groups = {g.key: g for g in sg.segments(s, "sector")}
     assert groups["government"].size == 4 and not groups["government"].suppressed
     assert groups["other"].label == "Other" and groups["other"].suppressed
     assert groups["health-care"].size == 2 and groups["health-care"].suppressed
     with pytest.raises(ValueError):
-        an.segments(s, "trust-1")
+        sg.segments(s, "trust-1")
     with pytest.raises(ValueError):
-        an.segments(s, "no-such-question")
+        sg.segments(s, "no-such-question")
 
 
 def test_multichoice_segments_count_each_choice(cpat):
@@ -408,7 +410,7 @@ def test_multichoice_segments_count_each_choice(cpat):
     s.set_profile("p03", "identify", ["parent", "other"])
     first = cpat.rating_items[0].id
     _rate(s, first, "5", "4", "1", "3")
-    groups = {g.key: g for g in an.segments(s, "identify", min_size=2)}
+    groups = {g.key: g for g in sg.segments(s, "identify", min_size=2)}
     assert set(groups) == {"parent", "youth", "other"}
     assert groups["parent"].size == 3 and not groups["parent"].suppressed
     assert groups["parent"].means[cpat.domains[0].id] == pytest.approx((1 + 0.75 + 0) / 3)
@@ -416,7 +418,7 @@ def test_multichoice_segments_count_each_choice(cpat):
 
 
 def test_segments_need_round_robin(pai):
-    assert an.segments(new_session(pai, "T", mode="group"), "sector") == []
+    assert sg.segments(new_session(pai, "T", mode="group"), "sector") == []
 
 
 def test_perspective_gaps(loe):
@@ -424,7 +426,7 @@ def test_perspective_gaps(loe):
     _rate(s, "information-now", "informing", "consulting")
     _rate(s, "information-want", "aligning", "involving")
     _rate(s, "decisions-now", "independent", "abstain")
-    gaps = an.perspective_gaps(s)
+    gaps = pg.perspective_gaps(s)
     assert [g.pair for g in gaps] == ["information", "resources", "decisions"]
     info = gaps[0]
     assert (info.now_item, info.want_item, info.domain_id) == (
@@ -432,7 +434,7 @@ def test_perspective_gaps(loe):
     assert (info.now, info.want, info.gap) == (0.375, 0.875, 0.5)
     assert (gaps[1].now, gaps[1].want, gaps[1].gap) == (None, None, None)
     assert (gaps[2].now, gaps[2].want, gaps[2].gap) == (0.0, None, None)
-    assert an.perspective_gaps(s, who=["p02"])[0].gap == pytest.approx(0.25)
+    assert pg.perspective_gaps(s, who=["p02"])[0].gap == pytest.approx(0.25)
 
 
 # --------------------------------------------------------------------------- properties
@@ -476,7 +478,7 @@ def test_any_ratings_give_sound_figures(pai, people, sectors, min_size):
         assert stats.abstain == sum(row[n] == "abstain" for row in people)
         if given_:
             assert stats.mean == pytest.approx(sum(PAI_SCORE[v] for v in given_) / len(given_))
-    for group in an.segments(s, "sector", min_size=min_size):
+    for group in sg.segments(s, "sector", min_size=min_size):
         assert group.size >= 1
         assert group.suppressed == (group.size < min_size)
         if group.suppressed:
@@ -486,6 +488,6 @@ def test_any_ratings_give_sound_figures(pai, people, sectors, min_size):
 
 
 def test_import_is_light():
-    code = ("import sys, bcr_tui.analysis; "
+    code = ("import sys, bcr_tui.analysis, bcr_tui.segments, bcr_tui.perspective_gaps; "
             "assert 'textual' not in sys.modules and 'polars' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

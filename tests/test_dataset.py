@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bcr_tui import dataset, tidy
+from bcr_tui import dataset, dataset_parts, tidy
 from bcr_tui.errors import SessionFileError, UsageError
 from bcr_tui.store import load_session
 from test_rollup import care_session, pai_session, save, tally_session
@@ -83,7 +83,7 @@ def test_the_dataset_equals_a_full_rebuild_after_random_changes(tmp_path_factory
     for n in range(4):
         save(root / f"c{n % 2}" / f"s{n}.toml", pai_session(n, f"County {n % 3}", 2, 4))
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(dataset, "PART_ROWS", 30)  # several parts per partition, small ones merged
+        mp.setattr(dataset_parts, "PART_ROWS", 30)  # several parts per partition, small ones merged
         build(root, folder)
         made = 4
         for ops in rounds:
@@ -158,7 +158,7 @@ def test_a_run_killed_half_way_leaves_a_readable_dataset_and_the_next_completes_
     save(root / "s9.toml", pai_session(9, "Fillmore"))
     (root / "s0.toml").unlink()
     save(root / "care2.toml", care_session())
-    killed = run_cli(root, folder, **{dataset.CRASH_HOOK: where})
+    killed = run_cli(root, folder, **{dataset_parts.CRASH_HOOK: where})
     assert killed.returncode == -signal.SIGKILL
     assert (folder / dataset.MANIFEST).read_text() == manifest  # written last: not reached
     for part in folder.rglob("*.parquet"):

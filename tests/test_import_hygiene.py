@@ -9,7 +9,9 @@ import sys
 import pytest
 
 CORE = ["instruments", "session", "sessionfile", "store", "turns", "roster", "demo", "cli",
-        "commands", "plaintext", "gcpause", "counts"]
+        "commands", "plaintext", "gcpause", "counts", "analysis", "segments", "perspective_gaps",
+        "report", "report_sections", "dataset", "dataset_parts", "instrument_validation",
+        "instrument_checks"]
 HEAVY = ["textual", "polars"]
 
 PROBE = f"""
@@ -54,8 +56,9 @@ def test_the_probe_can_see_a_heavy_import():
 #: What the meeting screen's first frame must not wait for: the analysis across a session (the
 #: live heatmap needs only `counts`), exports, writing TOML (the first save imports it) and the
 #: bundled instrument files.
-NOT_FOR_THE_FIRST_FRAME = ["polars", "xlsxwriter", "bcr_tui.analysis", "bcr_tui.export",
-                           "tomli_w", "importlib.resources"]
+NOT_FOR_THE_FIRST_FRAME = ["polars", "xlsxwriter", "bcr_tui.analysis", "bcr_tui.segments",
+                           "bcr_tui.perspective_gaps", "bcr_tui.export", "tomli_w",
+                           "importlib.resources"]
 
 
 def test_the_meeting_screen_first_frame_imports_only_what_it_needs(tmp_path):

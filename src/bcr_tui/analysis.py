@@ -1,5 +1,6 @@
-"""The analysis of one session: item and domain figures, consensus, strengths, priorities, contested
-items, participants × domains, segments by a profile question, and now/want perspective gaps.
+"""The analysis of one session: item and domain figures, consensus, strengths, priorities and
+contested items. Figures by person and by group of people are in `segments`, now/want gaps in
+`perspective_gaps`; both build on `item_stats` and `domain_stats` here.
 
 Standard library only, so it imports fast and runs anywhere (TUI, exports, reports, tests).
 
@@ -24,8 +25,6 @@ from bcr_tui.session import Session
 
 #: Strengths and priorities need this many answers (or every rater, when there are fewer).
 MIN_ANSWERS = 3
-#: Segments smaller than this are suppressed: no figures, so no one's answers can be singled out.
-MIN_SEGMENT = 3
 
 
 # --------------------------------------------------------------------------------------- consensus
@@ -158,7 +157,8 @@ def _figures(counts: dict[str, int], abstain: int, score_sum: float, scored_n: i
             "consensus": cns}
 
 
-def _raters(who: Iterable[str] | None) -> tuple[str, ...] | None:
+def rater_ids(who: Iterable[str] | None) -> tuple[str, ...] | None:
+    """`who` (any iterable, read once) as a tuple without repeats; None stays None (everyone)."""
     return None if who is None else tuple(dict.fromkeys(who))
 
 
@@ -171,7 +171,7 @@ def item_stats(session: Session, item: Item, *, include_hidden: bool = False,
     scale = item.scale
     if scale is None:
         raise ValueError(f"item {item.id!r} is not rated on a scale")
-    counts, abstain = count_answers(session, item, scale, include_hidden, _raters(who))
+    counts, abstain = count_answers(session, item, scale, include_hidden, rater_ids(who))
     cns = _consensus(scale, counts) if scale.ordinal else None
     return ItemStats(**_figures(counts, abstain, *_scored(scale, counts),
                                 _role(scale, counts, "strength"), _role(scale, counts, "priority"),
@@ -182,7 +182,7 @@ def item_stats(session: Session, item: Item, *, include_hidden: bool = False,
 def domain_stats(session: Session, domain: Domain, *, include_hidden: bool = False,
                  who: Iterable[str] | None = None) -> DomainStats:
     """Figures pooled over a domain's rating items (see `DomainStats`)."""
-    raters = _raters(who)
+    raters = rater_ids(who)
     rated = [i for i in domain.rating_items if i.scale is not None]
     items = tuple(item_stats(session, i, include_hidden=include_hidden, who=raters) for i in rated)
     counts: dict[str, int] = {}
@@ -257,142 +257,3 @@ def contested(summary: Summary, k: int = 3) -> list[ItemStats]:
     least = max(MIN_ANSWERS, math.ceil(summary.raters / 2))
     return _ranked(summary, k, lambda s: s.n >= least and s.consensus is not None
                    and s.consensus < 1.0 - 1e-9, lambda s: (s.consensus or 0.0,))
-
-
-# --------------------------------------------------------------------- people and groups of people
-
-
-def participant_means(session: Session, *, include_hidden: bool = False,
-                      ) -> dict[str, dict[str, float | None]]:
-    """Each participant's mean score per domain (None: no scored answer). Round-robin only."""
-    if session.mode != "round-robin":
-        return {}
-    domains = [d for d in session.instrument.domains
-               if any(i.scale and i.scale.ordinal for i in d.rating_items)]
-    return {p.id: {d.id: domain_stats(session, d, include_hidden=include_hidden,
-                                      who=(p.id,)).mean for d in domains}
-            for p in session.participants}
-
-
-@dataclass(frozen=True)
-class Segment:
-    """Participants who gave one answer to a profile question, with per-domain figures.
-
-    A suppressed segment (fewer than the minimum size) has empty figure tables.
-    """
-
-    key: str
-    label: str
-    size: int
-    suppressed: bool
-    means: dict[str, float | None]
-    priority: dict[str, float]
-    strength: dict[str, float]
-
-
-@dataclass(frozen=True)
-class SegmentGap:
-    """The largest difference in a domain's mean between two unsuppressed segments."""
-
-    domain_id: str
-    high: str  #: segment key with the highest mean
-    low: str  #: segment key with the lowest mean
-    gap: float
-
-
-def segments(session: Session, question_id: str, *, min_size: int = MIN_SEGMENT,
-             include_hidden: bool = False) -> list[Segment]:
-    """Split participants by their answer to a choice or multichoice profile question.
-
-    Multichoice: someone counts in each option they chose. "Other" is one group (its free text is
-    not used). People who gave no answer are left out. Groups are in option order, empty ones
-    omitted; groups under `min_size` are returned suppressed. Round-robin only (else []).
-    """
-    question = session.instrument.item(question_id)
-    if (question is None or not session.instrument.is_profile(question.id)
-            or question.kind not in ("choice", "multichoice")):
-        raise ValueError(f"no choice question {question_id!r} among the profile questions")
-    if session.mode != "round-robin":
-        return []
-    labels = {o.key: o.label for o in question.options}
-    if question.other:
-        labels.setdefault("other", "Other")
-    members: dict[str, list[str]] = {key: [] for key in labels}
-    for person in session.participants:
-        value = person.profile.get(question_id)
-        for key in dict.fromkeys(value if isinstance(value, list) else [value]):
-            if isinstance(key, str) and key in members:
-                members[key].append(person.id)
-    domains = [d for d in session.instrument.domains if d.rating_items]
-    out = []
-    for key, ids in members.items():
-        if not ids:
-            continue
-        if len(ids) < max(1, min_size):
-            out.append(Segment(key, labels[key], len(ids), True, {}, {}, {}))
-            continue
-        figures = [domain_stats(session, d, include_hidden=include_hidden, who=ids)
-                   for d in domains]
-        out.append(Segment(key, labels[key], len(ids), False,
-                           {f.domain_id: f.mean for f in figures},
-                           {f.domain_id: f.priority for f in figures},
-                           {f.domain_id: f.strength for f in figures}))
-    return out
-
-
-def segment_gaps(groups: Sequence[Segment]) -> list[SegmentGap]:
-    """Per domain (in order), the widest gap in mean between unsuppressed segments.
-
-    Domains where fewer than two segments have a mean are left out.
-    """
-    shown = [g for g in groups if not g.suppressed]
-    domain_ids = list(dict.fromkeys(d for g in shown for d in g.means))
-    out = []
-    for did in domain_ids:
-        rated = [(g.means[did], g.key) for g in shown if g.means.get(did) is not None]
-        if len(rated) < 2:
-            continue
-        high = max(rated, key=lambda r: r[0])  # first of equals: segment order
-        low = min(rated, key=lambda r: r[0])
-        out.append(SegmentGap(did, high[1], low[1], high[0] - low[0]))
-    return out
-
-
-# --------------------------------------------------------------------- now / want perspective gaps
-
-
-@dataclass(frozen=True)
-class Gap:
-    """An item asked from two perspectives (Levels of Engagement: now / want) and the gap."""
-
-    pair: str
-    domain_id: str
-    now_item: str
-    want_item: str
-    now: float | None  #: mean score now (None: unanswered or nominal)
-    want: float | None
-    gap: float | None  #: want − now
-
-
-def perspective_gaps(session: Session, *, include_hidden: bool = False,
-                     who: Iterable[str] | None = None) -> list[Gap]:
-    """For each paired item, mean now, mean want and the gap, in instrument order.
-
-    The perspectives "now" and "want" are used when present, else the first and last listed.
-    """
-    raters = _raters(who)
-    pairs: dict[str, list[Item]] = {}
-    for item in session.instrument.rating_items:
-        if item.pair:
-            pairs.setdefault(item.pair, []).append(item)
-    out = []
-    for pair, items in pairs.items():
-        if len(items) < 2:
-            continue
-        by = {i.perspective: i for i in items}
-        now_item, want_item = by.get("now", items[0]), by.get("want", items[-1])
-        now = item_stats(session, now_item, include_hidden=include_hidden, who=raters).mean
-        want = item_stats(session, want_item, include_hidden=include_hidden, who=raters).mean
-        gap = want - now if now is not None and want is not None else None
-        out.append(Gap(pair, now_item.domain_id, now_item.id, want_item.id, now, want, gap))
-    return out

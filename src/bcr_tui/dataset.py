@@ -20,26 +20,25 @@ removed out of the parts holding them (each such part is written again without t
 name) and writes the new rows to new parts; a partition's one small part is merged with its new
 rows, so parts do not pile up. Copies of one session count once (`rollfiles.copies`).
 
-Durable: parts are written under hidden temporary names and synced, then renamed into place,
-the parts they replace deleted, the summary and last the manifest written (atomically). A crash
-leaves every `.parquet` file whole; the next run deletes what the manifest does not name, reads
-again the files of parts that are gone, and so completes the work. (Between the renames and the
-deletions, milliseconds, a reader may see a changed session twice.) One run at a time: a
-second is refused while the first holds the folder's lock (`LOCK`).
+Durable (`dataset_parts` writes the parts): parts are written under hidden temporary names and
+synced, then renamed into place, the parts they replace deleted, the summary and last the
+manifest written (atomically). A crash leaves every `.parquet` file whole; the next run deletes
+what the manifest does not name, reads again the files of parts that are gone, and so completes
+the work. (Between the renames and the deletions, milliseconds, a reader may see a changed
+session twice.) One run at a time: a second is refused while the first holds the folder's lock
+(`LOCK`).
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-import signal
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bcr_tui import tidy
-from bcr_tui.errors import SaveError, UsageError
+from bcr_tui.dataset_parts import KEYS, Writer, part_key
+from bcr_tui.errors import UsageError
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars as pl
@@ -51,14 +50,8 @@ MANIFEST = "bcr-manifest.json"
 LOCK = ".bcr-rollup.lock"
 SUMMARY = "summary.csv"
 FORMAT = "bcr-dataset/1"
-KEYS = ("instrument", "year")
 #: The columns of every part file, in order (the partition keys are in the folder names).
 COLUMNS = (*(c for c in tidy.COLUMNS if c != "instrument"), tidy.SOURCE, "profile")
-#: Rows in a part before it is written; a part under a quarter of this is merged with new rows.
-PART_ROWS = 60_000
-#: Tests only: kill this process at a point ("written": the first new part synced under its
-#: temporary name; "renamed": the first part renamed into place).
-CRASH_HOOK = "BCR_TEST_DATASET_CRASH"
 
 
 def run_dataset(root: Path, folder: Path, *, anonymize: bool = False) -> int:
@@ -196,120 +189,6 @@ def to_dataset(table: pl.DataFrame) -> pl.DataFrame:
                         pl.col("date").dt.year().alias("year"))
 
 
-class Writer:
-    """New parts, written under temporary names until `finish` puts them in place."""
-
-    def __init__(self, folder: Path, parts: dict[str, int], files: dict[str, dict]) -> None:
-        self.folder, self.parts, self.files = folder, parts, files
-        self.tag = f"{time.time_ns():x}"
-        self.buffers: dict[tuple[str, int], list[pl.DataFrame]] = {}
-        self.new: dict[str, Path] = {}  #: part name → its temporary file
-        self.old: set[str] = set()  #: parts replaced (deleted once the new ones are in place)
-        self.written = 0
-        self.anonymize = False  #: rows without names or free text (`export.anonymize_frame`)
-
-    def add(self, table: pl.DataFrame) -> None:
-        """Take rows (the dataset's columns and keys); write a partition's part when full."""
-        if not table.height:
-            return
-        for key, rows in table.partition_by(*KEYS, as_dict=True, include_key=False).items():
-            buffer = self.buffers.setdefault(key, [])
-            buffer.append(rows)
-            if sum(b.height for b in buffer) >= PART_ROWS:
-                self._flush(key)
-
-    def remove(self, sources: set[str]) -> None:
-        """Take the rows of `sources` out of the parts (old or new) that hold them."""
-        import polars as pl
-
-        touched = {self.files[s]["part"] for s in sources if self.files[s]["part"]}
-        for s in sources:
-            self.files[s]["part"] = None
-        for key, buffer in self.buffers.items():
-            self.buffers[key] = [b.filter(~pl.col(tidy.SOURCE).is_in(sources)) for b in buffer]
-        for name in sorted(touched - self.old):
-            key = _key(name)
-            path = self.new.pop(name, None)
-            rows = pl.read_parquet(path or self.folder / name)
-            for source in rows[tidy.SOURCE].unique():
-                if source in self.files:  # its rows are in the buffers now
-                    self.files[source]["part"] = None
-            self.parts.pop(name, None)
-            if path is None:
-                self.old.add(name)
-            else:
-                path.unlink()
-            self.add(rows.filter(~pl.col(tidy.SOURCE).is_in(sources)).with_columns(
-                pl.lit(key[0]).alias(KEYS[0]), pl.lit(key[1], pl.Int32).alias(KEYS[1])))
-
-    def finish(self) -> None:
-        """Write what is buffered (with the partition's small part, if it has one), put every
-        new part in place, delete the parts they replace."""
-        import polars as pl
-
-        from bcr_tui.tomlio import fsync_folder
-
-        for key in [k for k, b in self.buffers.items() if any(x.height for x in b)]:
-            small = [p for p, n in self.parts.items() if _key(p) == key and p not in self.new
-                     and n < PART_ROWS // 4]
-            if small:
-                name = min(small, key=lambda p: (self.parts[p], p))
-                self.buffers[key].append(pl.read_parquet(self.folder / name))
-                self.old.add(name)
-                del self.parts[name]
-            self._flush(key)
-        for name, tmp in self.new.items():
-            os.replace(tmp, self.folder / name)
-            _crash_point("renamed")
-        for folder in {(self.folder / n).parent for n in self.new}:
-            fsync_folder(folder)
-        for name in self.old - set(self.parts):
-            with contextlib.suppress(FileNotFoundError):
-                (self.folder / name).unlink()
-            for empty in ((self.folder / name).parent, (self.folder / name).parent.parent):
-                with contextlib.suppress(OSError):
-                    empty.rmdir()  # only if empty
-        for folder in {(self.folder / n).parent for n in self.old} | {self.folder}:
-            fsync_folder(folder)
-
-    def _flush(self, key: tuple[str, int]) -> None:
-        import polars as pl
-
-        from bcr_tui.tomlio import fsync_file
-
-        buffer = [b for b in self.buffers.pop(key, []) if b.height]
-        if not buffer:
-            return
-        rows = pl.concat(buffer).sort("community", "date", tidy.SOURCE, maintain_order=True)
-        name = f"{KEYS[0]}={key[0]}/{KEYS[1]}={key[1]}/part-{self.tag}-{self.written:04d}.parquet"
-        final = self.folder / name
-        for level in (self.folder, final.parent.parent, final.parent):
-            level.mkdir(mode=0o700, exist_ok=True)  # private, like everything bcr writes
-        tmp = final.with_name(f".{final.name}.tmp")
-        try:
-            rows.write_parquet(tmp, compression="snappy", statistics=True)  # the quickest
-            os.chmod(tmp, 0o600)
-            fsync_file(tmp)
-        except OSError as exc:
-            raise SaveError(f"could not write {final} ({exc.strerror or exc})") from None
-        self.written += 1
-        self.new[name] = tmp
-        self.parts[name] = rows.height
-        for source in rows[tidy.SOURCE].unique():
-            self.files[source]["part"] = name  # every source of a row is in the manifest
-        _crash_point("written")
-
-
-def _key(name: str) -> tuple[str, int]:
-    instrument, year = name.split("/")[:2]
-    return instrument.split("=", 1)[1], int(year.split("=", 1)[1])
-
-
-def _crash_point(where: str) -> None:
-    if os.environ.get(CRASH_HOOK) == where:
-        os.kill(os.getpid(), signal.SIGKILL)
-
-
 def scan(folder: Path, parts: list[str] | None = None) -> pl.LazyFrame:
     """The dataset's rows, lazily, with `instrument` and `year` (from the manifest's parts)."""
     import polars as pl
@@ -317,7 +196,7 @@ def scan(folder: Path, parts: list[str] | None = None) -> pl.LazyFrame:
     if parts is None:
         parts = sorted(_open(folder, create=False)["parts"])
     frames = [pl.scan_parquet(folder / p).with_columns(
-        pl.lit(_key(p)[0]).alias(KEYS[0]), pl.lit(_key(p)[1], pl.Int64).alias(KEYS[1]))
+        pl.lit(part_key(p)[0]).alias(KEYS[0]), pl.lit(part_key(p)[1], pl.Int64).alias(KEYS[1]))
         for p in parts]
     if not frames:
         from bcr_tui.export import frame

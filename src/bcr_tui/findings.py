@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from bcr_tui import analysis
 from bcr_tui.instruments import ABSTAIN, Item, Scale, fill
+from bcr_tui.perspective_gaps import Gap, perspective_gaps
+from bcr_tui.segments import segment_gaps, segments
 from bcr_tui.session import Action, Session
 
 
@@ -89,7 +91,7 @@ def level(item: Item, mean: float) -> str:
     return min(scored, key=lambda p: abs((p.score or 0.0) - mean)).short
 
 
-def gap_figures(session: Session, gap: analysis.Gap) -> str:
+def gap_figures(session: Session, gap: Gap) -> str:
     """`now 6% (about Independent) → want 69% (about Involving): +63 points`; the gap is the
     difference of the two percentages shown, so it adds up when read aloud."""
     item = session.instrument.item(gap.now_item)
@@ -159,16 +161,16 @@ def findings(session: Session) -> Findings:
     for q in inst.profile:
         if q.kind not in ("choice", "multichoice"):
             continue
-        segs = analysis.segments(session, q.id)
+        segs = segments(session, q.id)
         labels = {g.key: g.label for g in segs}
-        for gap in analysis.segment_gaps(segs):
+        for gap in segment_gaps(segs):
             if gap.gap < 0.15:
                 continue
             domain = next(d for d in inst.domains if d.id == gap.domain_id)
             groups.append(Finding(domain.title, q.text, f"{labels[gap.high]} rate it "
                                   f"{round(100 * gap.gap)} points higher than {labels[gap.low]}"))
     gaps = []
-    for g in analysis.perspective_gaps(session):
+    for g in perspective_gaps(session):
         item = inst.item(g.now_item)
         if item is None or g.now is None or g.want is None:
             continue

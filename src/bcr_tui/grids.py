@@ -8,14 +8,15 @@ report and the tests read the same figures.
 - now × want: each paired item's mean level now, wanted, and the gap;
 - participants × domains: each person's mean score per domain (round-robin);
 - segments × domains: mean score per group of a profile question (small groups suppressed).
-Blind items not yet revealed are never counted.
+Blind items not yet revealed are never counted. `analysis`, `segments` and `perspective_gaps` are
+imported in the functions that use them: the meeting's first frame (the live heatmap,
+`domain_answers`) needs only the counts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import ModuleType
 
 from bcr_tui.counts import CountMemo, pooled_counts
 from bcr_tui.instruments import Instrument, Item, Point
@@ -145,7 +146,9 @@ def conditions(session: Session) -> list[Grid]:
 def now_and_want(session: Session) -> Grid | None:
     """Items asked now and want (Levels of Engagement): the mean level now, wanted, and the gap
     in points (the difference of the two percentages shown)."""
-    gaps = _analysis().perspective_gaps(session)
+    from bcr_tui.perspective_gaps import perspective_gaps
+
+    gaps = perspective_gaps(session)
     if not gaps:
         return None
     rows = []
@@ -176,12 +179,13 @@ def people_domains(session: Session) -> Grid | None:
     groups = row_groups(session.instrument)
     if session.mode != "round-robin" or not groups or not _ordinal(session):
         return None
-    analysis = _analysis()
+    from bcr_tui.analysis import item_stats
+
     rows = []
     for person in session.participants:
         cells = []
         for _, items in groups:
-            stats = [analysis.item_stats(session, i, who=(person.id,)) for i in items]
+            stats = [item_stats(session, i, who=(person.id,)) for i in items]
             scored = [(s.mean, s.n) for s in stats if s.mean is not None and s.n]
             n = sum(k for _, k in scored)
             mean = sum(m * k for m, k in scored) / n if n else None
@@ -195,13 +199,14 @@ def people_domains(session: Session) -> Grid | None:
 def segment_domains(session: Session, question_id: str,
                     min_size: int | None = None) -> Grid | None:
     """Groups of a profile question × domains: mean score; groups below `min_size` (by default
-    `analysis.MIN_SEGMENT`) suppressed."""
-    analysis = _analysis()
-    min_size = analysis.MIN_SEGMENT if min_size is None else min_size
+    `segments.MIN_SEGMENT`) suppressed."""
+    from bcr_tui.segments import MIN_SEGMENT, segments
+
+    min_size = MIN_SEGMENT if min_size is None else min_size
     domains = [d for d in session.instrument.domains if d.rating_items]
     if not _ordinal(session) or not domains:
         return None
-    groups = analysis.segments(session, question_id, min_size=min_size)
+    groups = segments(session, question_id, min_size=min_size)
     if not groups:
         return None
     rows = []
@@ -216,14 +221,6 @@ def segment_domains(session: Session, question_id: str,
     title = f"Mean score by {question.text if question else question_id}"
     return Grid(title, tuple(d.short for d in domains), tuple(rows),
                 f"· = fewer than {min_size} people: not shown, so no one can be identified.")
-
-
-def _analysis() -> ModuleType:
-    """The analysis module, imported where first needed: the meeting's first frame (the live
-    heatmap, `domain_answers`) needs only the counts."""
-    from bcr_tui import analysis
-
-    return analysis
 
 
 def _ordinal(session: Session) -> bool:

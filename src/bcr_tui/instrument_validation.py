@@ -2,7 +2,8 @@
 
 `Checker` walks a parsed TOML document, builds the frozen dataclasses, and collects *every*
 problem with its key path (`domains[2].items[4].id: duplicate id "trust-3"`) rather than stopping
-at the first; `instruments.parse_instrument` turns the list into one `InstrumentError`.
+at the first; `instruments.parse_instrument` turns the list into one `InstrumentError`. The
+checks of single fields (a table's keys, a string, an id, an array) are `instrument_checks`.
 
 Every text is cleaned by `plaintext`'s rule (an escape sequence in an instrument would drive the
 terminal of every facilitator who opens a session made from it). An instrument file with such
@@ -15,6 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+from bcr_tui.instrument_checks import FieldChecker, kind_of
 from bcr_tui.instruments import (
     ABSTAIN,
     FORMAT,
@@ -27,88 +29,15 @@ from bcr_tui.instruments import (
     Domain,
     Instrument,
     Item,
-    Option,
     Point,
     Reflection,
     Scale,
 )
-from bcr_tui.plaintext import printable, unclean
 
 
-class Checker:
+class Checker(FieldChecker):
     """Walks a parsed document, building dataclasses and collecting problems with key paths."""
 
-    def __init__(self, *, strict: bool = False) -> None:
-        self.problems: list[str] = []
-        self.strict = strict
-
-    def clean(self, value: str, where: str) -> str:
-        """`value` cleaned for the terminal; in `strict` mode what was dropped is a problem."""
-        kept = printable(value)
-        if kept != value and self.strict:
-            self.bad(where, "contains control or invisible characters ("
-                     + ", ".join(unclean(value)) + "); remove them")
-        return kept
-
-    def bad(self, where: str, message: str) -> None:
-        self.problems.append(f"{where}: {message}" if where else message)
-
-    # -- primitives ------------------------------------------------------------------------
-    def table(self, value: Any, where: str, allowed: set[str], required: set[str]) -> bool:
-        if not isinstance(value, dict):
-            self.bad(where, f"must be a table, not {_kind(value)}")
-            return False
-        for key in value:
-            if key not in allowed:
-                self.bad(_join(where, key), "unknown key")
-        for key in sorted(required - value.keys()):
-            self.bad(_join(where, key), "missing")
-        return True
-
-    def string(self, table: dict, key: str, where: str, *, required: bool = False) -> str | None:
-        value = table.get(key)
-        if value is None:
-            if required and key in table:
-                self.bad(_join(where, key), "missing")
-            return None
-        if not isinstance(value, str):
-            self.bad(_join(where, key), f"must be a string, not {_kind(value)}")
-            return None
-        if required and not value.strip():
-            self.bad(_join(where, key), "must not be empty")
-        if len(value) > MAX_TEXT:
-            self.bad(_join(where, key), f"longer than {MAX_TEXT} characters")
-            return None
-        return self.clean(value, _join(where, key))
-
-    def ident(self, table: dict, key: str, where: str) -> str | None:
-        value = self.string(table, key, where, required=True)
-        if value is not None and not ID_PATTERN.match(value):
-            self.bad(_join(where, key), f"{value!r} is not a valid id (use a-z, 0-9 and -)")
-            return None
-        return value
-
-    def array(self, table: dict, key: str, where: str, *, required: bool = False) -> list:
-        value = table.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            self.bad(_join(where, key), f"must be an array, not {_kind(value)}")
-            return []
-        if required and not value:
-            self.bad(_join(where, key), "must not be empty")
-        return value
-
-    def strings(self, table: dict, key: str, where: str) -> tuple[str, ...]:
-        out = []
-        for n, value in enumerate(self.array(table, key, where)):
-            if isinstance(value, str) and len(value) <= MAX_TEXT:
-                out.append(self.clean(value, f"{_join(where, key)}[{n}]"))
-            else:
-                self.bad(f"{_join(where, key)}[{n}]", "must be a string")
-        return tuple(out)
-
-    # -- the document ----------------------------------------------------------------------
     def instrument(self, data: Any) -> Instrument | None:
         top = {"format", "id", "title", "short_title", "version", "source", "instructions", "intro",
                "default_mode", "scales", "perspectives", "profile", "domains", "reflection",
@@ -159,7 +88,7 @@ class Checker:
     def scales(self, raw: Any) -> dict[str, Scale]:
         out: dict[str, Scale] = {}
         if not isinstance(raw, dict):
-            self.bad("scales", f"must be a table, not {_kind(raw)}")
+            self.bad("scales", f"must be a table, not {kind_of(raw)}")
             return out
         for sid, spec in raw.items():
             where = f"scales.{sid}"
@@ -210,7 +139,7 @@ class Checker:
 
     def perspectives(self, raw: Any) -> dict[str, str]:
         if not isinstance(raw, dict):
-            self.bad("perspectives", f"must be a table, not {_kind(raw)}")
+            self.bad("perspectives", f"must be a table, not {kind_of(raw)}")
             return {}
         out = {}
         for key, label in raw.items():
@@ -322,25 +251,6 @@ class Checker:
                 seen[item.id] = where
         return expanded if iid and text is not None else []
 
-    def options(self, raw: dict, key: str, where: str, *, required: bool) -> tuple[Option, ...]:
-        out: list[Option] = []
-        keys: set[str] = set()
-        values = self.array(raw, key, where)
-        if required and not values:
-            self.bad(f"{where}.{key}", "missing (this kind of item needs them)")
-        for n, spec in enumerate(values):
-            ow = f"{where}.{key}[{n}]"
-            if not self.table(spec, ow, {"key", "label"}, {"key", "label"}):
-                continue
-            okey = self.ident(spec, "key", ow)
-            if okey in keys:
-                self.bad(f"{ow}.key", f'duplicate key "{okey}"')
-            label = self.string(spec, "label", ow, required=True)
-            if okey and label is not None:
-                keys.add(okey)
-                out.append(Option(okey, label))
-        return tuple(out)
-
     def reflection(self, raw: Any, where: str) -> Reflection | None:
         if not self.table(raw, where, {"title", "prompt", "questions"}, {"title", "questions"}):
             return None
@@ -357,12 +267,3 @@ class Checker:
         if found["prompt"] is None:  # missing or not text: already reported
             return None
         return ActionsSpec(**{k: v for k, v in found.items() if v is not None})
-
-
-def _join(where: str, key: str) -> str:
-    return f"{where}.{key}" if where else str(key)
-
-
-def _kind(value: Any) -> str:
-    return {dict: "a table", list: "an array", str: "a string", bool: "a boolean",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)

@@ -220,8 +220,8 @@ def to_html(table: pl.DataFrame) -> str:
 
 def chart(title: str, labels: list[str], values: list, w: int = 240, h: int = 150) -> str:
     """One domain's line: sessions left to right, the mean score 0 (bottom) to 1 (top)."""
-    from bcr_tui.palette import colour
     from bcr_tui.pages import e
+    from bcr_tui.palette import colour
 
     left, right, top, bottom = 12, 34, 28, 22
     step = (w - left - right) / max(1, len(labels) - 1)
