@@ -7,12 +7,12 @@ the first frame, types digit keys (1-3, sometimes 0, sometimes `u` for undo) at 
 much faster, and kills the process with SIGKILL at a random moment (sometimes right after a key
 was sent, while it is being handled). Then it checks the file:
 
-* it parses (`bcr_tui.store.load_session`);
+* it parses (`bcr_tui.storage.store.load_session`);
 * every rating the screen acknowledged ("✓ <Name>: <answer> — saved") is in it, unless a later
   key undid it;
 * its log is consistent: replaying the set/undo/redo entries from nothing reproduces `answers`;
 * its state is exactly what the keys typed so far produce (the harness replays the same keys
-  through `bcr_tui.meeting.Meeting` on a copy of the session: same code, no screen, no disk);
+  through `bcr_tui.driver.Meeting` on a copy of the session: same code, no screen, no disk);
 * the next start takes over the stale lock the killed process left, and resumes at the turn the
   file records ("Turn: <that person>", "item N of M").
 
@@ -44,16 +44,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from ptyapp import PtyApp  # noqa: E402 - the folder is put on the path just above
 
+from bcr_tui.driver import Meeting  # noqa: E402
 from bcr_tui.errors import BcrError  # noqa: E402
-from bcr_tui.instruments import (  # noqa: E402
-    Instrument,
-    find_instrument,
-    load_instrument,
-    parse_instrument,
-)
-from bcr_tui.meeting import Meeting  # noqa: E402
-from bcr_tui.session import Session, new_session  # noqa: E402
-from bcr_tui.store import SessionStore, load_session  # noqa: E402
+from bcr_tui.instrument.load import find_instrument, load_instrument, parse_instrument  # noqa: E402
+from bcr_tui.instrument.model import Instrument  # noqa: E402
+from bcr_tui.session.state import Session, new_session  # noqa: E402
+from bcr_tui.storage.store import SessionStore, load_session  # noqa: E402
 
 COLS, ROWS = 100, 30
 FIRST_FRAME_TIMEOUT_S = 30.0

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ptyapp import PtyApp
 
-from bcr_tui.phones.announce import read_join, withdraw
+from bcr_tui.web.phones.announce import read_join, withdraw
 
 PY = sys.executable
 
@@ -173,7 +173,7 @@ def kill_during_votes(path: Path, port: int, seconds: float, seed: int = 0) -> K
     its "Saved" before the next tap), kill -9 bcr after `seconds`, then read the file."""
     import random
 
-    from bcr_tui.store import load_session
+    from bcr_tui.storage.store import load_session
 
     session = load_session(path)
     names = [p.name for p in session.participants]
@@ -244,9 +244,9 @@ def main(argv: list[str] | None = None) -> int:
     import socket
     import tempfile
 
-    from bcr_tui.instruments import find_instrument, load_instrument
-    from bcr_tui.session import new_session
-    from bcr_tui.store import SessionStore
+    from bcr_tui.instrument.load import find_instrument, load_instrument
+    from bcr_tui.session.state import new_session
+    from bcr_tui.storage.store import SessionStore
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=10)
@@ -309,7 +309,7 @@ def measure(path: Path, port: int, bursts: int = 8) -> dict[str, float]:
     - `keystroke_p95_ms_200x50_during_phones`: the facilitator's digit keys (a durable save each,
       like `keystrokes` in run.py) while the phones of further bursts are being saved.
     """
-    from bcr_tui.store import load_session
+    from bcr_tui.storage.store import load_session
 
     session = load_session(path)
     names = [p.name for p in session.participants]

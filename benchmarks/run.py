@@ -30,10 +30,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).parent))
 from ptyapp import PtyApp  # noqa: E402
 
-from bcr_tui.instruments import find_instrument, load_instrument, parse_instrument  # noqa: E402
-from bcr_tui.session import new_session  # noqa: E402
-from bcr_tui.sessionfile import render  # noqa: E402
-from bcr_tui.store import SessionStore, load_session  # noqa: E402
+from bcr_tui.instrument.load import find_instrument, load_instrument, parse_instrument  # noqa: E402
+from bcr_tui.session.state import new_session  # noqa: E402
+from bcr_tui.storage.sessionfile import render  # noqa: E402
+from bcr_tui.storage.store import SessionStore, load_session  # noqa: E402
 from bcr_tui.tui import FRAMES_PER_SECOND  # noqa: E402
 
 HERE = Path(__file__).parent

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bcr_tui.instruments import Instrument, find_instrument, load_instrument
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.instrument.model import Instrument
 
 CLI_TIMEOUT_S = 60
 # pilot_helpers (tests/tui/) is importable from every test folder, for the fixtures below too.

@@ -10,13 +10,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bcr_tui import analysis as an
-from bcr_tui import perspective_gaps as pg
-from bcr_tui import segments as sg
-from bcr_tui.counts import CountMemo, domain_counts
-from bcr_tui.demo import demo_session
-from bcr_tui.instruments import find_instrument, load_instrument, parse_instrument
-from bcr_tui.session import GROUP, TALLY, new_session
+from bcr_tui.analysis import figures as an
+from bcr_tui.analysis import perspective_gaps as pg
+from bcr_tui.analysis import segments as sg
+from bcr_tui.analysis.counts import CountMemo, domain_counts
+from bcr_tui.instrument.load import find_instrument, load_instrument, parse_instrument
+from bcr_tui.session.demo import demo_session
+from bcr_tui.session.records import GROUP, TALLY
+from bcr_tui.session.state import new_session
 
 ABCD = [("Ana", None), ("Ben", None), ("Cy", None), ("Dee", None)]
 PAI_SCORE = {"maintain": 1.0, "immediate": 0.0, "future": 0.5}
@@ -488,6 +489,6 @@ def test_any_ratings_give_sound_figures(pai, people, sectors, min_size):
 
 
 def test_import_is_light():
-    code = ("import sys, bcr_tui.analysis, bcr_tui.segments, bcr_tui.perspective_gaps; "
+    code = ("import sys, bcr_tui.analysis.figures, bcr_tui.analysis.segments, bcr_tui.analysis.perspective_gaps; "
             "assert 'textual' not in sys.modules and 'polars' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

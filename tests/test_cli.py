@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bcr_tui.cli import build_parser
-from bcr_tui.store import load_session
+from bcr_tui.storage.store import load_session
 
 COUNTS = {
     "communities-of-care": (6, 34),

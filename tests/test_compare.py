@@ -15,11 +15,12 @@ from pathlib import Path
 
 import pytest
 
-from bcr_tui.compare import compare, format_change, shorten
 from bcr_tui.errors import UsageError
-from bcr_tui.instruments import Instrument, find_instrument, load_instrument
-from bcr_tui.session import Session, new_session
-from bcr_tui.store import SessionStore
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.instrument.model import Instrument
+from bcr_tui.outputs.comparison import compare, format_change, shorten
+from bcr_tui.session.state import Session, new_session
+from bcr_tui.storage.store import SessionStore
 
 
 def _session(pai: Instrument, trust: tuple[str, str], title: str) -> Session:

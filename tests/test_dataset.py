@@ -16,9 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bcr_tui import dataset, dataset_parts, tidy
+from bcr_tui.analysis import tidy
 from bcr_tui.errors import SessionFileError, UsageError
-from bcr_tui.store import load_session
+from bcr_tui.outputs import dataset, dataset_parts
+from bcr_tui.storage.store import load_session
 from test_rollup import care_session, pai_session, save, tally_session
 
 

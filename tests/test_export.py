@@ -15,12 +15,12 @@ import polars as pl
 import pytest
 import tomli
 
-from bcr_tui import tidy
+from bcr_tui.analysis import tidy
 from bcr_tui.cli import main
-from bcr_tui.instruments import find_instrument, load_instrument
-from bcr_tui.palette import CIVIDIS
-from bcr_tui.session import Session, new_session
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.outputs.colour_scale import CIVIDIS
+from bcr_tui.session.state import Session, new_session
+from bcr_tui.storage.store import SessionStore, load_session
 
 NAMES = ["Zelda Quixote", "Yusuf Brightwater", "Xiomara Pennyworth"]
 OTHER_TEXT = "Guild of Lamplighters"
@@ -440,14 +440,14 @@ def test_a_damaged_session_is_one_sentence(sessions, tmp_path, run_bcr):
 def test_tidy_does_not_import_polars():
     import subprocess
 
-    probe = "import bcr_tui.tidy, sys; assert 'polars' not in sys.modules"
+    probe = "import bcr_tui.analysis.tidy, sys; assert 'polars' not in sys.modules"
     assert subprocess.run([sys.executable, "-c", probe], check=False).returncode == 0
 
 
 def test_anonymize_frame_is_what_export_anonymize_writes(sessions):
     """The roll-up anonymizes its joined table with `export.anonymize_frame`; for every kind of
     session (text, table and "Other" answers, tallies) it gives the rows `--anonymize` gives."""
-    from bcr_tui.export import anonymize_frame, frame_from_columns, merge
+    from bcr_tui.outputs.export import anonymize_frame, frame_from_columns, merge
 
     loaded = [load_session(p) for p in sessions]
     plain = frame_from_columns(merge([tidy.table(s) for s in loaded]))

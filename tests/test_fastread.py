@@ -9,10 +9,10 @@ import tomli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bcr_tui import fastread
-from bcr_tui.demo import demo_session
-from bcr_tui.session import LOG_OPS, LogEntry
-from bcr_tui.sessionfile import parse, render
+from bcr_tui.session.demo import demo_session
+from bcr_tui.session.records import LOG_OPS, LogEntry
+from bcr_tui.storage import fastread
+from bcr_tui.storage.sessionfile import parse, render
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 VALUES = st.one_of(st.none(), TEXT, st.booleans(), st.integers(-(2**40), 2**40),
@@ -74,7 +74,7 @@ def test_a_log_date_that_does_not_exist_is_one_sentence(tmp_path):
     import pytest
 
     from bcr_tui.errors import SessionFileError
-    from bcr_tui.store import load_session
+    from bcr_tui.storage.store import load_session
 
     path = tmp_path / "s.toml"
     text = render(demo_session())
@@ -88,7 +88,7 @@ def test_a_log_date_that_does_not_exist_is_one_sentence(tmp_path):
 def test_the_log_as_written_is_reused_by_the_next_save(tmp_path):
     """Opening seeds the renderer with the log's text from the file: the next save writes the
     same bytes a full render would, and a change after it too."""
-    from bcr_tui.store import SessionStore
+    from bcr_tui.storage.store import SessionStore
 
     path = tmp_path / "demo.toml"
     SessionStore.create(path, demo_session()).close()

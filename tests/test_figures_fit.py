@@ -10,10 +10,11 @@ import zipfile
 
 import pytest
 
-from bcr_tui import export, findings, grids, palette, report
-from bcr_tui.instruments import find_instrument, load_instrument
-from bcr_tui.session import new_session
-from bcr_tui.store import SessionStore
+from bcr_tui.analysis import findings, grids
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.outputs import colour_scale, export, report
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore
 
 PEOPLE = [(f"P{n}", None) for n in range(16)]
 
@@ -164,13 +165,13 @@ def test_the_256_colour_ramp_stays_in_order():
         r, g, b = Color.parse(colour).downgrade(ColorSystem.EIGHT_BIT).get_truecolor()
         return f"#{r:02X}{g:02X}{b:02X}"
 
-    light = [palette.luminance(c) for c in palette.RAMP_256]
+    light = [colour_scale.luminance(c) for c in colour_scale.RAMP_256]
     assert light == sorted(light) and len(set(light)) == len(light)
-    steps = [palette.colour(v / 100, 256) for v in range(101)]
-    light = [palette.luminance(c) for c in steps]
+    steps = [colour_scale.colour(v / 100, 256) for v in range(101)]
+    light = [colour_scale.luminance(c) for c in steps]
     assert light == sorted(light)
-    assert all(to_256(c) == c for c in palette.RAMP_256)
-    downgraded = [palette.luminance(to_256(palette.colour(v / 20))) for v in range(21)]
+    assert all(to_256(c) == c for c in colour_scale.RAMP_256)
+    downgraded = [colour_scale.luminance(to_256(colour_scale.colour(v / 20))) for v in range(21)]
     assert downgraded != sorted(downgraded)  # why the ramp exists
 
 

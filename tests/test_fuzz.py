@@ -19,10 +19,11 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from bcr_tui.errors import InstrumentError, SessionFileError
-from bcr_tui.instruments import find_instrument, load_instrument, shipped_paths
-from bcr_tui.session import GROUP, new_session
-from bcr_tui.sessionfile import render
-from bcr_tui.store import load_session
+from bcr_tui.instrument.load import find_instrument, load_instrument, shipped_paths
+from bcr_tui.session.records import GROUP
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.sessionfile import render
+from bcr_tui.storage.store import load_session
 
 FUZZ = settings(max_examples=150, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

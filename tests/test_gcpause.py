@@ -10,14 +10,14 @@ import textwrap
 from pathlib import Path
 
 from bcr_tui import cli
-from bcr_tui.demo import demo_session
-from bcr_tui.store import SessionStore
+from bcr_tui.session.demo import demo_session
+from bcr_tui.storage.store import SessionStore
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 
 PROBE = """
     import atexit, gc, os
-    import bcr_tui.store as store
+    import bcr_tui.storage.store as store
 
     seen = []
     store_open = store.SessionStore.open.__func__

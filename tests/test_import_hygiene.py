@@ -8,10 +8,12 @@ import sys
 
 import pytest
 
-CORE = ["instruments", "session", "sessionfile", "store", "turns", "roster", "demo", "cli",
-        "commands", "plaintext", "gcpause", "counts", "analysis", "segments", "perspective_gaps",
-        "report", "report_sections", "dataset", "dataset_parts", "instrument_validation",
-        "instrument_checks"]
+CORE = ["instrument.model", "instrument.load", "session.state", "session.records",
+        "storage.sessionfile", "storage.store", "session.turns", "session.roster", "session.demo",
+        "cli", "commands", "plaintext", "gcpause", "analysis.counts", "analysis.figures",
+        "analysis.segments", "analysis.perspective_gaps", "outputs.report",
+        "outputs.report_sections", "outputs.dataset", "outputs.dataset_parts",
+        "instrument.validation", "instrument.checks"]
 HEAVY = ["textual", "polars"]
 
 PROBE = f"""
@@ -56,15 +58,15 @@ def test_the_probe_can_see_a_heavy_import():
 #: What the meeting screen's first frame must not wait for: the analysis across a session (the
 #: live heatmap needs only `counts`), exports, writing TOML (the first save imports it) and the
 #: bundled instrument files.
-NOT_FOR_THE_FIRST_FRAME = ["polars", "xlsxwriter", "bcr_tui.analysis", "bcr_tui.segments",
-                           "bcr_tui.perspective_gaps", "bcr_tui.export", "tomli_w",
+NOT_FOR_THE_FIRST_FRAME = ["polars", "xlsxwriter", "bcr_tui.analysis.figures", "bcr_tui.analysis.segments",
+                           "bcr_tui.analysis.perspective_gaps", "bcr_tui.outputs.export", "tomli_w",
                            "importlib.resources"]
 
 
 def test_the_meeting_screen_first_frame_imports_only_what_it_needs(tmp_path):
     """A real `bcr open`, headless, to its first full frame: then the modules it loaded."""
-    from bcr_tui.demo import demo_session
-    from bcr_tui.store import SessionStore
+    from bcr_tui.session.demo import demo_session
+    from bcr_tui.storage.store import SessionStore
 
     path = tmp_path / "demo.toml"
     SessionStore.create(path, demo_session()).close()
@@ -72,7 +74,7 @@ def test_the_meeting_screen_first_frame_imports_only_what_it_needs(tmp_path):
         "import os, sys, json\n"
         "os.environ['BCR_EXIT_AFTER_FIRST_FRAME'] = '1'\n"
         "from pathlib import Path\n"
-        "from bcr_tui.store import SessionStore\n"
+        "from bcr_tui.storage.store import SessionStore\n"
         "from bcr_tui.tui.factory import make_app\n"
         f"app = make_app(SessionStore.open(Path({str(path)!r})))\n"
         "app.run(headless=True, size=(100, 30))\n"

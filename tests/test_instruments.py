@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from bcr_tui.errors import InstrumentError
-from bcr_tui.instruments import (
-    fill,
+from bcr_tui.instrument.load import (
     find_instrument,
     load_instrument,
     parse_instrument,
     shipped_paths,
 )
+from bcr_tui.instrument.model import fill
 
 SHIPPED_IDS = {
     "communities-of-care",

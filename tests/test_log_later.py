@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from bcr_tui.driver import Meeting
 from bcr_tui.errors import SaveError
-from bcr_tui.meeting import Meeting
-from bcr_tui.sessionfile import render
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.storage.sessionfile import render
+from bcr_tui.storage.store import SessionStore, load_session
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import errno
 import os
 
-from bcr_tui import meeting as meeting_module
-from bcr_tui.meeting import Meeting
-from bcr_tui.session import new_session
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui import driver as meeting_module
+from bcr_tui.driver import Meeting
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore, load_session
 
 
 def _meeting(tmp_path, pai, n=10, **options) -> Meeting:
@@ -47,7 +47,7 @@ def test_a_failed_save_keeps_the_answer_in_memory_and_retries(tmp_path, pai, mon
     def full(*_a, **_k):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("bcr_tui.store.write_durably", full)
+    monkeypatch.setattr("bcr_tui.storage.store.write_durably", full)
     outcome = m.rate(1)
     assert not outcome.saved and m.unsaved and "disk is full" in (m.save_error or "")
     assert load_session(m.store.path).answers == {}

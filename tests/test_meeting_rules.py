@@ -3,9 +3,9 @@ arrival, the roster as typed, renaming and removing participants, action steps."
 
 from __future__ import annotations
 
-from bcr_tui.meeting import Meeting
-from bcr_tui.session import new_session
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.driver import Meeting
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore, load_session
 
 
 def _meeting(tmp_path, instrument, people=3, **options) -> Meeting:
@@ -36,7 +36,7 @@ def test_a_late_arrival_in_participant_major_is_asked_every_item(tmp_path, pai):
 
 
 def test_a_roster_mixing_commas_and_organizations_is_one_person_per_comma(tmp_path, run_bcr):
-    from bcr_tui.roster import parse_roster, read_roster
+    from bcr_tui.session.roster import parse_roster, read_roster
 
     three = [("Ana Ruiz", "FRC"), ("Ben Carter", None), ("Chen Li", None)]
     assert parse_roster("Ana Ruiz | FRC, Ben Carter, Chen Li") == three
@@ -82,7 +82,7 @@ def test_a_file_without_the_new_log_kinds_stays_format_1(tmp_path, pai):
 
 
 def test_action_steps_are_added_edited_deleted_and_undone(tmp_path, pai):
-    from bcr_tui.session import Action
+    from bcr_tui.session.records import Action
 
     m = _meeting(tmp_path, pai)
     m.add_action(Action("Hold a workshop", owner="Dana"))

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from bcr_tui import mou
-from bcr_tui.demo import demo_session
-from bcr_tui.instruments import Instrument
-from bcr_tui.session import new_session
-from bcr_tui.store import SessionStore
+from bcr_tui.instrument.model import Instrument
+from bcr_tui.outputs import mou
+from bcr_tui.session.demo import demo_session
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_e9c7fca2baf59d10.txt"
 

@@ -1,5 +1,5 @@
-"""Output files (`outfile.py`): `--out` is refused, with one sentence and nothing written, when its
-extension is not the format written or when it is a session file however it is spelled; and
+"""Output files (`outputs/outfile.py`): `--out` is refused, with one sentence and nothing written,
+when its extension is not the format written or when it is a session file however it is spelled; and
 hostile names and texts reach no spreadsheet as a formula, no page as markup (issues 16.12, 17.1,
 17.5, 18.3)."""
 
@@ -14,10 +14,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from bcr_tui import outfile
-from bcr_tui.instruments import find_instrument, load_instrument
-from bcr_tui.session import Action, new_session
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.outputs import outfile
+from bcr_tui.session.records import Action
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore, load_session
 
 HOSTILE = ["=1+1", "=cmd|' /C calc'!A0", "+SUM(1)", "-2", "@x", "\t=1", "[/]",
            "<script>alert(1)</script>", "Esc \x1b]0;owned\x07 here", "Bidi \u202eevil",

@@ -8,11 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from bcr_tui import findings, report
-from bcr_tui.demo import demo_session
-from bcr_tui.instruments import load_instrument, shipped_paths
-from bcr_tui.session import Action, new_session
-from bcr_tui.store import SessionStore
+from bcr_tui.analysis import findings
+from bcr_tui.instrument.load import load_instrument, shipped_paths
+from bcr_tui.outputs import report
+from bcr_tui.session.demo import demo_session
+from bcr_tui.session.records import Action
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore
 
 NASTY = "Ana <b>& Co"
 

@@ -13,12 +13,15 @@ import polars as pl
 import pytest
 import tomli
 
-from bcr_tui import fastread, rollup, tidy
+from bcr_tui.analysis import tidy
 from bcr_tui.cli import main
 from bcr_tui.errors import SessionFileError
-from bcr_tui.instruments import find_instrument, load_instrument
-from bcr_tui.session import Action, Session, new_session
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.outputs import rollup
+from bcr_tui.session.records import Action
+from bcr_tui.session.state import Session, new_session
+from bcr_tui.storage import fastread
+from bcr_tui.storage.store import SessionStore, load_session
 
 PAI = load_instrument(find_instrument("pai"))
 CARE = load_instrument(find_instrument("communities-of-care"))
@@ -204,7 +207,7 @@ def test_forked_workers_give_the_same_table(folder, tmp_path):
     probe = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from bcr_tui import rollup\n"
+        "from bcr_tui.outputs import rollup\n"
         "assert rollup._context().get_start_method() == 'fork'\n"
         f"folder = Path({str(folder)!r})\n"
         "paths = sorted(folder.rglob('*.toml'))\n"

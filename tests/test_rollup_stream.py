@@ -11,8 +11,10 @@ import polars as pl
 import tomli
 import tomli_w
 
-from bcr_tui import fastread, rollup, tidy
-from bcr_tui.store import load_session
+from bcr_tui.analysis import tidy
+from bcr_tui.outputs import rollup
+from bcr_tui.storage import fastread
+from bcr_tui.storage.store import load_session
 from test_rollup import care_session, pai_session, save, tally_session
 
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from bcr_tui import turns
 from bcr_tui.errors import UsageError
-from bcr_tui.instruments import find_instrument, load_instrument
-from bcr_tui.session import GROUP, TALLY, Action, Cursor, new_session
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.session import turns
+from bcr_tui.session.records import GROUP, TALLY, Action, Cursor
+from bcr_tui.session.state import new_session
 
 ABC = [("Ana", None), ("Ben", "Harbor Hardware"), ("Cy", None)]
 

@@ -14,12 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from bcr_tui import fastread, sessionfile, tomlio
+from bcr_tui import tomlio
 from bcr_tui.errors import SaveError, SessionFileError, SessionLockedError
-from bcr_tui.instruments import find_instrument, load_instrument
-from bcr_tui.session import GROUP, Action, Cursor, Session, new_session
-from bcr_tui.sessionfile import Renderer, render
-from bcr_tui.store import SessionStore, list_sessions, load_session, new_path
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.session.records import GROUP, Action, Cursor
+from bcr_tui.session.state import Session, new_session
+from bcr_tui.storage import fastread, sessionfile
+from bcr_tui.storage.sessionfile import Renderer, render
+from bcr_tui.storage.store import SessionStore, list_sessions, load_session, new_path
 
 #: Every field of a Session (answers, tally, notes, actions, participants, log, cursor, revealed,
 #: the instrument …): a field added later is covered too.

@@ -17,9 +17,9 @@ def home(args: argparse.Namespace) -> int:
 
 def new(args: argparse.Namespace) -> int:
     """`bcr new`: write a new session file, print its path, and open it."""
-    from bcr_tui.instruments import find_instrument, load_instrument
-    from bcr_tui.roster import parse_roster, read_roster
-    from bcr_tui.session import new_session
+    from bcr_tui.instrument.load import find_instrument, load_instrument
+    from bcr_tui.session.roster import parse_roster, read_roster
+    from bcr_tui.session.state import new_session
 
     instrument = load_instrument(find_instrument(args.instrument))
     if args.participants_file is not None:
@@ -34,7 +34,7 @@ def new(args: argparse.Namespace) -> int:
 def open_(args: argparse.Namespace) -> int:
     """`bcr open SESSION`: resume where the session was left."""
     from bcr_tui.errors import SessionLockedError
-    from bcr_tui.store import SessionStore
+    from bcr_tui.storage.store import SessionStore
 
     phones = _phone_options(args)
     try:
@@ -57,8 +57,8 @@ def _phone_options(args: argparse.Namespace) -> object | None:
         if getattr(args, "host", None) or getattr(args, "port", None):
             raise UsageError("--host and --port go with --phones")
         return None
-    from bcr_tui.phones.lan import check_host
     from bcr_tui.tui.widgets.joinpanel import PhoneOptions
+    from bcr_tui.web.phones.lan import check_host
 
     if args.port is not None and not 1 <= args.port <= 65535:
         raise UsageError("--port must be between 1 and 65535")
@@ -67,7 +67,7 @@ def _phone_options(args: argparse.Namespace) -> object | None:
 
 def view(args: argparse.Namespace) -> int:
     """`bcr view SESSION`: the read-only audience view; takes no lock."""
-    from bcr_tui.store import load_session
+    from bcr_tui.storage.store import load_session
     from bcr_tui.tui.factory import make_app
 
     load_session(args.session)  # a damaged or missing file: one sentence, exit 2
@@ -78,7 +78,7 @@ def view(args: argparse.Namespace) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     """`bcr serve`: the app in a browser tab."""
-    from bcr_tui.serve import run_serve
+    from bcr_tui.web.serve import run_serve
 
     return run_serve(args.session, port=args.port, view=args.view, host=args.host,
                      allow_network=args.allow_network, sessions_dir=args.sessions_dir)
@@ -86,7 +86,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def list_(args: argparse.Namespace) -> int:
     """`bcr list`: the sessions in the folder, with their progress."""
-    from bcr_tui.store import list_sessions
+    from bcr_tui.storage.store import list_sessions
 
     folder: Path = args.sessions_dir
     if not folder.is_dir():
@@ -111,49 +111,49 @@ def list_(args: argparse.Namespace) -> int:
 
 def demo(args: argparse.Namespace) -> int:
     """`bcr demo`: a fully rated demo session, for a first look."""
-    from bcr_tui.demo import demo_session
+    from bcr_tui.session.demo import demo_session
 
     return _create_and_open(demo_session(), args)
 
 
 def export(args: argparse.Namespace) -> int:
     """`bcr export`: one tidy table, one row per answer."""
-    from bcr_tui.export import run_export
+    from bcr_tui.outputs.export import run_export
 
     return run_export(args.sessions, args.format, args.out, anonymize=args.anonymize)
 
 
 def report(args: argparse.Namespace) -> int:
     """`bcr report`: a self-contained Markdown or HTML report."""
-    from bcr_tui.report import run_report
+    from bcr_tui.outputs.report import run_report
 
     return run_report(args.session, args.format, args.out, anonymize=args.anonymize)
 
 
 def compare(args: argparse.Namespace) -> int:
     """`bcr compare EARLIER LATER`."""
-    from bcr_tui.compare import run_compare
+    from bcr_tui.outputs.comparison import run_compare
 
     return run_compare(args.earlier, args.later)
 
 
 def rollup(args: argparse.Namespace) -> int:
     """`bcr rollup DIR --out FILE`."""
-    from bcr_tui.rollup import run_rollup
+    from bcr_tui.outputs.rollup import run_rollup
 
     return run_rollup(args.folder, args.out, anonymize=args.anonymize)
 
 
 def trend(args: argparse.Namespace) -> int:
     """`bcr trend DIR [--community NAME] [--instrument ID] [--out FILE]`."""
-    from bcr_tui.trend import run_trend
+    from bcr_tui.outputs.trend import run_trend
 
     return run_trend(args.folder, args.community, args.instrument, args.out)
 
 
 def mou(args: argparse.Namespace) -> int:
     """`bcr mou SESSION --out FILE`."""
-    from bcr_tui.mou import run_mou
+    from bcr_tui.outputs.mou import run_mou
 
     return run_mou(args.session, args.out)
 
@@ -165,7 +165,7 @@ def instruments(args: argparse.Namespace) -> int:  # pragma: no cover - argparse
 
 def instruments_list(args: argparse.Namespace) -> int:
     """`bcr instruments list`."""
-    from bcr_tui.instruments import load_instrument, shipped_paths
+    from bcr_tui.instrument.load import load_instrument, shipped_paths
 
     rows = []
     for path in shipped_paths():
@@ -178,7 +178,7 @@ def instruments_list(args: argparse.Namespace) -> int:
 def instruments_check(args: argparse.Namespace) -> int:
     """`bcr instruments check [PATH…]`: every problem in every file; exit 2 if any."""
     from bcr_tui.errors import InstrumentError
-    from bcr_tui.instruments import load_instrument, shipped_paths
+    from bcr_tui.instrument.load import load_instrument, shipped_paths
 
     paths = args.paths or shipped_paths()
     failed = 0
@@ -226,7 +226,7 @@ def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]],
 def _create_and_open(session: object, args: argparse.Namespace) -> int:
     """Write a new session file in the sessions folder, print its path, and open it (unless
     --no-open)."""
-    from bcr_tui.store import SessionStore, new_path
+    from bcr_tui.storage.store import SessionStore, new_path
 
     store = SessionStore.create(new_path(args.sessions_dir, session.title, session.created),
                                 session)

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import aiohttp
 
-from bcr_tui.instruments import find_instrument, load_instrument
-from bcr_tui.meeting import Meeting
-from bcr_tui.phones.server import PhoneRoom
-from bcr_tui.session import new_session
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.driver import Meeting
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore, load_session
+from bcr_tui.web.phones.server import PhoneRoom
 
 
 def free_port() -> int:

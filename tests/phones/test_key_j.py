@@ -6,7 +6,7 @@ import pytest
 from phonekit import free_port, on_disk, phones, write_session
 from pilot_helpers import screen_text
 
-from bcr_tui.store import SessionStore
+from bcr_tui.storage.store import SessionStore
 from bcr_tui.tui.factory import make_app
 from bcr_tui.tui.widgets.joinpanel import JoinPanel, PhoneOptions
 
@@ -65,8 +65,8 @@ async def test_group_mode_says_why_not(tmp_path):
 
 
 async def test_several_networks_the_facilitator_picks(tmp_path, monkeypatch):
-    from bcr_tui.phones import lan
     from bcr_tui.tui.screens.dialogs import PickScreen
+    from bcr_tui.web.phones import lan
 
     # Only the loopback address is ever listened on: the other is offered, never chosen.
     monkeypatch.setattr(lan, "local_addresses", lambda: ["127.0.0.1", "10.9.9.9"])

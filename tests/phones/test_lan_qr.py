@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from bcr_tui.errors import UsageError
-from bcr_tui.phones import announce, lan
-from bcr_tui.phones.qr import half_blocks, qr_text
+from bcr_tui.web.phones import announce, lan
+from bcr_tui.web.phones.qr import half_blocks, qr_text
 
 
 def adapter(name, *ips):

@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 from phonekit import free_port, write_session
 
-from bcr_tui.phones.qr import qr_text
-from bcr_tui.store import load_session
+from bcr_tui.storage.store import load_session
+from bcr_tui.web.phones.qr import qr_text
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

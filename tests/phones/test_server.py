@@ -180,7 +180,7 @@ async def test_about_you_from_a_phone_is_saved_and_its_form_cannot_be_forged(ses
 
 
 def test_wrong_codes_block_one_phone_for_a_minute_not_the_room():
-    from bcr_tui.phones.seats import WrongCodes
+    from bcr_tui.web.phones.seats import WrongCodes
 
     now = [0.0]
     wrong = WrongCodes(clock=lambda: now[0])

@@ -7,9 +7,9 @@ import threading
 
 from phonekit import on_disk, write_session
 
-from bcr_tui.meeting import Meeting
-from bcr_tui.phones.votes import Saver
-from bcr_tui.store import SessionStore
+from bcr_tui.driver import Meeting
+from bcr_tui.storage.store import SessionStore
+from bcr_tui.web.phones.votes import Saver
 
 
 async def test_a_batch_written_after_a_newer_key_press_is_skipped(tmp_path):
@@ -42,7 +42,7 @@ async def test_a_batch_written_after_a_newer_key_press_is_skipped(tmp_path):
 
 
 async def test_a_failed_batch_write_is_not_acknowledged(tmp_path, monkeypatch):
-    from bcr_tui.phones.votes import Vote, VoteBatcher
+    from bcr_tui.web.phones.votes import Vote, VoteBatcher
 
     path = write_session(tmp_path, people=3)
     store = SessionStore.open(path)

@@ -18,9 +18,9 @@ from hypothesis import strategies as st
 
 from bcr_tui.errors import UsageError
 from bcr_tui.plaintext import INVISIBLE
-from bcr_tui.roster import parse_roster
-from bcr_tui.session import MAX_NAME, MAX_PARTICIPANTS
-from bcr_tui.store import load_session
+from bcr_tui.session.records import MAX_NAME, MAX_PARTICIPANTS
+from bcr_tui.session.roster import parse_roster
+from bcr_tui.storage.store import load_session
 
 SPECIAL = ['"', "'", "\\", "\n", "\r\n", "\r", "\t", " ", ",", "|", "#", "😀", "👩‍👩‍👧",
            "🏳️‍🌈", "مريم", "שָׁלוֹם", "\u202e", "\u200f", "\u2028", "\u00a0", "\x1b[31m", "\x7f",
@@ -201,8 +201,8 @@ def test_escape_sequences_in_typed_names_never_reach_the_terminal(tmp_path, run_
 
 
 def test_escape_sequences_in_a_received_session_file_never_reach_the_terminal(tmp_path, pai):
-    from bcr_tui.session import new_session
-    from bcr_tui.store import SessionStore
+    from bcr_tui.session.state import new_session
+    from bcr_tui.storage.store import SessionStore
 
     session = new_session(pai, "T", [("Ana", None), ("Ben", None)])
     session.participants[0].name = "Ana\x1b]0;PWNED\x07"  # as another program could write it

@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from pilot_helpers import opened, running, saved, widget_text, write_session
 
+from bcr_tui.driver import Meeting
 from bcr_tui.errors import SessionLockedError
-from bcr_tui.meeting import Meeting
-from bcr_tui.store import STALE_UNREADABLE_LOCK_S, SessionStore
+from bcr_tui.storage.store import STALE_UNREADABLE_LOCK_S, SessionStore
 
 TIMEOUT = 20.0
 
@@ -56,7 +56,7 @@ def assert_not_saved_shown(app, phrase: str) -> None:
     (errno.EIO, "could not be saved"),
 ])
 async def test_a_refused_save_is_shown_kept_and_retried(tmp_path, monkeypatch, err, phrase):
-    import bcr_tui.store as store_module
+    import bcr_tui.storage.store as store_module
 
     path = write_session(tmp_path)
     before = path.read_bytes()

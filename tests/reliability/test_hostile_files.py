@@ -18,10 +18,10 @@ from pathlib import Path
 import pytest
 from pilot_helpers import write_session
 
+from bcr_tui.driver import Meeting
 from bcr_tui.errors import SessionLockedError
-from bcr_tui.meeting import Meeting
 from bcr_tui.plaintext import one_line, printable
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.storage.store import SessionStore, load_session
 
 #: What an escape sequence in a file would do: retitle the terminal, write its clipboard, clear it.
 SEQUENCES = {"retitle": "\x1b]0;PWNED\x07", "clipboard": "\x1b]52;c;cm0gLXJmIH4=\x07",
@@ -251,7 +251,7 @@ def test_a_file_that_grows_past_the_limit_is_refused(tmp_path, monkeypatch):
 
 
 def test_folders_bcr_creates_are_private_whatever_the_umask(tmp_path, pai):
-    from bcr_tui.session import new_session
+    from bcr_tui.session.state import new_session
 
     old = os.umask(0)
     try:
@@ -278,7 +278,8 @@ def test_a_lock_from_another_host_says_how_to_take_it_over(tmp_path):
 def test_typed_notes_actions_and_other_answers_are_cleaned_like_names(pai):
     """A paste can carry an escape sequence: notes, action steps and "Other" answers are kept
     by the same rule as names, before any screen or save sees them."""
-    from bcr_tui.session import Action, new_session
+    from bcr_tui.session.records import Action
+    from bcr_tui.session.state import new_session
 
     session = new_session(pai, "T", [("Ana", None)])
     item = session.items[0].id

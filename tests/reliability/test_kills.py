@@ -45,7 +45,7 @@ def test_the_harness_notices_a_save_that_never_reaches_the_disk(tmp_path):
     plant = tmp_path / "plant"
     plant.mkdir()
     (plant / "sitecustomize.py").write_text(textwrap.dedent("""
-        import bcr_tui.store as store
+        import bcr_tui.storage.store as store
         store.write_durably = lambda path, text, mode=0o600: None
     """))
     work = tmp_path / "work"
@@ -65,7 +65,7 @@ def test_acknowledgements_are_read_from_real_screen_bytes():
 
 
 def test_acknowledgements_match_keys_in_order_and_never_ahead(pai):
-    from bcr_tui.session import new_session
+    from bcr_tui.session.state import new_session
 
     session = new_session(pai, "T", kill.people(2))
     replay = kill.Replay(session)
@@ -84,7 +84,7 @@ def test_acknowledgements_match_keys_in_order_and_never_ahead(pai):
 
 def test_replaying_a_log_finds_an_inconsistency(pai):
 
-    from bcr_tui.session import new_session
+    from bcr_tui.session.state import new_session
 
     session = new_session(pai, "T", kill.people(2))
     session.record("p01", "trust-1", "maintain")

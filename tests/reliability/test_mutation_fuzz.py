@@ -23,9 +23,9 @@ from pathlib import Path
 from pilot_helpers import write_demo, write_session
 
 from bcr_tui import cli
+from bcr_tui.driver import Meeting
 from bcr_tui.errors import BcrError
-from bcr_tui.meeting import Meeting
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.storage.store import SessionStore, load_session
 
 SEED = int(os.environ.get("BCR_FUZZ_SEED", "17"))
 BUDGET_S = float(os.environ.get("BCR_FUZZ_SECONDS", "25"))

@@ -19,8 +19,8 @@ from pilot_helpers import (
 )
 
 from bcr_tui.cli import main as bcr_main
-from bcr_tui.session import new_session
-from bcr_tui.store import SessionStore
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
 

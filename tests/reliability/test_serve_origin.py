@@ -15,7 +15,7 @@ import pytest
 from aiohttp import ClientSession, WSServerHandshakeError
 from aiohttp.test_utils import TestServer, unused_port
 
-from bcr_tui.serve import make_server, offline_templates
+from bcr_tui.web.serve import make_server, offline_templates
 
 PORT_HOST = "127.0.0.1"
 

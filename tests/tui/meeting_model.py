@@ -1,8 +1,8 @@
 """A plain model of a meeting, for the model-based test (test_meeting_model.py).
 
 It knows the rules as a facilitator reads them in README ("Turns"), written again from scratch
-and as simply as possible, not by calling `turns.py`: when the app and the model disagree, one
-of them is wrong. Answers are `{(who, item): value}`; the cursor is `(item, who)`.
+and as simply as possible, not by calling `session/turns.py`: when the app and the model disagree,
+one of them is wrong. Answers are `{(who, item): value}`; the cursor is `(item, who)`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bcr_tui.session import Session
+from bcr_tui.session.state import Session
 
 
 @dataclass

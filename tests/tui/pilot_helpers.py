@@ -11,9 +11,9 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
-from bcr_tui.instruments import find_instrument, load_instrument
-from bcr_tui.session import new_session
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore, load_session
 from bcr_tui.tui.factory import make_app
 
 NAMES = [("Ana Ruiz", "Human Services"), ("Ben O'Neil", None), ("Chen Li", "Schools")]
@@ -62,7 +62,7 @@ def saved(path: Path):
 
 def write_demo(folder: Path) -> Path:
     """The demo session, as `bcr demo` writes it; returns its path."""
-    from bcr_tui.demo import demo_session
+    from bcr_tui.session.demo import demo_session
 
     store = SessionStore.create(folder / "demo.toml", demo_session())
     store.close()

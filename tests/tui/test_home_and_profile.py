@@ -7,9 +7,9 @@ import threading
 from pilot_helpers import saved, write_session
 from textual.widgets import OptionList
 
-from bcr_tui.instruments import find_instrument, load_instrument
-from bcr_tui.session import new_session
-from bcr_tui.store import SessionStore, list_sessions
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore, list_sessions
 from bcr_tui.tui.factory import make_app
 from bcr_tui.tui.screens import home
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 from pilot_helpers import running, screen_text
 
-from bcr_tui.instruments import find_instrument, load_instrument, parse_instrument
-from bcr_tui.session import Action, new_session
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.instrument.load import find_instrument, load_instrument, parse_instrument
+from bcr_tui.session.records import Action
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore, load_session
 from bcr_tui.tui.factory import make_app
 
 NAMES = ["Kim [/]", "[draft] Ana", "[@click=app.quit]x[/]"]

@@ -118,7 +118,7 @@ async def test_blind_round_hides_until_reveal(tmp_path):
 
 async def test_a_failed_save_warns_and_never_claims_saved(tmp_path, monkeypatch):
     path = write_session(tmp_path)
-    import bcr_tui.store as store_module
+    import bcr_tui.storage.store as store_module
 
     def full_disk(*_args, **_kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")

@@ -28,8 +28,8 @@ from meeting_model import Model
 from pilot_helpers import app_for, write_session
 from textual.widgets import Input
 
-from bcr_tui.instruments import ABSTAIN
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.instrument.model import ABSTAIN
+from bcr_tui.storage.store import SessionStore, load_session
 
 LONG = bool(os.environ.get("BCR_LONG_FUZZ"))
 SETTINGS = settings(max_examples=60 if LONG else 3, stateful_step_count=60 if LONG else 25,

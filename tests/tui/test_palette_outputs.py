@@ -9,10 +9,10 @@ from datetime import timedelta
 from pilot_helpers import app_for, opened, running, write_session
 from textual.widgets import OptionList, Static
 
-from bcr_tui import fastread
-from bcr_tui.instruments import find_instrument, load_instrument
-from bcr_tui.session import new_session
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.session.state import new_session
+from bcr_tui.storage import fastread
+from bcr_tui.storage.store import SessionStore, load_session
 
 
 async def palette(pilot, words: str) -> None:

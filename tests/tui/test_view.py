@@ -15,8 +15,8 @@ from bcr_tui.tui.widgets.heatmap import HeatmapView
 def another_bcr(path, code: str) -> None:
     """Change the session the way a facilitator's bcr does, from another process."""
     script = textwrap.dedent(f"""
-        from bcr_tui.meeting import Meeting
-        from bcr_tui.store import SessionStore
+        from bcr_tui.driver import Meeting
+        from bcr_tui.storage.store import SessionStore
         m = Meeting(SessionStore.open({str(path)!r}))
         {code}
         m.store.close()

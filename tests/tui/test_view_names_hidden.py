@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from pilot_helpers import NAMES, screen_text, write_session
 
-from bcr_tui.meeting import Meeting
-from bcr_tui.store import SessionStore
+from bcr_tui.driver import Meeting
+from bcr_tui.storage.store import SessionStore
 from bcr_tui.tui.factory import make_app
 
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from bcr_tui.instruments import find_instrument, load_instrument
-from bcr_tui.session import new_session
-from bcr_tui.store import SessionStore, load_session
+from bcr_tui.instrument.load import find_instrument, load_instrument
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore, load_session
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

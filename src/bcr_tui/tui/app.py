@@ -11,8 +11,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from bcr_tui.errors import BcrError
-from bcr_tui.store import SessionStore
-from bcr_tui.tui import outputs
+from bcr_tui.storage.store import SessionStore
+from bcr_tui.tui import palette_outputs
 from bcr_tui.tui.keymap import MEETING
 from bcr_tui.tui.themes import DEFAULT_THEME, THEMES
 
@@ -50,7 +50,7 @@ class BcrApp(App[int]):
 
             self.push_screen(NoticeScreen(self.notice))
         elif self.view is not None:
-            from bcr_tui.store import load_session
+            from bcr_tui.storage.store import load_session
             from bcr_tui.tui.screens.view import ViewScreen
 
             self.push_screen(ViewScreen(self.view, load_session(self.view)))
@@ -73,7 +73,7 @@ class BcrApp(App[int]):
 
     def meeting_screen(self, store: SessionStore) -> Screen:
         """The meeting screen for an open session."""
-        from bcr_tui.meeting import Meeting
+        from bcr_tui.driver import Meeting
         from bcr_tui.tui.screens.meeting import MeetingScreen
 
         return MeetingScreen(Meeting(store))
@@ -130,14 +130,14 @@ class BcrApp(App[int]):
             store = screen.meeting.store  # type: ignore[attr-defined]
             yield SystemCommand("Export this session to a spreadsheet (XLSX)",
                                 "One row per answer plus a summary sheet per domain, beside the "
-                                "session file.", lambda: outputs.export_session(screen, store))
+                                "session file.", lambda: palette_outputs.export_session(screen, store))
             yield SystemCommand("Write the report (HTML)", "A self-contained report beside the "
                                 "session file: heatmap, strengths, priorities, actions.",
-                                lambda: outputs.write_report(screen, store))
+                                lambda: palette_outputs.write_report(screen, store))
             yield SystemCommand("Compare with an earlier session",
                                 "The change per domain and item since an earlier session of the "
                                 "same instrument in this folder.",
-                                lambda: outputs.compare_earlier(screen, store))
+                                lambda: palette_outputs.compare_earlier(screen, store))
             yield SystemCommand("Add a participant (late arrival)",
                                 "Add someone who arrived late; they take turns from now on.",
                                 lambda: self._ask_participant(screen))

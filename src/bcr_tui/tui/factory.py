@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bcr_tui.store import SessionStore
+from bcr_tui.storage.store import SessionStore
 from bcr_tui.tui.app import BcrApp
 
 

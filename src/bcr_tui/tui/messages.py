@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.message import Message
 
-from bcr_tui.meeting import Outcome
+from bcr_tui.driver import Outcome
 
 
 class SessionChanged(Message):

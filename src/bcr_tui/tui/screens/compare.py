@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.containers import Grid, VerticalScroll
 from textual.widgets import Static
 
-from bcr_tui.compare import Change, compare, format_change, shorten
-from bcr_tui.session import Session
+from bcr_tui.outputs.comparison import Change, compare, format_change, shorten
+from bcr_tui.session.state import Session
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.keybar import KeyBar
 

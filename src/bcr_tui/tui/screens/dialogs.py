@@ -14,14 +14,14 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, Static
 
-from bcr_tui.instruments import ABSTAIN, ActionsSpec, Item
+from bcr_tui.instrument.model import ABSTAIN, ActionsSpec, Item
 from bcr_tui.plaintext import one_line
-from bcr_tui.session import Action
+from bcr_tui.session.records import Action
 
 if TYPE_CHECKING:
     from textual.app import App
 
-    from bcr_tui.meeting import Meeting, Outcome
+    from bcr_tui.driver import Meeting, Outcome
 
 
 class FirstField:

@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from bcr_tui.grids import grids
-from bcr_tui.session import Session
+from bcr_tui.analysis.grids import grids
+from bcr_tui.session.state import Session
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.heatmap import HeatmapView
 from bcr_tui.tui.widgets.keybar import KeyBar

@@ -15,7 +15,7 @@ from textual.worker import get_current_worker
 
 from bcr_tui.errors import BcrError
 from bcr_tui.plaintext import label
-from bcr_tui.store import Listing, list_sessions
+from bcr_tui.storage.store import Listing, list_sessions
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.keybar import KeyBar
 
@@ -102,8 +102,8 @@ class HomeScreen(BcrScreen):
 
     def action_demo(self) -> None:
         """Write and open the demo session."""
-        from bcr_tui.demo import demo_session
-        from bcr_tui.store import SessionStore, new_path
+        from bcr_tui.session.demo import demo_session
+        from bcr_tui.storage.store import SessionStore, new_path
 
         session = demo_session()
         try:

@@ -16,12 +16,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Input, Static
 
 from bcr_tui import gcpause
-from bcr_tui.counts import CountMemo
+from bcr_tui.analysis.counts import CountMemo
+from bcr_tui.analysis.grids import domain_answers
+from bcr_tui.driver import Meeting, Outcome
 from bcr_tui.errors import SessionFileError
-from bcr_tui.grids import domain_answers
-from bcr_tui.meeting import Meeting, Outcome
 from bcr_tui.plaintext import one_line as plain
-from bcr_tui.session import Participant
+from bcr_tui.session.records import Participant
 from bcr_tui.tui.keymap import MEETING, bindings
 from bcr_tui.tui.messages import SessionChanged
 from bcr_tui.tui.screens.base import BcrScreen
@@ -177,7 +177,7 @@ class MeetingScreen(BcrScreen):
 
     def action_about(self) -> None:
         """The instrument's instructions and the current domain's description."""
-        from bcr_tui.instruments import fill
+        from bcr_tui.instrument.model import fill
         from bcr_tui.tui.screens.help import AboutScreen
 
         session = self.meeting.session
@@ -218,7 +218,7 @@ class MeetingScreen(BcrScreen):
 
     def add_participant(self, name: str) -> None:
         """Add a late arrival (the palette's command)."""
-        from bcr_tui.roster import parse_roster
+        from bcr_tui.session.roster import parse_roster
 
         for person, organization in parse_roster(name):
             self._after(self.meeting.add_participant(person, organization))

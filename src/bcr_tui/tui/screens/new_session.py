@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static, TextArea
 
 from bcr_tui.errors import BcrError
-from bcr_tui.instruments import load_instrument, shipped_paths
+from bcr_tui.instrument.load import load_instrument, shipped_paths
 from bcr_tui.tui.screens.dialogs import FirstField
 
 MODES = [("Round-robin: person by person", "round-robin"), ("Group: one rating per item",
@@ -71,9 +71,9 @@ class NewSessionScreen(FirstField, ModalScreen[None]):
 
     def action_create(self) -> None:
         """Write the new session and open it; a problem is shown in the form."""
-        from bcr_tui.roster import parse_roster
-        from bcr_tui.session import new_session
-        from bcr_tui.store import SessionStore, new_path
+        from bcr_tui.session.roster import parse_roster
+        from bcr_tui.session.state import new_session
+        from bcr_tui.storage.store import SessionStore, new_path
 
         chosen = self.query_one("#instrument", Select).value
         instrument = next(i for i in self.instruments if i.id == chosen)

@@ -12,8 +12,8 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Input, Label, RadioButton, RadioSet, SelectionList, Static
 
-from bcr_tui.instruments import Instrument
-from bcr_tui.session import Participant
+from bcr_tui.instrument.model import Instrument
+from bcr_tui.session.records import Participant
 from bcr_tui.tui.screens.dialogs import FirstField
 
 

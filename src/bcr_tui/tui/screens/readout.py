@@ -10,8 +10,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from bcr_tui.findings import Finding, findings
-from bcr_tui.meeting import Meeting
+from bcr_tui.analysis.findings import Finding, findings
+from bcr_tui.driver import Meeting
 from bcr_tui.tui.messages import SessionChanged
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.keybar import KeyBar

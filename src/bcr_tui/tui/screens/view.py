@@ -17,10 +17,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Static
 
+from bcr_tui.analysis.grids import domain_answers
 from bcr_tui.errors import BcrError
-from bcr_tui.grids import domain_answers
-from bcr_tui.session import Session
-from bcr_tui.store import Fingerprint, load_session
+from bcr_tui.session.state import Session
+from bcr_tui.storage.store import Fingerprint, load_session
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.heatmap import HeatmapView
 from bcr_tui.tui.widgets.joinpanel import JoinPanel

@@ -1,6 +1,6 @@
-"""A heatmap grid on screen: every cell shows its number on a cividis background (palette.py),
-so it reads without colour too. In a terminal with 256 colours the cells take palette.RAMP_256,
-whose steps stay in order there (cividis would not).
+"""A heatmap grid on screen: every cell shows its number on a cividis background
+(outputs/colour_scale.py), so it reads without colour too. In a terminal with 256 colours the cells
+take palette.RAMP_256, whose steps stay in order there (cividis would not).
 
 Laid out directly as segments with fixed column widths: it repaints on every key in the meeting,
 where a Rich Table cost ~10 ms a frame and a wrapped Rich Text ~1 ms; this costs ~0.2 ms.
@@ -16,8 +16,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from bcr_tui.grids import Grid
-from bcr_tui.palette import colour, ink
+from bcr_tui.analysis.grids import Grid
+from bcr_tui.outputs.colour_scale import colour, ink
 from bcr_tui.tui.widgets.line import TextLines
 
 HEADER_LINES = 2

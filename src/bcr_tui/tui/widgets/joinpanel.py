@@ -17,10 +17,10 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
+from bcr_tui.driver import Outcome
 from bcr_tui.errors import BcrError
-from bcr_tui.meeting import Outcome
-from bcr_tui.phones import announce
-from bcr_tui.phones.qr import half_blocks
+from bcr_tui.web.phones import announce
+from bcr_tui.web.phones.qr import half_blocks
 
 QR_STYLE = Style(color="black", bgcolor="white")
 DEFAULT_PORT = 8765
@@ -102,7 +102,7 @@ class JoinPanel(Static):
         """Start the phone server and show the join line and QR. With no address given (by
         `--host` or here), the laptop's private one; when it has several, the facilitator
         picks (its hotspot first in the list)."""
-        from bcr_tui.phones import lan
+        from bcr_tui.web.phones import lan
 
         meeting = self.screen.meeting  # type: ignore[attr-defined]
         if meeting.session.mode != "round-robin":
@@ -128,8 +128,8 @@ class JoinPanel(Static):
                         markup=False)
 
     def _pick_network(self, found: list[str]) -> None:
-        from bcr_tui.phones import lan
         from bcr_tui.tui.screens.dialogs import PickScreen
+        from bcr_tui.web.phones import lan
 
         options = [(Text(f"{a}  {lan.kind(a)}"), a) for a in found]
         self.app.push_screen(PickScreen("Which network are the phones on?",
@@ -139,7 +139,7 @@ class JoinPanel(Static):
 
     async def _start(self, meeting, host: str) -> None:  # noqa: ANN001 - a Meeting
         from bcr_tui.errors import UsageError
-        from bcr_tui.phones.server import PhoneRoom
+        from bcr_tui.web.phones.server import PhoneRoom
 
         options = getattr(self.app, "phones", None) or PhoneOptions()
         if self.room is None:

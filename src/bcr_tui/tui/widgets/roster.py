@@ -9,7 +9,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.strip import Strip
 
-from bcr_tui.session import Session
+from bcr_tui.session.state import Session
 from bcr_tui.tui.widgets.line import Line, line_strip
 
 MAX_NAME = 18

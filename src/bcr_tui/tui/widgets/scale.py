@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from bcr_tui.instruments import ABSTAIN, Item
+from bcr_tui.instrument.model import ABSTAIN, Item
 
 #: Rows of the meeting screen that are not the cards (title, item, turn, roster, summary, keys).
 OTHER_ROWS = 15

@@ -11,8 +11,8 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Static
 
-from bcr_tui.instruments import Domain, Item, fill
-from bcr_tui.session import Session
+from bcr_tui.instrument.model import Domain, Item, fill
+from bcr_tui.session.state import Session
 from bcr_tui.tui.widgets.scale import ScaleView
 
 

@@ -9,8 +9,8 @@ from collections import Counter
 
 from rich.text import Text
 
-from bcr_tui.instruments import ABSTAIN, Item
-from bcr_tui.session import Session
+from bcr_tui.instrument.model import ABSTAIN, Item
+from bcr_tui.session.state import Session
 from bcr_tui.tui.widgets.line import Line
 
 BAR = "█"
