@@ -53,10 +53,42 @@ from bcr_tui.storage.store import SessionStore, load_session  # noqa: E402
 
 COLS, ROWS = 100, 30
 FIRST_FRAME_TIMEOUT_S = 30.0
-FIRSTS = ["Ana", "Ben", "Chen", "Dana", "Eli", "Farah", "Gus", "Hana", "Ivan", "Joy", "Kofi",
-          "Lena", "Marco", "Nia", "Omar", "Pia"]
-LASTS = ["Ruiz", "Okafor", "Li", "Moss", "Park", "Haddad", "Novak", "Sato", "Petrov", "Nakamura",
-         "Mensah", "Berg", "Rossi", "Adeyemi", "Farouk", "Lund"]
+FIRSTS = [
+    "Ana",
+    "Ben",
+    "Chen",
+    "Dana",
+    "Eli",
+    "Farah",
+    "Gus",
+    "Hana",
+    "Ivan",
+    "Joy",
+    "Kofi",
+    "Lena",
+    "Marco",
+    "Nia",
+    "Omar",
+    "Pia",
+]
+LASTS = [
+    "Ruiz",
+    "Okafor",
+    "Li",
+    "Moss",
+    "Park",
+    "Haddad",
+    "Novak",
+    "Sato",
+    "Petrov",
+    "Nakamura",
+    "Mensah",
+    "Berg",
+    "Rossi",
+    "Adeyemi",
+    "Farouk",
+    "Lund",
+]
 
 _CSI = re.compile(rb"\x1b\[[0-9;?<>=]*[ -/]*[@-~]")
 _OSC = re.compile(rb"\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
@@ -68,6 +100,7 @@ _WHERE = re.compile(r"item (\d+) of (\d+)")
 
 def screen_text(raw: bytes) -> str:
     """The text a program wrote, without colours; every cursor movement becomes a line break."""
+
     def csi(match: re.Match[bytes]) -> bytes:
         seq = match.group(0)
         return b"" if seq.endswith(b"m") else b"\n"
@@ -123,8 +156,9 @@ class Replay:
     def __init__(self, session: Session) -> None:
         self.meeting = Meeting(_NoDisk(copy.deepcopy(session)))  # type: ignore[arg-type]
         s = self.meeting.session
-        self.start = Step("", "", False, len(s.log), copy.deepcopy(s.answers),
-                          (s.cursor.item, s.cursor.who))
+        self.start = Step(
+            "", "", False, len(s.log), copy.deepcopy(s.answers), (s.cursor.item, s.cursor.who)
+        )
         self.steps: list[Step] = []
 
     def press(self, key: str) -> Step:
@@ -135,8 +169,15 @@ class Replay:
         rating = None
         if key != "u" and outcome.changed and outcome.entry is not None:
             rating = (who, item, outcome.entry.new)
-        step = Step(key, outcome.message, outcome.changed, len(s.log), copy.deepcopy(s.answers),
-                    (s.cursor.item, s.cursor.who), rating)
+        step = Step(
+            key,
+            outcome.message,
+            outcome.changed,
+            len(s.log),
+            copy.deepcopy(s.answers),
+            (s.cursor.item, s.cursor.who),
+            rating,
+        )
         self.steps.append(step)
         return step
 
@@ -217,8 +258,10 @@ def _log_key(e: Any) -> tuple:
 
 def people(n: int) -> list[tuple[str, str | None]]:
     """`n` distinct names, none a prefix of another."""
-    return [(f"{FIRSTS[i % len(FIRSTS)]} {LASTS[(i // len(FIRSTS) + i) % len(LASTS)]}", None)
-            for i in range(n)]
+    return [
+        (f"{FIRSTS[i % len(FIRSTS)]} {LASTS[(i // len(FIRSTS) + i) % len(LASTS)]}", None)
+        for i in range(n)
+    ]
 
 
 def instrument(items_limit: int | None) -> Instrument:
@@ -240,10 +283,10 @@ def instrument(items_limit: int | None) -> Instrument:
     return parse_instrument(raw, "pai (cut)")
 
 
-def create_session(folder: Path, n: int, seed: int, inst: Instrument,
-                   participants: int) -> Path:
-    session = new_session(inst, f"Kill test {n}", people(participants), community="Testville",
-                          mode="round-robin")
+def create_session(folder: Path, n: int, seed: int, inst: Instrument, participants: int) -> Path:
+    session = new_session(
+        inst, f"Kill test {n}", people(participants), community="Testville", mode="round-robin"
+    )
     session.id = f"kill-{seed}-{n}"
     path = folder / f"session-{n:03d}.toml"
     SessionStore.create(path, session).close()
@@ -282,16 +325,25 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        return not (self.corrupt or self.lost or self.inconsistent or self.divergent
-                    or self.resume_mismatches or self.start_failures or self.crashes
-                    or self.unexplained_acks)
+        return not (
+            self.corrupt
+            or self.lost
+            or self.inconsistent
+            or self.divergent
+            or self.resume_mismatches
+            or self.start_failures
+            or self.crashes
+            or self.unexplained_acks
+        )
 
     def fail(self, run: int, what: str) -> None:
         self.failures.append(f"run {run}: {what}")
 
     def table(self) -> str:
         rows = [
-            ("seed", self.seed), ("runs", self.runs), ("kills (SIGKILL)", self.kills),
+            ("seed", self.seed),
+            ("runs", self.runs),
+            ("kills (SIGKILL)", self.kills),
             ("  of which right after a key was sent", self.mid_key_kills),
             ("session files used", self.files),
             ("corrupt files", self.corrupt),
@@ -359,15 +411,25 @@ def _plan(rng: random.Random, duration: float) -> tuple[list[tuple[str, float]],
         keys.append((key, gap))
         spent += gap
     ending = rng.choices(["right-after-a-key", "soon-after", "settled"], [0.4, 0.35, 0.25])[0]
-    wait = {"right-after-a-key": 0.0, "soon-after": rng.uniform(0.0, 0.08),
-            "settled": rng.uniform(0.2, 0.4)}[ending]
+    wait = {
+        "right-after-a-key": 0.0,
+        "soon-after": rng.uniform(0.0, 0.08),
+        "settled": rng.uniform(0.2, 0.4),
+    }[ending]
     return keys, ending, wait
 
 
-def run_harness(runs: int, *, seed: int = 0, participants: int = 4,
-                items_limit: int | None = None, duration: float = 1.0,
-                folder: Path | None = None, verbose: bool = False,
-                app_env: dict[str, str] | None = None) -> Report:
+def run_harness(
+    runs: int,
+    *,
+    seed: int = 0,
+    participants: int = 4,
+    items_limit: int | None = None,
+    duration: float = 1.0,
+    folder: Path | None = None,
+    verbose: bool = False,
+    app_env: dict[str, str] | None = None,
+) -> Report:
     """`runs` kill-and-check runs; returns what they found. `app_env` is added to the app's
     environment (the tests use it to plant a fault and check the harness notices)."""
     if participants < 2:
@@ -414,8 +476,13 @@ def _corrupt_path(path: Path) -> bool:
 
 
 def _start(path: Path, env: dict[str, str] | None = None) -> PtyApp:
-    return PtyApp([sys.executable, "-m", "bcr_tui", "open", str(path)], cols=COLS, rows=ROWS,
-                  cwd=str(path.parent), env={"PYTHONUNBUFFERED": "1", **(env or {})})
+    return PtyApp(
+        [sys.executable, "-m", "bcr_tui", "open", str(path)],
+        cols=COLS,
+        rows=ROWS,
+        cwd=str(path.parent),
+        env={"PYTHONUNBUFFERED": "1", **(env or {})},
+    )
 
 
 def _check_resume(run: int, app: PtyApp, session: Session, report: Report) -> bool:
@@ -432,14 +499,25 @@ def _check_resume(run: int, app: PtyApp, session: Session, report: Report) -> bo
     want_number = ids.index(session.cursor.item) + 1 if session.cursor.item in ids else 0
     if (name, number, count) != (want_name, want_number, len(ids)):
         report.resume_mismatches += 1
-        report.fail(run, f"resumed at {name!r}, item {number} of {count}; the file records "
-                         f"{want_name!r}, item {want_number} of {len(ids)}")
+        report.fail(
+            run,
+            f"resumed at {name!r}, item {number} of {count}; the file records "
+            f"{want_name!r}, item {want_number} of {len(ids)}",
+        )
     return True
 
 
-def _one_run(run: int, path: Path, session: Session, replay: Replay, rng: random.Random,
-             duration: float, report: Report, verbose: bool,
-             env: dict[str, str] | None) -> None:
+def _one_run(
+    run: int,
+    path: Path,
+    session: Session,
+    replay: Replay,
+    rng: random.Random,
+    duration: float,
+    report: Report,
+    verbose: bool,
+    env: dict[str, str] | None,
+) -> None:
     keys, ending, wait = _plan(rng, duration)
     lock = path.with_name(f".{path.name}.lock")
     app = _start(path, env)
@@ -463,8 +541,9 @@ def _one_run(run: int, path: Path, session: Session, replay: Replay, rng: random
             alive = _pump_for(app, wait)
         if not alive:
             report.crashes += 1
-            report.fail(run, "the app exited by itself before the kill: "
-                             f"{bytes(app.output[-300:])!r}")
+            report.fail(
+                run, f"the app exited by itself before the kill: {bytes(app.output[-300:])!r}"
+            )
         report.mid_key_kills += ending == "right-after-a-key"
         app.kill(signal.SIGKILL)
         report.kills += 1
@@ -478,9 +557,12 @@ def _one_run(run: int, path: Path, session: Session, replay: Replay, rng: random
         temp.unlink()
     _check_file(run, path, replay, bytes(app.output), report)
     if verbose:
-        print(f"run {run:4d}: {len(keys):3d} keys ({ending}), on disk "
-              f"{len(load_session(path).log) if not _corrupt_path(path) else '?'} "
-              f"log entries", file=sys.stderr)
+        print(
+            f"run {run:4d}: {len(keys):3d} keys ({ending}), on disk "
+            f"{len(load_session(path).log) if not _corrupt_path(path) else '?'} "
+            f"log entries",
+            file=sys.stderr,
+        )
 
 
 def _check_file(run: int, path: Path, replay: Replay, output: bytes, report: Report) -> None:
@@ -503,18 +585,28 @@ def _check_file(run: int, path: Path, replay: Replay, output: bytes, report: Rep
         report.inconsistent += 1
         report.fail(run, f"log inconsistent: {problems[0]}")
     # Which prefix of the keys is on disk? The one whose log is as long as the file's.
-    on_disk_n = next((n for n in range(len(replay.steps) + 1)
-                      if replay.state_after(n).log_len == len(on_disk.log)), None)
+    on_disk_n = next(
+        (
+            n
+            for n in range(len(replay.steps) + 1)
+            if replay.state_after(n).log_len == len(on_disk.log)
+        ),
+        None,
+    )
     expected_log = [_log_key(e) for e in replay.meeting.session.log]
-    consistent = (on_disk_n is not None
-                  and [_log_key(e) for e in on_disk.log] == expected_log[:len(on_disk.log)]
-                  and on_disk.answers == replay.state_after(on_disk_n).answers
-                  and (on_disk.cursor.item, on_disk.cursor.who)
-                  == replay.state_after(on_disk_n).cursor)
+    consistent = (
+        on_disk_n is not None
+        and [_log_key(e) for e in on_disk.log] == expected_log[: len(on_disk.log)]
+        and on_disk.answers == replay.state_after(on_disk_n).answers
+        and (on_disk.cursor.item, on_disk.cursor.who) == replay.state_after(on_disk_n).cursor
+    )
     if not consistent:
         report.divergent += 1
-        report.fail(run, f"the file holds {len(on_disk.log)} log entries that are not what the "
-                         f"keys typed produce (the replay has {len(expected_log)})")
+        report.fail(
+            run,
+            f"the file holds {len(on_disk.log)} log entries that are not what the "
+            f"keys typed produce (the replay has {len(expected_log)})",
+        )
     else:
         report.keys_applied += on_disk_n
     reference = on_disk_n if consistent and on_disk_n >= last_ack else last_ack
@@ -564,19 +656,35 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20, help="how many kills (default 20)")
     parser.add_argument("--seed", type=int, default=0, help="makes the runs repeatable")
     parser.add_argument("--participants", type=int, default=4, help="round-robin size (≥ 2)")
-    parser.add_argument("--items-limit", type=int, default=None,
-                        help="cut the PAI to its first K items (sessions finish sooner)")
-    parser.add_argument("--duration", type=float, default=1.0,
-                        help="longest typing per run, in seconds (default 1)")
-    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
-                        help="work in DIR and keep the session files")
+    parser.add_argument(
+        "--items-limit",
+        type=int,
+        default=None,
+        help="cut the PAI to its first K items (sessions finish sooner)",
+    )
+    parser.add_argument(
+        "--duration", type=float, default=1.0, help="longest typing per run, in seconds (default 1)"
+    )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="work in DIR and keep the session files",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="one line per run")
     args = parser.parse_args(argv)
     if args.participants < 2:
         parser.error("--participants must be at least 2")
-    report = run_harness(args.runs, seed=args.seed, participants=args.participants,
-                         items_limit=args.items_limit, duration=args.duration, folder=args.keep,
-                         verbose=args.verbose)
+    report = run_harness(
+        args.runs,
+        seed=args.seed,
+        participants=args.participants,
+        items_limit=args.items_limit,
+        duration=args.duration,
+        folder=args.keep,
+        verbose=args.verbose,
+    )
     print(report.table())
     return 0 if report.ok else 1
 

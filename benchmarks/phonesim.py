@@ -28,8 +28,23 @@ def start_open(path: Path, port: int, *, cols: int = 100, rows: int = 30) -> Pty
     """`bcr open PATH --phones --host 127.0.0.1 --port PORT` on its own terminal (a join URL
     left by a bcr killed earlier is removed first, so the one read next is this bcr's)."""
     withdraw(path)
-    return PtyApp([PY, "-m", "bcr_tui", "open", str(path), "--phones", "--host", "127.0.0.1",
-                   "--port", str(port)], cols=cols, rows=rows, cwd=str(path.parent))
+    return PtyApp(
+        [
+            PY,
+            "-m",
+            "bcr_tui",
+            "open",
+            str(path),
+            "--phones",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cols=cols,
+        rows=rows,
+        cwd=str(path.parent),
+    )
 
 
 def wait_join_url(app: PtyApp, path: Path, timeout: float = 60.0) -> str:
@@ -84,19 +99,17 @@ class SimPhone:
 
     async def _go(self, method: str, path: str, data: dict | None = None) -> int:
         headers = {"Origin": self.base} if method == "POST" else {}
-        async with self.http.request(method, self.base + path, data=data,
-                                     headers=headers) as r:
+        async with self.http.request(method, self.base + path, data=data, headers=headers) as r:
             self.page = await r.text()
             return r.status
 
     async def join(self, code: str, name: str) -> None:
         await self._go("GET", f"/j/{code}")
-        found = re.search(rf'name="who" value="([^"]*)">{re.escape(html.escape(name))}<',
-                          self.page)
+        found = re.search(rf'name="who" value="([^"]*)">{re.escape(html.escape(name))}<', self.page)
         if found is None:
             raise ValueError(f"{name} is not offered")
         await self._go("POST", "/seat", {"code": code, "who": found.group(1)})
-        if "name=\"item\"" not in self.page:
+        if 'name="item"' not in self.page:
             raise ValueError(f"{name} did not get a seat")
 
     async def vote(self, value: str, *, reload: bool = True) -> Ack | None:
@@ -105,8 +118,9 @@ class SimPhone:
             await self._go("GET", "/")
         item = _field(self.page, "item")
         began = time.perf_counter()
-        status = await self._go("POST", "/vote", {"t": _field(self.page, "t"), "item": item,
-                                                  "answer": value})
+        status = await self._go(
+            "POST", "/vote", {"t": _field(self.page, "t"), "item": item, "answer": value}
+        )
         seconds = time.perf_counter() - began
         name = re.search(r"You: <strong>([^<]*)</strong>", self.page)
         if status == 200 and "Saved: " in self.page and name:
@@ -119,9 +133,12 @@ async def seat_phones(base: str, code: str, names: list[str], limit: int = 50) -
     import aiohttp
 
     connector = aiohttp.TCPConnector(limit=0)
-    sessions = [aiohttp.ClientSession(connector=connector, connector_owner=False,
-                                      cookie_jar=aiohttp.CookieJar(unsafe=True))
-                for _ in names]
+    sessions = [
+        aiohttp.ClientSession(
+            connector=connector, connector_owner=False, cookie_jar=aiohttp.CookieJar(unsafe=True)
+        )
+        for _ in names
+    ]
     phones = [SimPhone(s, base) for s in sessions]
     gate = asyncio.Semaphore(limit)
 
@@ -142,8 +159,10 @@ async def seat_phones(base: str, code: str, names: list[str], limit: int = 50) -
 
 async def burst(phones: list[SimPhone], values: list[str]) -> list[Ack | BaseException | None]:
     """Every phone taps its answer at once (on the page it already has)."""
-    return await asyncio.gather(*(p.vote(v, reload=False) for p, v in
-                                  zip(phones, values, strict=True)), return_exceptions=True)
+    return await asyncio.gather(
+        *(p.vote(v, reload=False) for p, v in zip(phones, values, strict=True)),
+        return_exceptions=True,
+    )
 
 
 VALUES = ("maintain", "immediate", "future", "abstain")
@@ -163,9 +182,12 @@ class KillRun:
     def lost(self) -> list[str]:
         """People whose last acknowledged vote is not in the file (nor a later one they sent),
         or who were told "Saved" more often than the file's change log has their votes."""
-        return [name for name, value in self.acked.items()
-                if self.on_disk.get(name) not in (value, self.in_flight.get(name))
-                or self.logged_by.get(name, 0) < self.acks_by.get(name, 0)]
+        return [
+            name
+            for name, value in self.acked.items()
+            if self.on_disk.get(name) not in (value, self.in_flight.get(name))
+            or self.logged_by.get(name, 0) < self.acks_by.get(name, 0)
+        ]
 
 
 def kill_during_votes(path: Path, port: int, seconds: float, seed: int = 0) -> KillRun:
@@ -212,11 +234,11 @@ def kill_during_votes(path: Path, port: int, seconds: float, seed: int = 0) -> K
                         count += 1
                         in_flight.pop(name, None)
 
-            timer = asyncio.get_running_loop().call_later(seconds * rng.uniform(0.4, 0.9),
-                                                          app.kill)
+            timer = asyncio.get_running_loop().call_later(seconds * rng.uniform(0.4, 0.9), app.kill)
             try:
-                await asyncio.gather(*(keep_voting(p, n) for p, n in
-                                       zip(phones, names, strict=True)))
+                await asyncio.gather(
+                    *(keep_voting(p, n) for p, n in zip(phones, names, strict=True))
+                )
             finally:
                 timer.cancel()
                 await close()
@@ -251,8 +273,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--kills", type=int, default=10)
     parser.add_argument("--phones", type=int, default=30)
-    parser.add_argument("--measure", type=Path, metavar="SESSION",
-                        help="print the phone figures on a copy of this session instead")
+    parser.add_argument(
+        "--measure",
+        type=Path,
+        metavar="SESSION",
+        help="print the phone figures on a copy of this session instead",
+    )
     args = parser.parse_args(argv)
     if args.measure:
         import shutil
@@ -268,9 +294,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     lost = votes = 0
     with tempfile.TemporaryDirectory(prefix="bcr-phones-") as tmp:
-        s = new_session(load_instrument(find_instrument("pai")), "Kill",
-                        [(f"Person {n:03d}", None) for n in range(1, args.phones + 1)],
-                        blind=True)
+        s = new_session(
+            load_instrument(find_instrument("pai")),
+            "Kill",
+            [(f"Person {n:03d}", None) for n in range(1, args.phones + 1)],
+            blind=True,
+        )
         store = SessionStore.create(Path(tmp) / "kill.toml", s)
         store.close()
         for run in range(args.kills):
@@ -283,7 +312,6 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kill {run + 1}: {result.votes} votes acknowledged, lost {result.lost()}")
     print(f"{args.kills} kills, {votes} acknowledged votes, {lost} lost")
     return 1 if lost else 0
-
 
 
 async def reload_all(phones: list[SimPhone]) -> None:
@@ -357,8 +385,9 @@ def measure(path: Path, port: int, bursts: int = 8) -> dict[str, float]:
             loop.run_until_complete(reload_all(phones))
             pump.stop.set()
             pump.join()
-            worker = threading.Thread(target=loop.run_until_complete,
-                                      args=(burst(phones, values[b:] + values[:b]),))
+            worker = threading.Thread(
+                target=loop.run_until_complete, args=(burst(phones, values[b:] + values[:b]),)
+            )
             worker.start()
             k = 0
             while worker.is_alive():
@@ -366,8 +395,9 @@ def measure(path: Path, port: int, bursts: int = 8) -> dict[str, float]:
                 sent = time.perf_counter()
                 app.send(str(1 + k % 3).encode())
                 k += 1
-                app.read_until(lambda out: KEY_ACK.search(out) is not None or EVERYONE in out,
-                               30, mark)
+                app.read_until(
+                    lambda out: KEY_ACK.search(out) is not None or EVERYONE in out, 30, mark
+                )
                 if EVERYONE in bytes(app.output[mark:]):
                     break
                 latencies.append((time.perf_counter() - sent) * 1000)

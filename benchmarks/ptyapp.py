@@ -19,16 +19,22 @@ from collections.abc import Callable, Sequence
 class PtyApp:
     """A child process on its own pseudo-terminal of a fixed size."""
 
-    def __init__(self, argv: Sequence[str], *, cols: int = 100, rows: int = 30,
-                 env: dict[str, str] | None = None, cwd: str | None = None) -> None:
+    def __init__(
+        self,
+        argv: Sequence[str],
+        *,
+        cols: int = 100,
+        rows: int = 30,
+        env: dict[str, str] | None = None,
+        cwd: str | None = None,
+    ) -> None:
         self.started = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:  # the child: size the terminal, then become the program
             fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
             if cwd:
                 os.chdir(cwd)
-            os.execvpe(argv[0], list(argv), {**os.environ, "TERM": "xterm-256color",
-                                              **(env or {})})
+            os.execvpe(argv[0], list(argv), {**os.environ, "TERM": "xterm-256color", **(env or {})})
         self.pid = pid
         self.fd = fd
         self.output = bytearray()
@@ -55,8 +61,9 @@ class PtyApp:
         self.output += chunk
         return True
 
-    def read_until(self, found: bytes | Callable[[bytes], bool], timeout: float = 30.0,
-                   start: int = 0) -> float:
+    def read_until(
+        self, found: bytes | Callable[[bytes], bool], timeout: float = 30.0, start: int = 0
+    ) -> float:
         """Read until `found` appears after offset `start`; returns the seconds it took."""
         test = found if callable(found) else (lambda out: found in out)
         began = time.perf_counter()
@@ -65,8 +72,9 @@ class PtyApp:
             if time.perf_counter() > deadline or not self.pump(0.05):
                 if test(bytes(self.output[start:])):
                     break
-                raise TimeoutError(f"never saw {found!r}; last output: "
-                                   f"{bytes(self.output[-400:])!r}")
+                raise TimeoutError(
+                    f"never saw {found!r}; last output: {bytes(self.output[-400:])!r}"
+                )
         return time.perf_counter() - began
 
     def wait(self, timeout: float = 30.0) -> int:

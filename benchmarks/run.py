@@ -39,13 +39,19 @@ from bcr_tui.tui import FRAMES_PER_SECOND  # noqa: E402
 HERE = Path(__file__).parent
 PY = sys.executable
 GOALS = {
-    "startup_ratio": ("≤", 1.15), "keystroke_p95_ms_40x31": ("≤", 16.0),
-    "keystroke_p95_ms_200x50": ("≤", 33.0), "reopen_ratio_200x50": ("≤", 1.2),
-    "rollup_s_1000": ("≤", 3.0), "peak_rss_mib_200x50": ("≤", 80.0),
-    "keys_per_rating": ("≤", 1.05), "rollup_s_5000": ("≤", 6.0),
-    "rollup_peak_mib_5000": ("≤", 400.0), "rollup_peak_mib_5000_file": ("≤", 400.0),
+    "startup_ratio": ("≤", 1.15),
+    "keystroke_p95_ms_40x31": ("≤", 16.0),
+    "keystroke_p95_ms_200x50": ("≤", 33.0),
+    "reopen_ratio_200x50": ("≤", 1.2),
+    "rollup_s_1000": ("≤", 3.0),
+    "peak_rss_mib_200x50": ("≤", 80.0),
+    "keys_per_rating": ("≤", 1.05),
+    "rollup_s_5000": ("≤", 6.0),
+    "rollup_peak_mib_5000": ("≤", 400.0),
+    "rollup_peak_mib_5000_file": ("≤", 400.0),
     "rollup_incremental_s": ("≤", 3.0),
-    "phones_200_all_saved_s": ("≤", 1.0), "phones_vote_p95_ms": ("≤", 150.0),
+    "phones_200_all_saved_s": ("≤", 1.0),
+    "phones_vote_p95_ms": ("≤", 150.0),
     "keystroke_p95_ms_200x50_during_phones": ("≤", 33.0),
 }
 
@@ -64,8 +70,13 @@ def instrument(items: int):
         for k in range(per):
             if made == items:
                 break
-            d["items"].append({**template, "id": f"{d['id']}-{k + 1}",
-                               "text": f"{template['text']} ({d['title']} {k + 1})"})
+            d["items"].append(
+                {
+                    **template,
+                    "id": f"{d['id']}-{k + 1}",
+                    "text": f"{template['text']} ({d['title']} {k + 1})",
+                }
+            )
             made += 1
     return parse_instrument(raw, "benchmark")
 
@@ -73,8 +84,11 @@ def instrument(items: int):
 def session_file(folder: Path, people: int, items: int, filled: float, seed: int = 1) -> Path:
     """A round-robin session with `filled` of its answers already given (through the log)."""
     rng = random.Random(seed)
-    s = new_session(instrument(items), f"Bench {people}x{items}",
-                    [(f"Person {n:03d}", None) for n in range(1, people + 1)])
+    s = new_session(
+        instrument(items),
+        f"Bench {people}x{items}",
+        [(f"Person {n:03d}", None) for n in range(1, people + 1)],
+    )
     ids = [i.id for i in s.items]
     for item in ids[: int(len(ids) * filled)]:
         for p in s.participants:
@@ -107,8 +121,12 @@ def startup(session: Path, runs: int) -> tuple[float, float, float, float]:
         bcr.append(seconds)
         rss.append(peak)
         hello.append(timed_start([PY, str(HERE / "hello_app.py")], env)[0])
-    return statistics.median(bcr), statistics.median(hello), max(rss) / 1024, statistics.median(
-        bcr) / statistics.median(hello)
+    return (
+        statistics.median(bcr),
+        statistics.median(hello),
+        max(rss) / 1024,
+        statistics.median(bcr) / statistics.median(hello),
+    )
 
 
 def keystrokes(session: Path, keys: int) -> tuple[float, float]:
@@ -165,14 +183,27 @@ def rollup(folder: Path, sessions: int, template: Path, runs: int) -> float:
     for n in range(sessions):
         (target / f"county-{n:04d}.toml").write_text(
             text.replace('id = "', f'id = "c{n:04d}', 1).replace(
-                'community = ""', f'community = "County {n % 100:02d}"', 1), "utf-8")
+                'community = ""', f'community = "County {n % 100:02d}"', 1
+            ),
+            "utf-8",
+        )
     os.sync()  # a coordinator's files were written long before: no write-back during the run
     seconds = []
     for _ in range(runs):
         began = time.perf_counter()
-        subprocess.run([PY, "-m", "bcr_tui", "rollup", str(target), "--out",
-                        str(folder / f"rollup-{sessions}.parquet")], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [
+                PY,
+                "-m",
+                "bcr_tui",
+                "rollup",
+                str(target),
+                "--out",
+                str(folder / f"rollup-{sessions}.parquet"),
+            ],
+            check=True,
+            capture_output=True,
+        )
         seconds.append(time.perf_counter() - began)
     return statistics.median(seconds)
 
@@ -184,9 +215,11 @@ def state_folder(folder: Path, sessions: int, template: str, start: int = 0) -> 
     target.mkdir(exist_ok=True)
     for n in range(start, start + sessions):
         year = int(template.split("created = ", 1)[1][:4])
-        text = template.replace('id = "', f'id = "s{n:05d}', 1).replace(
-            'community = ""', f'community = "County {n % 58:02d}"', 1).replace(
-            f"created = {year}", f"created = {year - n % 2}", 1)
+        text = (
+            template.replace('id = "', f'id = "s{n:05d}', 1)
+            .replace('community = ""', f'community = "County {n % 58:02d}"', 1)
+            .replace(f"created = {year}", f"created = {year - n % 2}", 1)
+        )
         if n % 10 == 9:
             text = text.replace("\n", "\r\n")
         (target / f"county-{n:05d}.toml").write_bytes(text.encode("utf-8"))
@@ -198,11 +231,13 @@ def timed_rss(argv: list[str]) -> tuple[float, float, float]:
     """Wall seconds, the peak RSS (MiB) of the largest process of a command (bcr or one of its
     workers) and the CPU seconds of all of them, measured in a fresh process (so the figures
     are this run's). On a shared machine the CPU seconds say more than the wall seconds."""
-    probe = ("import resource, subprocess, sys, time\n"
-             "t = time.perf_counter()\n"
-             "subprocess.run(sys.argv[1:], check=True, capture_output=True)\n"
-             "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-             "print(time.perf_counter() - t, r.ru_maxrss / 1024, r.ru_utime + r.ru_stime)\n")
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], check=True, capture_output=True)\n"
+        "r = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+        "print(time.perf_counter() - t, r.ru_maxrss / 1024, r.ru_utime + r.ru_stime)\n"
+    )
     out = subprocess.run([PY, "-c", probe, *argv], check=True, capture_output=True, text=True)
     seconds, mib, cpu = out.stdout.split()
     return float(seconds), float(mib), float(cpu)
@@ -216,10 +251,13 @@ def state(folder: Path, counts: tuple[int, ...], results: dict[str, float]) -> N
     for count in counts:
         target = state_folder(folder, count - made, template, made)
         made = count
-        for kind, out in (("dataset", f"{folder}/ds-{count}/"),
-                          ("file", str(folder / f"one-{count}.parquet"))):
-            seconds, mib, cpu = timed_rss([PY, "-m", "bcr_tui", "rollup", str(target), "--out",
-                                           out])
+        for kind, out in (
+            ("dataset", f"{folder}/ds-{count}/"),
+            ("file", str(folder / f"one-{count}.parquet")),
+        ):
+            seconds, mib, cpu = timed_rss(
+                [PY, "-m", "bcr_tui", "rollup", str(target), "--out", out]
+            )
             results[f"rollup_{'ds' if kind == 'dataset' else 'file'}_s_{count}"] = seconds
             results[f"rollup_{'ds' if kind == 'dataset' else 'file'}_cpu_s_{count}"] = cpu
             results[f"rollup_peak_mib_{count}" + ("" if kind == "dataset" else "_file")] = mib
@@ -227,12 +265,15 @@ def state(folder: Path, counts: tuple[int, ...], results: dict[str, float]) -> N
     # how they grow: time per session should stay level (linear), memory flat
     first, last = counts[0], counts[-1]
     results[f"rollup_time_growth_{first}_{last}"] = (
-        results[f"rollup_ds_s_{last}"] / results[f"rollup_ds_s_{first}"])
+        results[f"rollup_ds_s_{last}"] / results[f"rollup_ds_s_{first}"]
+    )
     results[f"rollup_memory_growth_{first}_{last}"] = (
-        results[f"rollup_peak_mib_{last}"] / results[f"rollup_peak_mib_{first}"])
+        results[f"rollup_peak_mib_{last}"] / results[f"rollup_peak_mib_{first}"]
+    )
     state_folder(folder, 1, template, made)
-    seconds, _, cpu = timed_rss([PY, "-m", "bcr_tui", "rollup", str(target), "--out",
-                                 f"{folder}/ds-{last}/"])
+    seconds, _, cpu = timed_rss(
+        [PY, "-m", "bcr_tui", "rollup", str(target), "--out", f"{folder}/ds-{last}/"]
+    )
     results["rollup_incremental_s"] = seconds
     results["rollup_incremental_cpu_s"] = cpu
 
@@ -241,9 +282,14 @@ def environment() -> dict[str, str]:
     import polars
     import textual
 
-    return {"cpus": str(os.cpu_count()), "python": platform.python_version(),
-            "textual": textual.__version__, "polars": polars.__version__,
-            "machine": platform.machine(), "system": platform.system()}
+    return {
+        "cpus": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "textual": textual.__version__,
+        "polars": polars.__version__,
+        "machine": platform.machine(),
+        "system": platform.system(),
+    }
 
 
 def main() -> int:
@@ -269,16 +315,18 @@ def main() -> int:
         results.update(phones(session_file(folder / "phones", 200, 50, 0.5, seed=3)))
         full_small = folder / "full-40x31.toml"
         full_small.write_text(render(_full(40, 31)), "utf-8")
-        for count in ((100, 300, 1000) if not args.quick else (100, 1000)):
+        for count in (100, 300, 1000) if not args.quick else (100, 1000):
             results[f"rollup_s_{count}"] = rollup(folder, count, full_small, 3)
         state(folder, (1000, 5000) if args.quick else (1000, 5000, 10000), results)
         results["reopen_s_200x50"] = reopen_s
         results["hello_s"] = hello_s
     results = {k: round(v, 3) for k, v in results.items()}
     env = environment()
-    print(f"bcr benchmarks ({'quick' if args.quick else 'full'}) on {env['cpus']} CPUs, "
-          f"{env['system']} {env['machine']}, Python {env['python']}, Textual {env['textual']}, "
-          f"polars {env['polars']}")
+    print(
+        f"bcr benchmarks ({'quick' if args.quick else 'full'}) on {env['cpus']} CPUs, "
+        f"{env['system']} {env['machine']}, Python {env['python']}, Textual {env['textual']}, "
+        f"polars {env['polars']}"
+    )
     print(f"{'key':38} {'value':>10}  goal")
     for key, value in results.items():
         goal = GOALS.get(key)
@@ -288,15 +336,20 @@ def main() -> int:
             verdict = f"{goal[0]} {goal[1]:g}  {'met' if met else 'NOT met'}"
         print(f"{key:38} {value:>10.3f}  {verdict}")
     if args.json:
-        args.json.write_text(json.dumps({**results, **{f"env_{k}": v for k, v in env.items()}},
-                                        indent=2) + "\n", "utf-8")
+        args.json.write_text(
+            json.dumps({**results, **{f"env_{k}": v for k, v in env.items()}}, indent=2) + "\n",
+            "utf-8",
+        )
     return 0
 
 
 def _full(people: int, items: int):
     rng = random.Random(7)
-    s = new_session(instrument(items), "County check-in",
-                    [(f"Person {n:02d}", None) for n in range(1, people + 1)])
+    s = new_session(
+        instrument(items),
+        "County check-in",
+        [(f"Person {n:02d}", None) for n in range(1, people + 1)],
+    )
     for item in s.items:
         for p in s.participants:
             s.record(p.id, item.id, rng.choice(("maintain", "immediate", "future")))

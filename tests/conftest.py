@@ -38,8 +38,14 @@ def run_bcr(*args: str | os.PathLike, cwd: Path | str) -> subprocess.CompletedPr
     env.pop("FORCE_COLOR", None)
     return subprocess.run(
         [sys.executable, "-m", "bcr_tui", *map(str, args)],
-        cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8",
-        stdin=subprocess.DEVNULL, timeout=CLI_TIMEOUT_S, check=False,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        stdin=subprocess.DEVNULL,
+        timeout=CLI_TIMEOUT_S,
+        check=False,
     )
 
 

@@ -198,15 +198,23 @@ def test_domain_counts_are_the_summary_counts(pai, coc):
         expected = [(d.domain_id, d.counts) for d in an.summarize(s).domains]
         assert [(d.id, c) for d, c in domain_counts(s)] == expected
     assert dict((d.id, c) for d, c in domain_counts(blind))["trust"] == {
-        "maintain": 0, "immediate": 1, "future": 3}
+        "maintain": 0,
+        "immediate": 1,
+        "future": 3,
+    }
 
 
 MEMO_STEP = st.one_of(
-    st.tuples(st.just("rate"), st.integers(0, 3), st.integers(0, 5),
-              st.sampled_from(["maintain", "immediate", "future", "abstain", None])),
+    st.tuples(
+        st.just("rate"),
+        st.integers(0, 3),
+        st.integers(0, 5),
+        st.sampled_from(["maintain", "immediate", "future", "abstain", None]),
+    ),
     st.tuples(st.sampled_from(["undo", "redo"])),
     st.tuples(st.just("reveal"), st.integers(0, 5)),
-    st.tuples(st.just("absent"), st.integers(0, 3), st.booleans()))
+    st.tuples(st.just("absent"), st.integers(0, 3), st.booleans()),
+)
 
 
 @settings(max_examples=60, deadline=None)
@@ -273,18 +281,36 @@ def test_domain_mixing_scales_uses_each_scales_roles(coc):
 
 def test_domain_with_two_ordinal_scales_averages_item_consensus():
     doc = {
-        "format": "bcr-instrument/1", "id": "mixed", "title": "M", "version": "1", "source": "s",
+        "format": "bcr-instrument/1",
+        "id": "mixed",
+        "title": "M",
+        "version": "1",
+        "source": "s",
         "scales": {
-            "three": {"points": [{"key": k, "label": k, "score": v}
-                                 for k, v in (("lo", 0.0), ("mid", 0.5), ("hi", 1.0))]},
-            "two": {"points": [{"key": "no", "label": "No", "score": 0.0},
-                               {"key": "yes", "label": "Yes", "score": 1.0}]},
+            "three": {
+                "points": [
+                    {"key": k, "label": k, "score": v}
+                    for k, v in (("lo", 0.0), ("mid", 0.5), ("hi", 1.0))
+                ]
+            },
+            "two": {
+                "points": [
+                    {"key": "no", "label": "No", "score": 0.0},
+                    {"key": "yes", "label": "Yes", "score": 1.0},
+                ]
+            },
         },
-        "domains": [{"id": "d", "title": "D", "items": [
-            {"id": "a", "text": "A", "scale": "three"},
-            {"id": "b", "text": "B", "scale": "two"},
-            {"id": "c", "text": "C", "scale": "two"},
-        ]}],
+        "domains": [
+            {
+                "id": "d",
+                "title": "D",
+                "items": [
+                    {"id": "a", "text": "A", "scale": "three"},
+                    {"id": "b", "text": "B", "scale": "two"},
+                    {"id": "c", "text": "C", "scale": "two"},
+                ],
+            }
+        ],
     }
     s = new_session(parse_instrument(doc, "mixed.toml"), "T", ABCD[:2])
     _rate(s, "a", "lo", "hi")  # consensus 0
@@ -319,7 +345,8 @@ def test_strengths_priorities_contested(three):
     contested = an.contested(summary)
     assert [x.item_id for x in contested] == ["trust-4", "trust-2"]
     assert contested[0].consensus == pytest.approx(
-        1 + (2 / 3) * math.log2(2 / 3) + (1 / 3) * math.log2(1 / 3))
+        1 + (2 / 3) * math.log2(2 / 3) + (1 / 3) * math.log2(1 / 3)
+    )
     assert an.strengths(summary, k=0) == []
 
 
@@ -360,13 +387,13 @@ def test_demo_segments_are_suppressed_below_min_size():
     assert sum(g.size for g in groups) == 16
     small = [g for g in groups if g.size < sg.MIN_SEGMENT]
     assert {g.key for g in small} == {"philanthropy", "faith-based", "universities", "business"}
-    assert all(g.suppressed and not g.means and not g.priority and not g.strength
-               for g in small)
+    assert all(g.suppressed and not g.means and not g.priority and not g.strength for g in small)
     assert all(not g.suppressed and len(g.means) == 6 for g in groups if g not in small)
     assert groups[0].key == "government" and groups[0].label == "Government"
     gaps = sg.segment_gaps(groups)
     assert gaps and {gap.high for gap in gaps} | {gap.low for gap in gaps} <= {
-        g.key for g in groups if not g.suppressed}
+        g.key for g in groups if not g.suppressed
+    }
 
 
 def test_demo_segments_with_min_size_one():
@@ -431,7 +458,10 @@ def test_perspective_gaps(loe):
     assert [g.pair for g in gaps] == ["information", "resources", "decisions"]
     info = gaps[0]
     assert (info.now_item, info.want_item, info.domain_id) == (
-        "information-now", "information-want", "flow")
+        "information-now",
+        "information-want",
+        "flow",
+    )
     assert (info.now, info.want, info.gap) == (0.375, 0.875, 0.5)
     assert (gaps[1].now, gaps[1].want, gaps[1].gap) == (None, None, None)
     assert (gaps[2].now, gaps[2].want, gaps[2].gap) == (0.0, None, None)
@@ -447,10 +477,15 @@ VALUES = st.sampled_from([None, "maintain", "immediate", "future", "abstain"])
 @settings(max_examples=150, deadline=None)
 @given(
     people=st.integers(1, 7).flatmap(
-        lambda n: st.lists(st.lists(VALUES, min_size=PAI_ITEMS, max_size=PAI_ITEMS),
-                           min_size=n, max_size=n)),
-    sectors=st.lists(st.sampled_from(["government", "business", "residents", "other", None]),
-                     min_size=7, max_size=7),
+        lambda n: st.lists(
+            st.lists(VALUES, min_size=PAI_ITEMS, max_size=PAI_ITEMS), min_size=n, max_size=n
+        )
+    ),
+    sectors=st.lists(
+        st.sampled_from(["government", "business", "residents", "other", None]),
+        min_size=7,
+        max_size=7,
+    ),
     min_size=st.integers(1, 5),
 )
 def test_any_ratings_give_sound_figures(pai, people, sectors, min_size):
@@ -489,6 +524,9 @@ def test_any_ratings_give_sound_figures(pai, people, sectors, min_size):
 
 
 def test_import_is_light():
-    code = ("import sys, bcr_tui.analysis.figures, bcr_tui.analysis.segments, bcr_tui.analysis.perspective_gaps; "
-            "assert 'textual' not in sys.modules and 'polars' not in sys.modules")
+    code = (
+        "import sys, bcr_tui.analysis.figures, bcr_tui.analysis.segments, "
+        "bcr_tui.analysis.perspective_gaps; "
+        "assert 'textual' not in sys.modules and 'polars' not in sys.modules"
+    )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

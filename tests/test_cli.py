@@ -58,8 +58,7 @@ def _user_error(result) -> str:
 
 
 def _new(run_bcr, tmp_path: Path, *args: str):
-    return run_bcr("new", *args, "--no-open", "--sessions-dir", tmp_path / "sessions",
-                   cwd=tmp_path)
+    return run_bcr("new", *args, "--no-open", "--sessions-dir", tmp_path / "sessions", cwd=tmp_path)
 
 
 # --------------------------------------------------------------------------- instruments
@@ -93,9 +92,11 @@ def test_instruments_check_bad_file_lists_each_problem(tmp_path, run_bcr):
     assert result.returncode == 2
     out = result.stdout
     assert f"✗ {bad}: 3 problems" in out
-    for problem in ("colour: unknown key",
-                    "domains[0].items[0].scale: missing (a rating item needs a scale)",
-                    'domains[0].items[1].id: duplicate id "a" (also at domains[0].items[0])'):
+    for problem in (
+        "colour: unknown key",
+        "domains[0].items[0].scale: missing (a rating item needs a scale)",
+        'domains[0].items[1].id: duplicate id "a" (also at domains[0].items[0])',
+    ):
         assert f"    {problem}\n" in out
     assert result.stderr == "bcr: 1 of 1 instrument files have problems.\n"
 
@@ -104,8 +105,17 @@ def test_instruments_check_bad_file_lists_each_problem(tmp_path, run_bcr):
 
 
 def test_new_writes_a_private_session_and_prints_its_path(tmp_path, run_bcr):
-    result = _new(run_bcr, tmp_path, "pai", "--title", "Fall check-in", "--participants", "A, B,C",
-                  "--community", "Ventura County")
+    result = _new(
+        run_bcr,
+        tmp_path,
+        "pai",
+        "--title",
+        "Fall check-in",
+        "--participants",
+        "A, B,C",
+        "--community",
+        "Ventura County",
+    )
     _clean(result)
     assert result.returncode == 0, result.stderr
     path = tmp_path / result.stdout.strip()
@@ -115,7 +125,10 @@ def test_new_writes_a_private_session_and_prints_its_path(tmp_path, run_bcr):
     session = load_session(path)
     assert [p.name for p in session.participants] == ["A", "B", "C"]
     assert (session.title, session.community, session.mode) == (
-        "Fall check-in", "Ventura County", "round-robin")
+        "Fall check-in",
+        "Ventura County",
+        "round-robin",
+    )
     assert session.instrument.id == "partnership-assessment-inventory"
     # --no-open releases the lock.
     assert not list(path.parent.glob(".*.lock"))
@@ -123,15 +136,32 @@ def test_new_writes_a_private_session_and_prints_its_path(tmp_path, run_bcr):
 
 def test_new_with_participants_file(tmp_path, run_bcr):
     roster = tmp_path / "roster.txt"
-    roster.write_text("# our partners\nAna Ruiz | Ventura Family Center\n\nBen Carter|  Harbor "
-                      " Hardware \nCy\n", "utf-8")
-    result = _new(run_bcr, tmp_path, "cpat", "--title", "Roster", "--participants-file", roster,
-                  "--mode", "round-robin", "--order", "participant-major", "--blind")
+    roster.write_text(
+        "# our partners\nAna Ruiz | Ventura Family Center\n\nBen Carter|  Harbor  Hardware \nCy\n",
+        "utf-8",
+    )
+    result = _new(
+        run_bcr,
+        tmp_path,
+        "cpat",
+        "--title",
+        "Roster",
+        "--participants-file",
+        roster,
+        "--mode",
+        "round-robin",
+        "--order",
+        "participant-major",
+        "--blind",
+    )
     _clean(result)
     assert result.returncode == 0, result.stderr
     session = load_session(tmp_path / result.stdout.strip())
     assert [(p.name, p.organization) for p in session.participants] == [
-        ("Ana Ruiz", "Ventura Family Center"), ("Ben Carter", "Harbor Hardware"), ("Cy", None)]
+        ("Ana Ruiz", "Ventura Family Center"),
+        ("Ben Carter", "Harbor Hardware"),
+        ("Cy", None),
+    ]
     assert (session.order, session.blind) == ("participant-major", True)
 
 
@@ -152,8 +182,17 @@ def test_new_never_reuses_a_file_name(tmp_path, run_bcr):
 
 
 def test_list_shows_progress_and_damaged_files(tmp_path, run_bcr):
-    made = _new(run_bcr, tmp_path, "pai", "--title", "Fall check-in", "--participants", "A,B,C",
-                "--community", "Ventura")
+    made = _new(
+        run_bcr,
+        tmp_path,
+        "pai",
+        "--title",
+        "Fall check-in",
+        "--participants",
+        "A,B,C",
+        "--community",
+        "Ventura",
+    )
     assert made.returncode == 0, made.stderr
     (tmp_path / "sessions" / "broken.toml").write_text('format = "bcr-session/1"\nx = [\n')
     result = run_bcr("list", "--sessions-dir", tmp_path / "sessions", cwd=tmp_path)
@@ -184,20 +223,44 @@ def _damaged(tmp_path: Path) -> Path:
 
 
 USER_ERRORS = {
-    "unknown instrument": (("new", "no-such-instrument", "--title", "T", "--no-open"),
-                           "no instrument of that name"),
-    "bad mode": (("new", "pai", "--title", "T", "--mode", "silent", "--no-open"),
-                 "invalid choice: 'silent'"),
-    "no participants": (("new", "pai", "--title", "T", "--no-open"),
-                        "round-robin needs participants"),
-    "blank title": (("new", "pai", "--title", "  ", "--participants", "A", "--no-open"),
-                    "a session needs a title"),
-    "missing title": (("new", "pai", "--participants", "A", "--no-open"),
-                      "the following arguments are required: --title"),
-    "missing roster": (("new", "pai", "--title", "T", "--participants-file", "nope.txt",
-                        "--no-open"), "nope.txt: no such file"),
-    "both rosters": (("new", "pai", "--title", "T", "--participants", "A",
-                      "--participants-file", "nope.txt", "--no-open"), "not allowed with"),
+    "unknown instrument": (
+        ("new", "no-such-instrument", "--title", "T", "--no-open"),
+        "no instrument of that name",
+    ),
+    "bad mode": (
+        ("new", "pai", "--title", "T", "--mode", "silent", "--no-open"),
+        "invalid choice: 'silent'",
+    ),
+    "no participants": (
+        ("new", "pai", "--title", "T", "--no-open"),
+        "round-robin needs participants",
+    ),
+    "blank title": (
+        ("new", "pai", "--title", "  ", "--participants", "A", "--no-open"),
+        "a session needs a title",
+    ),
+    "missing title": (
+        ("new", "pai", "--participants", "A", "--no-open"),
+        "the following arguments are required: --title",
+    ),
+    "missing roster": (
+        ("new", "pai", "--title", "T", "--participants-file", "nope.txt", "--no-open"),
+        "nope.txt: no such file",
+    ),
+    "both rosters": (
+        (
+            "new",
+            "pai",
+            "--title",
+            "T",
+            "--participants",
+            "A",
+            "--participants-file",
+            "nope.txt",
+            "--no-open",
+        ),
+        "not allowed with",
+    ),
     "open damaged": (("open", "damaged.toml"), "damaged.toml: is not valid TOML"),
     "open missing": (("open", "missing.toml"), "missing.toml: no such file"),
     "unknown command": (("frobnicate",), "invalid choice: 'frobnicate'"),
@@ -209,8 +272,11 @@ USER_ERRORS = {
 def test_user_errors_are_one_line_and_exit_2(tmp_path, case, run_bcr):
     args, expected = USER_ERRORS[case]
     before = _damaged(tmp_path).read_bytes()
-    line = _user_error(run_bcr(*args, "--sessions-dir", tmp_path / "sessions", cwd=tmp_path)
-                       if args[0] == "new" else run_bcr(*args, cwd=tmp_path))
+    line = _user_error(
+        run_bcr(*args, "--sessions-dir", tmp_path / "sessions", cwd=tmp_path)
+        if args[0] == "new"
+        else run_bcr(*args, cwd=tmp_path)
+    )
     assert line.startswith("bcr")
     assert expected in line
     # Nothing was written: no session folder, and the damaged file is as it was.
@@ -235,8 +301,14 @@ COMMANDS = _commands(build_parser())
 
 
 def test_the_documented_commands_exist():
-    for command in [("new",), ("open",), ("list",), ("demo",), ("instruments", "list"),
-                    ("instruments", "check")]:
+    for command in [
+        ("new",),
+        ("open",),
+        ("list",),
+        ("demo",),
+        ("instruments", "list"),
+        ("instruments", "check"),
+    ]:
         assert command in COMMANDS
 
 

@@ -33,8 +33,10 @@ def _session(pai: Instrument, trust: tuple[str, str], title: str) -> Session:
 
 @pytest.fixture
 def pair(pai: Instrument) -> tuple[Session, Session]:
-    return (_session(pai, ("maintain", "immediate"), "Spring"),
-            _session(pai, ("maintain", "future"), "Fall"))
+    return (
+        _session(pai, ("maintain", "immediate"), "Spring"),
+        _session(pai, ("maintain", "future"), "Fall"),
+    )
 
 
 def test_hand_computed_changes(pair: tuple[Session, Session]) -> None:
@@ -85,8 +87,9 @@ def test_cli_prints_the_table(tmp_path: Path, pair: tuple[Session, Session], run
     assert "−50 points ↓" in trust
     values = next(line for line in lines if line.startswith("Shared Values "))
     assert "no change →" in values
-    assert any("Time spent to develop understanding" in line and "+25 points ↑" in line
-               for line in lines)
+    assert any(
+        "Time spent to develop understanding" in line and "+25 points ↑" in line for line in lines
+    )
     assert done.stdout.index("By domain") < done.stdout.index("By item")
 
 

@@ -42,41 +42,64 @@ def same_as_rebuild(root: Path, folder: Path, scratch: Path) -> None:
 
 def test_duckdb_reads_every_row_with_hive_partitioning(tmp_path, capsys):
     root = tmp_path / "s"
-    names = {"a/one.toml": pai_session(1, "Ventura County"), "b/two.toml": pai_session(2, "Ojai"),
-             "care.toml": care_session(), "tally.toml": tally_session()}
+    names = {
+        "a/one.toml": pai_session(1, "Ventura County"),
+        "b/two.toml": pai_session(2, "Ojai"),
+        "care.toml": care_session(),
+        "tally.toml": tally_session(),
+    }
     for name, session in names.items():
         save(root / name, session)
     assert build(root, tmp_path / "ds") == 0
     assert "Read 4 sessions (0 skipped)" in capsys.readouterr().out
     expected = sum(len(tidy.rows(load_session(root / n))) for n in names)
-    query = (f"SELECT * FROM read_parquet('{tmp_path / 'ds'}/**/*.parquet', "
-             "hive_partitioning=true)")
+    query = f"SELECT * FROM read_parquet('{tmp_path / 'ds'}/**/*.parquet', hive_partitioning=true)"
     relation = duckdb.sql(query)
     got = [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
     assert len(got) == expected
     assert {"instrument", "year", "profile", "source"} <= set(relation.columns)
-    assert {r["instrument"] for r in got} == {"partnership-assessment-inventory",
-                                              "communities-of-care"}
+    assert {r["instrument"] for r in got} == {
+        "partnership-assessment-inventory",
+        "communities-of-care",
+    }
     assert {r["year"] for r in got} == {load_session(root / "care.toml").created.year}
     assert sorted((r["source"], r["item"], r["answer"]) for r in got) == sorted(
-        (n, r["item"], r["answer"]) for n in names for r in tidy.rows(load_session(root / n)))
-    sectors = duckdb.sql(f"SELECT DISTINCT profile->>'sector_other' AS o FROM ({query}) "
-                         "WHERE o IS NOT NULL").fetchall()
+        (n, r["item"], r["answer"]) for n in names for r in tidy.rows(load_session(root / n))
+    )
+    sectors = duckdb.sql(
+        f"SELECT DISTINCT profile->>'sector_other' AS o FROM ({query}) WHERE o IS NOT NULL"
+    ).fetchall()
     assert sectors == [('Lamp "lighters"\n[[log]]',)]
     # polars reads it as it is too
-    assert pl.scan_parquet(tmp_path / "ds" / "**" / "*.parquet",
-                           hive_partitioning=True).collect().height == expected
+    assert (
+        pl.scan_parquet(tmp_path / "ds" / "**" / "*.parquet", hive_partitioning=True)
+        .collect()
+        .height
+        == expected
+    )
     for part in (tmp_path / "ds").rglob("*"):
         assert part.stat().st_mode & 0o777 == (0o700 if part.is_dir() else 0o600), part
     assert (tmp_path / "ds").stat().st_mode & 0o777 == 0o700
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow,
-                                                                  HealthCheck.function_scoped_fixture])
-@given(rounds=st.lists(st.lists(st.tuples(st.sampled_from(["add", "edit", "delete", "copy",
-                                                           "damage"]),
-                                          st.integers(0, 20)), min_size=1, max_size=4),
-                       min_size=1, max_size=3))
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+@given(
+    rounds=st.lists(
+        st.lists(
+            st.tuples(
+                st.sampled_from(["add", "edit", "delete", "copy", "damage"]), st.integers(0, 20)
+            ),
+            min_size=1,
+            max_size=4,
+        ),
+        min_size=1,
+        max_size=3,
+    )
+)
 def test_the_dataset_equals_a_full_rebuild_after_random_changes(tmp_path_factory, rounds):
     base = tmp_path_factory.mktemp("ds")
     root, folder, scratch = base / "s", base / "ds", base / "scratch"
@@ -93,8 +116,10 @@ def test_the_dataset_equals_a_full_rebuild_after_random_changes(tmp_path_factory
                 target = files[k % len(files)] if files else None
                 if op == "add" or target is None:
                     made += 1
-                    save(root / f"c{made % 3}" / f"s{made}.toml",
-                         pai_session(made, f"County {made % 3}", 1 + made % 3, 3 + made % 4))
+                    save(
+                        root / f"c{made % 3}" / f"s{made}.toml",
+                        pai_session(made, f"County {made % 3}", 1 + made % 3, 3 + made % 4),
+                    )
                 elif op == "edit":
                     try:
                         s = load_session(target)
@@ -130,8 +155,11 @@ def test_a_rerun_reads_only_what_changed(tmp_path, capsys, monkeypatch):
     (root / "s1.toml").unlink()
     read: list[str] = []
     real = dataset._read
-    monkeypatch.setattr(dataset, "_read", lambda w, todo, *a: (read.extend(f.source for f in todo),
-                                                              real(w, todo, *a)))
+    monkeypatch.setattr(
+        dataset,
+        "_read",
+        lambda w, todo, *a: (read.extend(f.source for f in todo), real(w, todo, *a)),
+    )
     capsys.readouterr()
     assert build(root, tmp_path / "ds") == 0
     assert read == ["new.toml"]
@@ -141,14 +169,18 @@ def test_a_rerun_reads_only_what_changed(tmp_path, capsys, monkeypatch):
 
 
 def run_cli(root: Path, out: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "bcr_tui", "rollup", str(root), "--out",
-                           f"{out}/"], capture_output=True, text=True, timeout=120,
-                          env={**os.environ, **env}, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "bcr_tui", "rollup", str(root), "--out", f"{out}/"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **env},
+        check=False,
+    )
 
 
 @pytest.mark.parametrize("where", ["written", "renamed"])
-def test_a_run_killed_half_way_leaves_a_readable_dataset_and_the_next_completes_it(
-        tmp_path, where):
+def test_a_run_killed_half_way_leaves_a_readable_dataset_and_the_next_completes_it(tmp_path, where):
     root, folder = tmp_path / "s", tmp_path / "ds"
     for n in range(4):
         save(root / f"s{n}.toml", pai_session(n, "Ojai"))

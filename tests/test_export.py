@@ -26,10 +26,19 @@ NAMES = ["Zelda Quixote", "Yusuf Brightwater", "Xiomara Pennyworth"]
 OTHER_TEXT = "Guild of Lamplighters"
 NOTE = "Budget talk before the spring cycle"
 TEXT_ANSWER = 'We meet at the "old" library, Tuesdays'
-TABLE_ROWS = [{"barrier": "No bus after six", "strategies": "Carpool list"},
-              {"barrier": "Child care costs"}]
-FREE_TEXT = [OTHER_TEXT, NOTE, TEXT_ANSWER, "No bus after six", "Carpool list",
-             "Child care costs", "Kids feel safe downtown"]
+TABLE_ROWS = [
+    {"barrier": "No bus after six", "strategies": "Carpool list"},
+    {"barrier": "Child care costs"},
+]
+FREE_TEXT = [
+    OTHER_TEXT,
+    NOTE,
+    TEXT_ANSWER,
+    "No bus after six",
+    "Carpool list",
+    "Child care costs",
+    "Kids feel safe downtown",
+]
 FORMATS = ("csv", "parquet", "json", "xlsx")
 
 
@@ -113,14 +122,19 @@ def expected_rows(path: Path) -> list[tuple]:
     data = tomli.loads(path.read_text("utf-8"))
     inst = data["instrument"]
     items = {i["id"]: i for d in inst["domains"] for i in d["items"]}
-    scores = {sid: {p["key"]: p.get("score") for p in sc["points"]}
-              for sid, sc in inst.get("scales", {}).items()}
+    scores = {
+        sid: {p["key"]: p.get("score") for p in sc["points"]}
+        for sid, sc in inst.get("scales", {}).items()
+    }
     out = []
 
     def score(item_id: str, key: str) -> float | None:
         item = items[item_id]
-        return scores.get(item.get("scale"), {}).get(key) if item.get("kind", "rating") == \
-            "rating" else None
+        return (
+            scores.get(item.get("scale"), {}).get(key)
+            if item.get("kind", "rating") == "rating"
+            else None
+        )
 
     for who, answers in data.get("ratings", {}).items():
         for item_id, value in answers.items():
@@ -149,8 +163,10 @@ KEY = ("session", "participant", "item", "answer", "score", "count")
 
 def as_records(df: pl.DataFrame) -> list[dict]:
     """Rows as dicts with "" for null text, so every format compares alike."""
-    return [{k: ("" if v is None and df.schema[k] == pl.String else v) for k, v in r.items()}
-            for r in df.iter_rows(named=True)]
+    return [
+        {k: ("" if v is None and df.schema[k] == pl.String else v) for k, v in r.items()}
+        for r in df.iter_rows(named=True)
+    ]
 
 
 # --------------------------------------------------------------------------- reading back
@@ -169,8 +185,10 @@ def read_back(path: Path, fmt: str) -> pl.DataFrame:
     sheets = read_xlsx(path)
     header, *body = sheets["data"]
     columns = {h: [r[i] if i < len(r) else None for r in body] for i, h in enumerate(header)}
-    columns["date"] = [None if v is None else (date(1899, 12, 30) + timedelta(days=int(v)))
-                       .isoformat() for v in columns["date"]]
+    columns["date"] = [
+        None if v is None else (date(1899, 12, 30) + timedelta(days=int(v))).isoformat()
+        for v in columns["date"]
+    ]
     for name in ("answer", "answer_label"):  # numbered scales' answers are numbers in Excel
         columns[name] = [str(int(v)) if isinstance(v, float) else v for v in columns[name]]
     return _typed(pl.DataFrame(columns, infer_schema_length=None))
@@ -222,11 +240,9 @@ def read_xlsx(path: Path) -> dict[str, list[list]]:
                     if cell.get("t") == "s":
                         cells[col - 1] = shared[int(value.text)]
                     elif cell.get("t") == "inlineStr":
-                        cells[col - 1] = "".join(t.text or "" for t in cell.iter(
-                            f"{{{NS['m']}}}t"))
+                        cells[col - 1] = "".join(t.text or "" for t in cell.iter(f"{{{NS['m']}}}t"))
                     elif value is not None:
-                        cells[col - 1] = value.text if cell.get("t") == "str" \
-                            else float(value.text)
+                        cells[col - 1] = value.text if cell.get("t") == "str" else float(value.text)
                 rows.append([cells.get(i) for i in range(max(cells, default=-1) + 1)])
             out[sheet.get("name")] = rows
         return out
@@ -253,8 +269,11 @@ def run(*args: str | Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str
 
 def test_every_format_holds_every_answer_row_for_row(sessions, tmp_path, run_bcr):
     expected = sorted(r for p in sessions for r in expected_rows(p))
-    names = {(tomli.loads(p.read_text("utf-8"))["id"], pid): name
-             for p in sessions for pid, name in names_of(p).items()}
+    names = {
+        (tomli.loads(p.read_text("utf-8"))["id"], pid): name
+        for p in sessions
+        for pid, name in names_of(p).items()
+    }
     tables = {}
     for fmt in FORMATS:
         out = tmp_path / f"all.{fmt}"
@@ -268,7 +287,7 @@ def test_every_format_holds_every_answer_row_for_row(sessions, tmp_path, run_bcr
         for r in df.iter_rows(named=True):
             assert r["participant_name"] == names.get((r["session"], r["participant"])), fmt
         tables[fmt] = as_records(df)
-    assert list(tables["parquet"][0])[:len(tidy.COLUMNS)] == list(tidy.COLUMNS)
+    assert list(tables["parquet"][0])[: len(tidy.COLUMNS)] == list(tidy.COLUMNS)
     for fmt in FORMATS:  # the same rows, in the same order, with the same columns
         assert tables[fmt] == tables["parquet"], fmt
 
@@ -276,7 +295,7 @@ def test_every_format_holds_every_answer_row_for_row(sessions, tmp_path, run_bcr
 def test_rows_carry_labels_text_and_profile(sessions):
     rows = [r for p in sessions for r in tidy.rows(load_session(p))]
     first = rows[0]
-    assert list(first)[:len(tidy.COLUMNS)] == list(tidy.COLUMNS)
+    assert list(first)[: len(tidy.COLUMNS)] == list(tidy.COLUMNS)
     assert first["participant"] == "p01" and first["participant_name"] == NAMES[0]
     assert first["answer_label"] == "Currently exists / Maintain" and first["score"] == 1.0
     assert first["date"] == load_session(sessions[0]).created.date().isoformat()
@@ -288,12 +307,18 @@ def test_rows_carry_labels_text_and_profile(sessions):
     assert cpat[0]["identify"].endswith(";other") and cpat[0]["identify_other"] == OTHER_TEXT
     assert any(r["answer"] == "Kids feel safe downtown" and r["answer_label"] == "" for r in cpat)
     table = [r for r in rows if r["item"] == "barriers"]
-    assert [r["answer"] for r in table] == ["barrier=No bus after six; strategies=Carpool list",
-                                            "barrier=Child care costs"]
+    assert [r["answer"] for r in table] == [
+        "barrier=No bus after six; strategies=Carpool list",
+        "barrier=Child care costs",
+    ]
     assert all(r["participant"] == "group" and r["participant_name"] is None for r in table)
     tally = [r for r in rows if r["participant"] == "tally"]
     assert [(r["answer"], r["count"]) for r in tally] == [
-        ("maintain", 7), ("immediate", 2), ("abstain", 1), ("future", 4)]
+        ("maintain", 7),
+        ("immediate", 2),
+        ("abstain", 1),
+        ("future", 4),
+    ]
     assert all(r["count"] == 1 for r in rows if r["participant"] != "tally")
 
 
@@ -315,8 +340,15 @@ def test_xlsx_has_a_summary_sheet_per_session_with_the_cividis_scale(sessions, t
     sheets = read_xlsx(out)
     assert list(sheets) == ["data", "PAI check-in", "CPAT"]  # named after their sessions
     summary = sheets["PAI check-in"]
-    assert summary[0] == ["domain", "answers", "abstentions", "mean score", "strength share",
-                          "priority share", "consensus"]
+    assert summary[0] == [
+        "domain",
+        "answers",
+        "abstentions",
+        "mean score",
+        "strength share",
+        "priority share",
+        "consensus",
+    ]
     session = load_session(sessions[0])
     assert [r[0] for r in summary[1:]] == [d.title for d in session.instrument.domains]
     trust = summary[1]
@@ -336,8 +368,9 @@ def test_xlsx_has_a_summary_sheet_per_session_with_the_cividis_scale(sessions, t
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_anonymized_output_has_no_names_and_no_free_text(sessions, tmp_path, capsys, fmt):
     out = tmp_path / f"anon.{fmt}"
-    code, stdout, err = run("export", *sessions, "--format", fmt, "--out", out, "--anonymize",
-                            capsys=capsys)
+    code, stdout, err = run(
+        "export", *sessions, "--format", fmt, "--out", out, "--anonymize", capsys=capsys
+    )
     assert code == 0, err
     secrets = NAMES + FREE_TEXT
     raw = out.read_bytes()
@@ -353,8 +386,9 @@ def test_anonymized_output_has_no_names_and_no_free_text(sessions, tmp_path, cap
         assert not [c for c in df.columns if c.endswith("_other")]
         assert set(df["participant"]) <= {"p01", "p02", "p03", "group", "tally"}
         assert "barriers" not in set(df["item"])
-        assert df.height == sum(1 for p in sessions for r in expected_rows(p)
-                                if r[2] not in _free_text_items(p))
+        assert df.height == sum(
+            1 for p in sessions for r in expected_rows(p) if r[2] not in _free_text_items(p)
+        )
     text = "\n".join(str(c) for c in cells if c is not None)
     for secret in secrets:
         assert secret not in text, secret
@@ -377,8 +411,9 @@ def test_output_files_are_private(sessions, tmp_path, capsys, fmt):
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names open files via /proc")
 @pytest.mark.parametrize("fmt", FORMATS)
-def test_an_export_is_on_the_disk_before_it_replaces_the_old_file(sessions, tmp_path, capsys,
-                                                                  monkeypatch, fmt):
+def test_an_export_is_on_the_disk_before_it_replaces_the_old_file(
+    sessions, tmp_path, capsys, monkeypatch, fmt
+):
     """As with session files: the new file's bytes are synced, then it is moved into place, then
     the move is synced; a crash leaves the old export or the whole new one."""
     import os
@@ -407,8 +442,15 @@ def test_an_export_is_on_the_disk_before_it_replaces_the_old_file(sessions, tmp_
 
 
 def test_a_missing_output_folder_is_one_sentence(sessions, tmp_path, run_bcr):
-    result = run_bcr("export", sessions[0], "--format", "csv", "--out",
-                     tmp_path / "nowhere" / "x.csv", cwd=tmp_path)
+    result = run_bcr(
+        "export",
+        sessions[0],
+        "--format",
+        "csv",
+        "--out",
+        tmp_path / "nowhere" / "x.csv",
+        cwd=tmp_path,
+    )
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
@@ -420,8 +462,9 @@ def test_an_unwritable_output_folder_is_one_sentence(sessions, tmp_path, capsys,
     # As root chmod does not stop writes: a folder "inside" a regular file cannot be written.
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    code, stdout, err = run("export", sessions[0], "--format", fmt, "--out",
-                            blocker / "x" / f"out.{fmt}", capsys=capsys)
+    code, stdout, err = run(
+        "export", sessions[0], "--format", fmt, "--out", blocker / "x" / f"out.{fmt}", capsys=capsys
+    )
     assert code == 2
     assert stdout == ""
     assert err.count("\n") == 1 and "a-file" in err and "Traceback" not in err
@@ -430,8 +473,9 @@ def test_an_unwritable_output_folder_is_one_sentence(sessions, tmp_path, capsys,
 def test_a_damaged_session_is_one_sentence(sessions, tmp_path, run_bcr):
     bad = tmp_path / "bad.toml"
     bad.write_text(sessions[0].read_text("utf-8")[:500])
-    result = run_bcr("export", sessions[0], bad, "--format", "csv", "--out", tmp_path / "o.csv",
-                     cwd=tmp_path)
+    result = run_bcr(
+        "export", sessions[0], bad, "--format", "csv", "--out", tmp_path / "o.csv", cwd=tmp_path
+    )
     assert result.returncode == 2
     assert result.stderr.startswith(f"bcr: {bad}: ") and result.stderr.count("\n") == 1
     assert not (tmp_path / "o.csv").exists()

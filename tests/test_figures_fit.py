@@ -50,12 +50,13 @@ def test_every_condition_answered_no_and_every_written_answer_is_in_the_readout(
     f = findings.findings(_coc_all_no())
     assert [x.title for x in f.missing] == [
         "Regular data collection related to mental health and well-being",
-        "Data management and analysis systems in place", "Regular evaluation of data",
+        "Data management and analysis systems in place",
+        "Regular evaluation of data",
         "Routines to support executing your vision",
-        "Periodic re-evaluation and refinement of vision, goals, and strategies"]
+        "Periodic re-evaluation and refinement of vision, goals, and strategies",
+    ]
     assert all(x.figures == "not in place · Yes 0 · No 1" for x in f.missing)
-    assert f.written == (("Why does your care team exist?",
-                          ("So that no student falls through",)),)
+    assert f.written == (("Why does your care team exist?", ("So that no student falls through",)),)
     text = report.to_markdown(report.build(_coc_all_no()))
     assert "## Conditions not in place" in text and "Regular evaluation of data" in text
 
@@ -69,13 +70,14 @@ def _loe(now: list[str], want: list[str]):
 
 
 def test_levels_of_engagement_gap_is_the_difference_of_the_figures_shown():
-    """"6% → 69% (gap 62 points)": 0.0625 and 0.6875 round to 6 and 69, whose gap is 63."""
+    """ "6% → 69% (gap 62 points)": 0.0625 and 0.6875 round to 6 and 69, whose gap is 63."""
     now = ["informing"] * 4 + ["independent"] * 12  # mean 0.0625
     want = ["aligning"] * 4 + ["involving"] * 4 + ["consulting"] * 8  # mean 0.6875
     s = _loe(now, want)
     f = findings.findings(s)
     assert [g.figures for g in f.gaps] == [
-        "now 6% (about Independent) → want 69% (about Involving): +63 points"]
+        "now 6% (about Independent) → want 69% (about Involving): +63 points"
+    ]
     grid = grids.now_and_want(s)
     assert [c.text for c in grid.rows[0][1]] == ["6%", "69%", "+63"]
 
@@ -85,8 +87,12 @@ def test_levels_of_engagement_never_pools_now_and_want_and_names_the_perspective
     want = ["aligning"] * 16
     s = _loe(now, want)
     answers = grids.domain_answers(s)
-    assert [label for label, _ in answers.rows] == ["Flow: now", "Flow: want", "Links: now",
-                                                   "Links: want"]
+    assert [label for label, _ in answers.rows] == [
+        "Flow: now",
+        "Flow: want",
+        "Links: now",
+        "Links: want",
+    ]
     assert [c.text for c in answers.rows[0][1]] == ["50%", "0%", "0%", "0%", "50%", "16"]
     assert [c.text for c in answers.rows[1][1]] == ["0%", "0%", "0%", "0%", "100%", "16"]
     f = findings.findings(s)
@@ -106,8 +112,10 @@ def test_counts_are_read_with_their_labels():
     assert findings.spread(s, stats) == "1 rated it 3 · 2 rated it 5 (high) · 1 abstained"
     pai = _session("pai", PEOPLE[:2])
     pai.record("p01", "trust-1", "future")
-    assert findings.spread(pai, findings.analysis.item_stats(pai, pai.instrument.item(
-        "trust-1"))) == "Maintain 0 · Immediate 0 · Future 1"
+    assert (
+        findings.spread(pai, findings.analysis.item_stats(pai, pai.instrument.item("trust-1")))
+        == "Maintain 0 · Immediate 0 · Future 1"
+    )
 
 
 def test_the_xlsx_summary_leaves_unanswered_domains_empty_and_numbers_as_numbers(tmp_path):
@@ -130,8 +138,7 @@ def test_the_xlsx_summary_leaves_unanswered_domains_empty_and_numbers_as_numbers
     with zipfile.ZipFile(out) as z:
         book = z.read("xl/workbook.xml").decode()
         names = re.findall(r'<sheet name="([^"]*)"', book)
-        assert names == ["data", "T", "History (session)",
-                         "A very long session title with"]
+        assert names == ["data", "T", "History (session)", "A very long session title with"]
         assert all(len(n) <= 31 for n in names)
         data = z.read("xl/worksheets/sheet1.xml").decode()
         summary = z.read("xl/worksheets/sheet2.xml").decode()
@@ -152,8 +159,7 @@ def test_sheet_names_are_excel_safe_and_unique():
     for title in ("Q1", "q1", "'Quoted'", "a/b\\c?d*e:f[g]", "x" * 40, "x" * 40, "\x1b]0;t"):
         names.append(export.sheet_name(title, taken))
         taken.add(names[-1].lower())
-    assert names == ["Q1", "q1 (2)", "Quoted", "a b c d e f g", "x" * 31, "x" * 27 + " (2)",
-                     "0;t"]
+    assert names == ["Q1", "q1 (2)", "Quoted", "a b c d e f g", "x" * 31, "x" * 27 + " (2)", "0;t"]
 
 
 def test_the_256_colour_ramp_stays_in_order():
@@ -175,8 +181,10 @@ def test_the_256_colour_ramp_stays_in_order():
     assert downgraded != sorted(downgraded)  # why the ramp exists
 
 
-@pytest.mark.parametrize("size,layout", [((100, 30), "list"), ((80, 24), "list"),
-                                         ((64, 18), "compact"), ((200, 50), "cards")])
+@pytest.mark.parametrize(
+    "size,layout",
+    [((100, 30), "list"), ((80, 24), "list"), ((64, 18), "compact"), ((200, 50), "cards")],
+)
 def test_answer_cards_never_break_a_word(size, layout):
     from bcr_tui.tui.widgets.scale import _choices, layout_for
 

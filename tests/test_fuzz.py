@@ -25,8 +25,11 @@ from bcr_tui.session.state import new_session
 from bcr_tui.storage.sessionfile import render
 from bcr_tui.storage.store import load_session
 
-FUZZ = settings(max_examples=150, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 @pytest.fixture(scope="module")
@@ -89,15 +92,62 @@ INSTRUMENT_DICTS = [tomllib.loads(p.read_text("utf-8")) for p in shipped_paths()
 # --------------------------------------------------------------------------- strategies
 
 KEYS = st.one_of(
-    st.sampled_from(["format", "id", "title", "items", "domains", "scale", "points", "key",
-                     "label", "score", "kind", "profile", "ratings", "log", "p01", "trust-1",
-                     "group", "tally", "abstain", "other", "who", "op"]),
+    st.sampled_from(
+        [
+            "format",
+            "id",
+            "title",
+            "items",
+            "domains",
+            "scale",
+            "points",
+            "key",
+            "label",
+            "score",
+            "kind",
+            "profile",
+            "ratings",
+            "log",
+            "p01",
+            "trust-1",
+            "group",
+            "tally",
+            "abstain",
+            "other",
+            "who",
+            "op",
+        ]
+    ),
     st.text(max_size=12),
 )
-WORDS = st.sampled_from(["bcr-instrument/1", "bcr-session/1", "bcr-session/9", "maintain",
-                         "abstain", "other", "rating", "choice", "multichoice", "table", "text",
-                         "p01", "group", "tally", "trust-1", "set", "undo", "redo", "absent",
-                         "round-robin", "participant-major", "", "-", "A\nB"])
+WORDS = st.sampled_from(
+    [
+        "bcr-instrument/1",
+        "bcr-session/1",
+        "bcr-session/9",
+        "maintain",
+        "abstain",
+        "other",
+        "rating",
+        "choice",
+        "multichoice",
+        "table",
+        "text",
+        "p01",
+        "group",
+        "tally",
+        "trust-1",
+        "set",
+        "undo",
+        "redo",
+        "absent",
+        "round-robin",
+        "participant-major",
+        "",
+        "-",
+        "A\nB",
+    ]
+)
 SCALARS = st.one_of(
     st.booleans(),
     st.integers(min_value=-(2**63), max_value=2**63 - 1),
@@ -248,8 +298,17 @@ def test_session_with_wrong_types_at_random_paths(scratch, doc):
 
 @pytest.mark.parametrize(
     "value",
-    [date(1979, 5, 27), time(7, 32), datetime(1979, 5, 27, 7, 32), [date(2000, 1, 1)],
-     {"when": time(1, 2, 3, 400000)}, float("nan"), float("-inf"), 2**63 - 1, "\x00\x1f\x7f"],
+    [
+        date(1979, 5, 27),
+        time(7, 32),
+        datetime(1979, 5, 27, 7, 32),
+        [date(2000, 1, 1)],
+        {"when": time(1, 2, 3, 400000)},
+        float("nan"),
+        float("-inf"),
+        2**63 - 1,
+        "\x00\x1f\x7f",
+    ],
     ids=repr,
 )
 def test_any_toml_value_in_the_log_survives_a_save(scratch, value):

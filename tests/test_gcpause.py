@@ -46,9 +46,12 @@ def test_bcr_open_starts_without_collection_and_collects_from_the_first_frame(tm
     probe.mkdir()
     (probe / "sitecustomize.py").write_text(textwrap.dedent(PROBE), "utf-8")
     out = tmp_path / "probe.txt"
-    app = PtyApp([sys.executable, "-m", "bcr_tui", "open", str(session)], cols=100, rows=30,
-                 env={"PYTHONPATH": str(probe), "PROBE_OUT": str(out),
-                      "BCR_EXIT_AFTER_FIRST_FRAME": "1"})
+    app = PtyApp(
+        [sys.executable, "-m", "bcr_tui", "open", str(session)],
+        cols=100,
+        rows=30,
+        env={"PYTHONPATH": str(probe), "PROBE_OUT": str(out), "BCR_EXIT_AFTER_FIRST_FRAME": "1"},
+    )
     try:
         assert app.wait(60) == 0
     finally:

@@ -8,12 +8,31 @@ import sys
 
 import pytest
 
-CORE = ["instrument.model", "instrument.load", "session.state", "session.records",
-        "storage.sessionfile", "storage.store", "session.turns", "session.roster", "session.demo",
-        "cli", "commands", "plaintext", "gcpause", "analysis.counts", "analysis.figures",
-        "analysis.segments", "analysis.perspective_gaps", "outputs.report",
-        "outputs.report_sections", "outputs.dataset", "outputs.dataset_parts",
-        "instrument.validation", "instrument.checks"]
+CORE = [
+    "instrument.model",
+    "instrument.load",
+    "session.state",
+    "session.records",
+    "storage.sessionfile",
+    "storage.store",
+    "session.turns",
+    "session.roster",
+    "session.demo",
+    "cli",
+    "commands",
+    "plaintext",
+    "gcpause",
+    "analysis.counts",
+    "analysis.figures",
+    "analysis.segments",
+    "analysis.perspective_gaps",
+    "outputs.report",
+    "outputs.report_sections",
+    "outputs.dataset",
+    "outputs.dataset_parts",
+    "instrument.validation",
+    "instrument.checks",
+]
 HEAVY = ["textual", "polars"]
 
 PROBE = f"""
@@ -26,8 +45,13 @@ print(json.dumps(heavy))
 
 
 def _heavy_after_importing(*modules: str) -> list[str]:
-    result = subprocess.run([sys.executable, "-c", PROBE, *modules], capture_output=True,
-                            text=True, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *modules],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -42,10 +66,13 @@ def test_each_core_module_alone(module):
 
 
 def test_building_the_command_line_stays_light():
-    probe = PROBE.replace("for name in sys.argv[1:]:\n    importlib.import_module(name)\n",
-                          "from bcr_tui.cli import build_parser\nbuild_parser()\n")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            timeout=60, check=False)
+    probe = PROBE.replace(
+        "for name in sys.argv[1:]:\n    importlib.import_module(name)\n",
+        "from bcr_tui.cli import build_parser\nbuild_parser()\n",
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == []
 
@@ -58,9 +85,16 @@ def test_the_probe_can_see_a_heavy_import():
 #: What the meeting screen's first frame must not wait for: the analysis across a session (the
 #: live heatmap needs only `counts`), exports, writing TOML (the first save imports it) and the
 #: bundled instrument files.
-NOT_FOR_THE_FIRST_FRAME = ["polars", "xlsxwriter", "bcr_tui.analysis.figures", "bcr_tui.analysis.segments",
-                           "bcr_tui.analysis.perspective_gaps", "bcr_tui.outputs.export", "tomli_w",
-                           "importlib.resources"]
+NOT_FOR_THE_FIRST_FRAME = [
+    "polars",
+    "xlsxwriter",
+    "bcr_tui.analysis.figures",
+    "bcr_tui.analysis.segments",
+    "bcr_tui.analysis.perspective_gaps",
+    "bcr_tui.outputs.export",
+    "tomli_w",
+    "importlib.resources",
+]
 
 
 def test_the_meeting_screen_first_frame_imports_only_what_it_needs(tmp_path):
@@ -79,9 +113,11 @@ def test_the_meeting_screen_first_frame_imports_only_what_it_needs(tmp_path):
         f"app = make_app(SessionStore.open(Path({str(path)!r})))\n"
         "app.run(headless=True, size=(100, 30))\n"
         f"print(json.dumps(sorted(set({NOT_FOR_THE_FIRST_FRAME!r}) & set(sys.modules))))\n"
-        "print(json.dumps('bcr_tui.tui.screens.meeting' in sys.modules))\n")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            timeout=60, check=False)
+        "print(json.dumps('bcr_tui.tui.screens.meeting' in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
     assert result.returncode == 0, result.stderr
     loaded, meeting = result.stdout.strip().splitlines()[-2:]
     assert json.loads(meeting) is True  # it did get as far as the meeting screen

@@ -150,13 +150,16 @@ def test_perspectives_must_be_declared(tmp_path):
 
 
 def test_expanded_perspective_ids_clash_with_existing_ids(tmp_path):
-    text = MINIMAL.replace('id = "a"', 'id = "a-now"') + """
+    text = (
+        MINIMAL.replace('id = "a"', 'id = "a-now"')
+        + """
 [[domains.items]]
 id = "a"
 scale = "yn"
 text = "Item A"
 perspectives = ["now"]
 """
+    )
     text = text.replace('source = "Tests"', 'source = "Tests"\nperspectives = { now = "Now" }')
     with pytest.raises(InstrumentError) as info:
         load_instrument(_write(tmp_path, text))
@@ -259,8 +262,10 @@ def test_invalid_ids_are_refused(tmp_path, bad_id):
 
 
 def test_reserved_abstain_key_and_scale_size(tmp_path):
-    text = MINIMAL.replace('{ key = "no", label = "No", score = 0.0 }',
-                           '{ key = "abstain", label = "Pass", score = 0.0 }')
+    text = MINIMAL.replace(
+        '{ key = "no", label = "No", score = 0.0 }',
+        '{ key = "abstain", label = "Pass", score = 0.0 }',
+    )
     with pytest.raises(InstrumentError, match="reserved for abstentions"):
         load_instrument(_write(tmp_path, text))
     one_point = MINIMAL.replace(', { key = "no", label = "No", score = 0.0 }', "")
@@ -269,13 +274,16 @@ def test_reserved_abstain_key_and_scale_size(tmp_path):
 
 
 def test_options_required_for_choice_and_fields_only_where_they_apply(tmp_path):
-    text = MINIMAL + """
+    text = (
+        MINIMAL
+        + """
 [[domains.items]]
 id = "b"
 kind = "choice"
 text = "Pick"
 scale = "yn"
 """
+    )
     with pytest.raises(InstrumentError) as info:
         load_instrument(_write(tmp_path, text))
     assert sorted(info.value.problems) == [
@@ -366,7 +374,7 @@ def _toml_str(text: str) -> str:
     ("table", "problem"),
     [
         ("[actions]\nprompt = 3\n", "actions.prompt: must be a string, not a number"),
-        ("[actions]\nstep = \"Step\"\n", "actions.prompt: missing"),
+        ('[actions]\nstep = "Step"\n', "actions.prompt: missing"),
         ('[actions]\nprompt = "P"\nwhen = "x"\n', "actions.when: unknown key"),
     ],
 )
@@ -378,10 +386,10 @@ def test_actions_table_is_validated(tmp_path, table, problem):
 
 def test_every_text_is_limited_in_length(tmp_path):
     huge = "x" * 20_001
-    text = MINIMAL.replace('text = "Item A"',
-                           f'text = "Item A"\npoint_text = {{ yes = "{huge}" }}')
-    text = text.replace('source = "Tests"',
-                        f'source = "Tests"\nperspectives = {{ now = "{huge}" }}')
+    text = MINIMAL.replace('text = "Item A"', f'text = "Item A"\npoint_text = {{ yes = "{huge}" }}')
+    text = text.replace(
+        'source = "Tests"', f'source = "Tests"\nperspectives = {{ now = "{huge}" }}'
+    )
     with pytest.raises(InstrumentError) as info:
         load_instrument(_write(tmp_path, text))
     assert sorted(info.value.problems) == [

@@ -42,7 +42,10 @@ def test_a_rating_before_the_log_is_read_is_saved_after_the_whole_log(demo_file)
         saved = load_session(demo_file)
         assert saved.log[:-1] == on_file
         assert (saved.log[-1].who, saved.log[-1].item, saved.log[-1].new) == (
-            person, item, "future")
+            person,
+            item,
+            "future",
+        )
         assert demo_file.read_text("utf-8") == render(store.session)
         assert demo_file.read_text("utf-8").startswith(written[: written.index("[ratings.")])
     finally:
@@ -63,7 +66,7 @@ def test_undo_right_after_opening_undoes_the_last_change_on_file(demo_file):
 def test_a_hand_edited_log_is_read_by_the_full_parse(demo_file):
     text = demo_file.read_text("utf-8")
     cut = text.rindex('op = "')
-    demo_file.write_text(text[:cut] + 'op   =   "' + text[cut + len('op = "'):], "utf-8")
+    demo_file.write_text(text[:cut] + 'op   =   "' + text[cut + len('op = "') :], "utf-8")
     expected = load_session(demo_file).log
     store = SessionStore.open(demo_file, log_later=True)
     try:
@@ -76,7 +79,7 @@ def test_a_hand_edited_log_is_read_by_the_full_parse(demo_file):
 def _damage_the_log(path: Path) -> str:
     text = path.read_text("utf-8")
     cut = text.rindex('op = "')
-    damaged = text[:cut] + 'op = "explode"\n' + text[text.index("\n", cut) + 1:]
+    damaged = text[:cut] + 'op = "explode"\n' + text[text.index("\n", cut) + 1 :]
     path.write_text(damaged, "utf-8")
     return damaged
 
@@ -101,8 +104,12 @@ def test_bcr_open_of_a_damaged_log_ends_with_one_sentence(demo_file):
     from ptyapp import PtyApp
 
     damaged = _damage_the_log(demo_file)
-    app = PtyApp([sys.executable, "-m", "bcr_tui", "open", str(demo_file)], cols=100, rows=30,
-                 cwd=str(demo_file.parent))
+    app = PtyApp(
+        [sys.executable, "-m", "bcr_tui", "open", str(demo_file)],
+        cols=100,
+        rows=30,
+        cwd=str(demo_file.parent),
+    )
     try:
         status = app.wait(30)
     finally:

@@ -61,8 +61,9 @@ def test_a_failed_save_keeps_the_answer_in_memory_and_retries(tmp_path, pai, mon
 def test_a_file_changed_by_another_program_is_not_overwritten(tmp_path, pai):
     m = _meeting(tmp_path, pai, n=2)
     m.rate(1)
-    other = m.store.path.read_text("utf-8").replace('title = "Whole meeting"',
-                                                     'title = "Edited elsewhere"')
+    other = m.store.path.read_text("utf-8").replace(
+        'title = "Whole meeting"', 'title = "Edited elsewhere"'
+    )
     m.store.path.write_text(other, "utf-8")
     os.utime(m.store.path, ns=(1, 1))
     outcome = m.rate(2)

@@ -43,9 +43,18 @@ def test_a_roster_mixing_commas_and_organizations_is_one_person_per_comma(tmp_pa
     roster = tmp_path / "people.txt"
     roster.write_text("# the room\nAna Ruiz | FRC, Ben Carter\n\nChen Li\n", "utf-8")
     assert read_roster(roster) == three
-    result = run_bcr("new", "pai", "--title", "T", "--participants",
-                     "Ana Ruiz | FRC, Ben Carter, Chen Li", "--no-open", "--sessions-dir",
-                     tmp_path / "s", cwd=tmp_path)
+    result = run_bcr(
+        "new",
+        "pai",
+        "--title",
+        "T",
+        "--participants",
+        "Ana Ruiz | FRC, Ben Carter, Chen Li",
+        "--no-open",
+        "--sessions-dir",
+        tmp_path / "s",
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     on_disk = load_session(result.stdout.strip())
     assert [(p.name, p.organization) for p in on_disk.participants] == three
@@ -59,13 +68,18 @@ def test_a_name_is_corrected_and_a_participant_removed_through_the_log(tmp_path,
     assert m.remove_participant("p03").saved
     on_disk = load_session(m.store.path)
     assert [(p.id, p.name, p.organization) for p in on_disk.participants] == [
-        ("p01", "Person 1", None), ("p02", "Ben Carter", "FRC")]
+        ("p01", "Person 1", None),
+        ("p02", "Ben Carter", "FRC"),
+    ]
     assert [e.op for e in on_disk.log][-2:] == ["rename", "remove"]
     assert m.store.path.read_text("utf-8").count('format = "bcr-session/2"') == 1
     m.undo()
     m.undo()
     assert [p.name for p in load_session(m.store.path).participants] == [
-        "Person 1", "Person 2", "Person 3"]
+        "Person 1",
+        "Person 2",
+        "Person 3",
+    ]
     m.redo()
     assert load_session(m.store.path).participant("p02").name == "Ben Carter"
     late = m.session.add_participant("Late")
@@ -96,5 +110,6 @@ def test_action_steps_are_added_edited_deleted_and_undone(tmp_path, pai):
     assert [a.step for a in load_session(m.store.path).actions] == ["Hold a workshop"]
     m.redo()
     assert [(a.step, a.owner) for a in load_session(m.store.path).actions] == [
-        ("Hold two workshops", "Dana")]
+        ("Hold two workshops", "Dana")
+    ]
     m.store.close()

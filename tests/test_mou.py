@@ -48,14 +48,17 @@ def test_placeholders_stay_without_community_or_roster(pai: Instrument) -> None:
 
 def test_participant_without_organization_signs_as_an_individual(pai: Instrument) -> None:
     """Issue 16.12: a person without an organization is not presented as an agency."""
-    s = new_session(pai, "T", [("Ana Ruiz", None), ("Ben <b>", "Org | One"),
-                               ("Cy", "Org | One")], community="Oxnard")
+    s = new_session(
+        pai,
+        "T",
+        [("Ana Ruiz", None), ("Ben <b>", "Org | One"), ("Cy", "Org | One")],
+        community="Oxnard",
+    )
     assert mou.signatories(s) == {"Org | One": ["Ben <b>", "Cy"]}
     assert mou.individuals(s) == ["Ana Ruiz"]
     text = mou.draft(s)
     assert "**Ana Ruiz**" not in text
-    assert (f"{mou.INDIVIDUALS}\n\nSigned: Ana Ruiz (typed name & signature)\n\nDate:"
-            in text)
+    assert f"{mou.INDIVIDUALS}\n\nSigned: Ana Ruiz (typed name & signature)\n\nDate:" in text
     assert "**Org \\| One**" in text and "By: Ben \\<b\\> (typed name" in text
 
 
@@ -77,6 +80,9 @@ def test_wording_is_the_toolkits() -> None:
     session = demo_session()
     session.community, session.participants = "", []
     lines = set(mou.draft(session).splitlines())
-    missing = [line for line in seed[start:end + 1]
-               if line.strip() and line not in lines and f"# {line}" not in lines]
+    missing = [
+        line
+        for line in seed[start : end + 1]
+        if line.strip() and line not in lines and f"# {line}" not in lines
+    ]
     assert missing == []

@@ -20,9 +20,20 @@ from bcr_tui.session.records import Action
 from bcr_tui.session.state import new_session
 from bcr_tui.storage.store import SessionStore, load_session
 
-HOSTILE = ["=1+1", "=cmd|' /C calc'!A0", "+SUM(1)", "-2", "@x", "\t=1", "[/]",
-           "<script>alert(1)</script>", "Esc \x1b]0;owned\x07 here", "Bidi \u202eevil",
-           "[link](http://x.example)", "=HYPERLINK(\"http://x.example\",\"y\")"]
+HOSTILE = [
+    "=1+1",
+    "=cmd|' /C calc'!A0",
+    "+SUM(1)",
+    "-2",
+    "@x",
+    "\t=1",
+    "[/]",
+    "<script>alert(1)</script>",
+    "Esc \x1b]0;owned\x07 here",
+    "Bidi \u202eevil",
+    "[link](http://x.example)",
+    '=HYPERLINK("http://x.example","y")',
+]
 
 
 def _session(tmp_path: Path, name: str = "s.toml") -> Path:
@@ -50,8 +61,9 @@ COMMANDS = {  # command line for each command writing `out`
 
 
 @pytest.mark.parametrize("command", COMMANDS)
-@pytest.mark.parametrize("spelling", ["itself", "dotdot", "symlink", "hardlink", "renamed",
-                                      "open-in-a-meeting"])
+@pytest.mark.parametrize(
+    "spelling", ["itself", "dotdot", "symlink", "hardlink", "renamed", "open-in-a-meeting"]
+)
 def test_out_is_never_a_session_file(tmp_path, run_bcr, command, spelling):
     """Issue 17.5: `--out` onto a session replaced it; now refused before anything is written."""
     session = _session(tmp_path)
@@ -86,15 +98,18 @@ def test_out_is_never_a_session_file(tmp_path, run_bcr, command, spelling):
     assert not [p for p in tmp_path.iterdir() if ".tmp" in p.name]
 
 
-@pytest.mark.parametrize("args,out", [
-    (("export", "--format", "xlsx"), "t.csv"),
-    (("export", "--format", "csv"), "t.xlsx"),
-    (("export", "--format", "parquet"), "t.pq"),
-    (("report",), "r.pdf"),
-    (("report", "--format", "html"), "r.md"),
-    (("mou",), "mou.docx"),
-    (("mou",), "mou.html"),
-])
+@pytest.mark.parametrize(
+    "args,out",
+    [
+        (("export", "--format", "xlsx"), "t.csv"),
+        (("export", "--format", "csv"), "t.xlsx"),
+        (("export", "--format", "parquet"), "t.pq"),
+        (("report",), "r.pdf"),
+        (("report", "--format", "html"), "r.md"),
+        (("mou",), "mou.docx"),
+        (("mou",), "mou.html"),
+    ],
+)
 def test_an_extension_that_is_not_the_format_written_is_refused(tmp_path, run_bcr, args, out):
     """Issue 16.12: `--out r.pdf` wrote HTML into a .pdf; one sentence, exit 2, nothing written."""
     session = _session(tmp_path)
@@ -121,11 +136,22 @@ def test_help_says_how_spreadsheets_are_kept_safe(run_bcr, tmp_path, command):
 
 
 def test_csv_cell_follows_owasp():
-    assert [outfile.csv_cell(t) for t in ("=1", "+1", "-1", "@a", "\tx", "\rx", "a=1", "", 3)] \
-        == ["'=1", "'+1", "'-1", "'@a", "'\tx", "'\rx", "a=1", "", 3]
+    assert [outfile.csv_cell(t) for t in ("=1", "+1", "-1", "@a", "\tx", "\rx", "a=1", "", 3)] == [
+        "'=1",
+        "'+1",
+        "'-1",
+        "'@a",
+        "'\tx",
+        "'\rx",
+        "a=1",
+        "",
+        3,
+    ]
     df = pl.DataFrame({"t": ["=1", "ok", None, "\r=2"], "n": [-1, 2, 3, 4]})
     assert outfile.csv_safe(df).to_dict(as_series=False) == {
-        "t": ["'=1", "ok", None, "'\r=2"], "n": [-1, 2, 3, 4]}
+        "t": ["'=1", "ok", None, "'\r=2"],
+        "n": [-1, 2, 3, 4],
+    }
     assert outfile.csv_safe(df.lazy()).collect().equals(outfile.csv_safe(df))
 
 
@@ -138,12 +164,17 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, object]:
     an "Other" profile answer, written answers, notes and action steps."""
     folder = tmp_path_factory.mktemp("hostile")
     inst = load_instrument(find_instrument("community-partner-assessment-tool"))
-    s = new_session(inst, HOSTILE[1], [(h, HOSTILE[-1 - n]) for n, h in enumerate(HOSTILE)],
-                    community=HOSTILE[0])
+    s = new_session(
+        inst,
+        HOSTILE[1],
+        [(h, HOSTILE[-1 - n]) for n, h in enumerate(HOSTILE)],
+        community=HOSTILE[0],
+    )
     question = next(q for q in inst.profile if q.other)
     for n, person in enumerate(s.participants):
-        s.set_profile(person.id, question.id, ["other"] if question.kind == "multichoice"
-                      else "other")
+        s.set_profile(
+            person.id, question.id, ["other"] if question.kind == "multichoice" else "other"
+        )
         s.set_profile(person.id, f"{question.id}-other", HOSTILE[n])
         for k, item in enumerate(s.items):
             if item.kind == "text":
@@ -194,8 +225,11 @@ def test_hostile_text_through_export(hostile, tmp_path, run_bcr):
         assert result.returncode == 0, result.stderr
     exact = pl.read_parquet(outs["parquet"])
     for fmt in ("parquet", "json"):
-        df = exact if fmt == "parquet" else pl.DataFrame(
-            json.loads(outs["json"].read_text("utf-8")), infer_schema_length=None)
+        df = (
+            exact
+            if fmt == "parquet"
+            else pl.DataFrame(json.loads(outs["json"].read_text("utf-8")), infer_schema_length=None)
+        )
         cells = {v for c in df.columns if df.schema[c] == pl.String for v in df[c] if v}
         assert texts <= cells, fmt  # exact, unescaped
     csv = pl.read_csv(outs["csv"], infer_schema=False)

@@ -61,7 +61,8 @@ def test_html_report_is_self_contained(demo_html: str) -> None:
 
 
 def test_html_report_names_who_took_part_but_no_one_in_the_per_person_heatmap(
-        demo_html: str) -> None:
+    demo_html: str,
+) -> None:
     session = demo_session()
     for person in session.participants:  # the roster, by name and organization
         assert f"<li><strong>{html.escape(person.name)}</strong>" in demo_html
@@ -127,8 +128,12 @@ def test_format_flag_and_suffix_must_agree(demo_file: Path, run_bcr) -> None:
     done = run_bcr("report", demo_file, "--format", "md", "--out", out, cwd=demo_file.parent)
     assert done.returncode == 0, done.stderr
     assert out.read_text("utf-8").startswith("# Ventura partners")
-    for args in (("--format", "md", "--out", "r.html"), ("--out", "r.pdf"),
-                 ("--format", "html", "--out", "report.txt"), ("--out", "report")):
+    for args in (
+        ("--format", "md", "--out", "r.html"),
+        ("--out", "r.pdf"),
+        ("--format", "html", "--out", "report.txt"),
+        ("--out", "report"),
+    ):
         done = run_bcr("report", demo_file, *args, cwd=demo_file.parent)
         assert done.returncode == 2, args
         assert done.stderr.count("\n") == 1 and done.stderr.startswith("bcr: "), done.stderr

@@ -29,8 +29,12 @@ KEYS = ("maintain", "immediate", "future", "abstain")
 
 
 def pai_session(n: int, community: str, people: int = 3, items: int = 12) -> Session:
-    s = new_session(PAI, f"Check-in {n}", [(f"Person {n}-{k}", None) for k in range(people)],
-                    community=community)
+    s = new_session(
+        PAI,
+        f"Check-in {n}",
+        [(f"Person {n}-{k}", None) for k in range(people)],
+        community=community,
+    )
     s.set_profile("p01", "sector", "other")
     s.set_profile("p01", "sector-other", 'Lamp "lighters"\n[[log]]')
     for i, item in enumerate(s.items[:items]):
@@ -47,7 +51,7 @@ def care_session() -> Session:
         elif item.kind == "text":
             s.record("group", item.id, "line one\nline two\n[[log]]\n[notes]")
         else:
-            s.record("group", item.id, [{"barrier": "Bus", "strategies": "Carpool = \"yes\""}])
+            s.record("group", item.id, [{"barrier": "Bus", "strategies": 'Carpool = "yes"'}])
     s.set_note(s.items[0].id, "A note\n[[log]]")
     s.add_action(Action("Hold a workshop", "Budget", "Dana", "2027-01-31"))
     return s
@@ -73,7 +77,7 @@ def folder(tmp_path: Path) -> Path:
     save(root / "care.toml", care_session())
     damaged = root / "a" / "damaged.toml"
     damaged.write_text((root / "a" / "one.toml").read_text("utf-8")[:900], "utf-8")
-    (root / "pyproject.toml").write_text('[tool.black]\nline-length = 100\n', "utf-8")
+    (root / "pyproject.toml").write_text("[tool.black]\nline-length = 100\n", "utf-8")
     (root / "notes.txt").write_text("not a session", "utf-8")
     return root
 
@@ -93,13 +97,16 @@ def test_rollup_reads_every_session_and_names_each_bad_file(folder, tmp_path, ru
     result = run_bcr("rollup", folder, "--out", out, cwd=tmp_path)
     assert result.returncode == rollup.SKIPPED_EXIT == 3, result.stderr  # written, files skipped
     expected = sum(len(tidy.rows(load_session(folder / name))) for name in GOOD)
-    assert result.stdout == (f"Read 3 sessions (2 skipped) from {folder}: {expected} rows "
-                             f"to {out}\n")
+    assert result.stdout == (
+        f"Read 3 sessions (2 skipped) from {folder}: {expected} rows to {out}\n"
+    )
     lines = result.stderr.splitlines()
     assert len(lines) == 2
     assert lines[0].startswith(f"bcr: skipped {folder / 'a' / 'damaged.toml'}: ")
-    assert lines[1] == (f"bcr: skipped {folder / 'pyproject.toml'}: is not a bcr session file "
-                        "(it has no format line)")
+    assert lines[1] == (
+        f"bcr: skipped {folder / 'pyproject.toml'}: is not a bcr session file "
+        "(it has no format line)"
+    )
     table = pl.read_csv(out, infer_schema=False)
     assert table.height == expected
     assert sorted(set(table["source"])) == sorted(GOOD)
@@ -117,8 +124,9 @@ def test_the_table_is_the_export_table_plus_the_source(folder, tmp_path, capsys)
     assert table.schema["count"] == pl.Int64
     expected = [r for name in GOOD for r in tidy.rows(load_session(folder / name), source=name)]
     got = table.to_dicts()
-    assert [{k: r.get(k) for k in tidy.COLUMNS if k != "date"} for r in expected] == \
-        [{k: r[k] for k in tidy.COLUMNS if k != "date"} for r in got]
+    assert [{k: r.get(k) for k in tidy.COLUMNS if k != "date"} for r in expected] == [
+        {k: r[k] for k in tidy.COLUMNS if k != "date"} for r in got
+    ]
     assert [r["sector_other"] for r in got if r["sector_other"]][0] == 'Lamp "lighters"\n[[log]]'
 
 
@@ -128,13 +136,17 @@ def test_the_summary_pools_every_answer_by_community_and_domain(folder, tmp_path
     summary = pl.read_parquet(tmp_path / "all-summary.parquet")
     rows = [r for name in GOOD for r in tidy.rows(load_session(folder / name))]
     for got in summary.iter_rows(named=True):
-        mine = [r for r in rows if (r["community"], r["instrument"], r["domain"]) ==
-                (got["community"], got["instrument"], got["domain"]) and r["answer_label"]]
+        mine = [
+            r
+            for r in rows
+            if (r["community"], r["instrument"], r["domain"])
+            == (got["community"], got["instrument"], got["domain"])
+            and r["answer_label"]
+        ]
         scored = [r["score"] for r in mine if r["score"] is not None]
         assert got["answers"] == sum(r["count"] for r in mine if r["answer"] != "abstain")
         assert got["abstentions"] == sum(r["count"] for r in mine if r["answer"] == "abstain")
-        assert got["mean_score"] == (pytest.approx(sum(scored) / len(scored)) if scored
-                                     else None)
+        assert got["mean_score"] == (pytest.approx(sum(scored) / len(scored)) if scored else None)
         assert got["sessions"] == 1
     ventura = summary.filter(pl.col("community") == "Ventura County")
     assert ventura["domain"].to_list()[:2] == ["trust", "shared-values"]
@@ -174,18 +186,27 @@ def test_a_folder_of_only_bad_files_is_one_line_and_exit_2(tmp_path, run_bcr):
 def test_output_and_folder_errors_are_one_sentence(folder, tmp_path, capsys, where):
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
-    src, out = folder, {"missing": tmp_path / "nowhere" / "o.csv",
-                        "under-a-file": blocker / "o.parquet",
-                        "extension": tmp_path / "o.json",
-                        "no-folder": tmp_path / "o.csv"}[where]
+    src, out = (
+        folder,
+        {
+            "missing": tmp_path / "nowhere" / "o.csv",
+            "under-a-file": blocker / "o.parquet",
+            "extension": tmp_path / "o.json",
+            "no-folder": tmp_path / "o.csv",
+        }[where],
+    )
     if where == "no-folder":
         src = tmp_path / "no-such-folder"
     code, stdout, err = run("rollup", src, "--out", out, capsys=capsys)
     assert code == 2
     assert stdout == ""
     assert err.count("\n") == 1 and err.startswith("bcr: ")
-    assert {"missing": "nowhere", "under-a-file": "a-file", "extension": ".csv",
-            "no-folder": "no-such-folder"}[where] in err
+    assert {
+        "missing": "nowhere",
+        "under-a-file": "a-file",
+        "extension": ".csv",
+        "no-folder": "no-such-folder",
+    }[where] in err
 
 
 def test_workers_give_the_same_table(folder, tmp_path, monkeypatch):
@@ -194,10 +215,13 @@ def test_workers_give_the_same_table(folder, tmp_path, monkeypatch):
     monkeypatch.setattr(rollup, "PARALLEL_ABOVE", 1)
     monkeypatch.setattr(rollup, "CHUNK", 2)
     parallel = rollup.read_all(paths, folder)
-    assert (parallel.read, parallel.skipped) == (serial.read, serial.skipped) == (
-        3, parallel.skipped)
-    assert [p for p, _ in parallel.skipped] == [str(folder / "a" / "damaged.toml"),
-                                                str(folder / "pyproject.toml")]
+    assert (
+        (parallel.read, parallel.skipped) == (serial.read, serial.skipped) == (3, parallel.skipped)
+    )
+    assert [p for p, _ in parallel.skipped] == [
+        str(folder / "a" / "damaged.toml"),
+        str(folder / "pyproject.toml"),
+    ]
     assert parallel.table().equals(serial.table())
 
 
@@ -217,9 +241,11 @@ def test_forked_workers_give_the_same_table(folder, tmp_path):
         "serial = rollup.read_all(paths, folder)\n"
         "assert parallel.skipped == serial.skipped and parallel.read == serial.read == 3\n"
         "assert parallel.table().equals(serial.table())\n"
-        "print('same')\n")
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                            timeout=120, check=False)
+        "print('same')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "same\n"
 
@@ -233,8 +259,11 @@ def test_rows_built_by_joins_are_the_tidy_rows(folder, tmp_path):
     save(folder / "c" / "group.toml", group)
     save(folder / "c" / "tally.toml", tally_session())
     other = new_session(CARE, "Care, ratings only", [("Ana", None)], community="Ojai")
-    other.record("p01", next(i for i in other.items if i.kind == "rating").id,
-                 next(i for i in other.items if i.kind == "rating").scale.points[0].key)
+    other.record(
+        "p01",
+        next(i for i in other.items if i.kind == "rating").id,
+        next(i for i in other.items if i.kind == "rating").scale.points[0].key,
+    )
     save(folder / "c" / "zz-care.toml", other)
     paths = sorted(str(p) for p in folder.rglob("*.toml"))
     joined = rollup.read_chunk(paths, str(folder))
@@ -247,8 +276,12 @@ def test_rows_built_by_joins_are_the_tidy_rows(folder, tmp_path):
     fillmore = table.filter(table["community"] == "Fillmore")
     assert fillmore["participant"].to_list()[-1] == "group" and fillmore.height == 2 * 4 + 1
     # it was the joins that built most of it: the plain sessions came back as small numbers
-    assert set(joined.batch.sources) == {"a/one.toml", "a/b/two.toml", "c/group.toml",
-                                                 "c/zz-care.toml"}
+    assert set(joined.batch.sources) == {
+        "a/one.toml",
+        "a/b/two.toml",
+        "c/group.toml",
+        "c/zz-care.toml",
+    }
     assert fastread.plain_ratings(folder / "care.toml") is not None  # but its block has a table
 
 
@@ -261,34 +294,64 @@ def _swap_raters(text: str) -> str:
 #: Hand edits of a plain-rating session file: (what, edit, still read as plain ratings).
 EDITS = [
     ("raters out of order", _swap_raters, True),
-    ("items out of order", lambda t: t.replace('trust-1 = "immediate"\ntrust-2 = "future"',
-                                               'trust-2 = "future"\ntrust-1 = "immediate"', 1),
-     True),
-    ("blank lines between tables", lambda t: t.replace("\n[ratings.p02]", "\n\n\n[ratings.p02]"),
-     True),
+    (
+        "items out of order",
+        lambda t: t.replace(
+            'trust-1 = "immediate"\ntrust-2 = "future"',
+            'trust-2 = "future"\ntrust-1 = "immediate"',
+            1,
+        ),
+        True,
+    ),
+    (
+        "blank lines between tables",
+        lambda t: t.replace("\n[ratings.p02]", "\n\n\n[ratings.p02]"),
+        True,
+    ),
     ("spaces around =", lambda t: t.replace('trust-1 = "', 'trust-1  =   "', 1), False),
     ("a quoted key", lambda t: t.replace('trust-1 = "', '"trust-1" = "', 1), False),
-    ("a literal string", lambda t: t.replace('trust-1 = "immediate"', "trust-1 = 'immediate'", 1),
-     False),
-    ("a comment", lambda t: t.replace('trust-1 = "immediate"', 'trust-1 = "immediate" # ok', 1),
-     False),
+    (
+        "a literal string",
+        lambda t: t.replace('trust-1 = "immediate"', "trust-1 = 'immediate'", 1),
+        False,
+    ),
+    (
+        "a comment",
+        lambda t: t.replace('trust-1 = "immediate"', 'trust-1 = "immediate" # ok', 1),
+        False,
+    ),
     ("a blank line inside a table", lambda t: t.replace('"\ntrust-2', '"\n\ntrust-2', 1), False),
     ("a dotted header", lambda t: t.replace("[ratings.p02]", "[ratings.p02.x]", 1), False),
-    ("not a point of the scale", lambda t: t.replace('trust-1 = "immediate"',
-                                                     'trust-1 = "sometimes"', 1), False),
-    ("an item twice", lambda t: t.replace('trust-1 = "immediate"',
-                                          'trust-1 = "immediate"\ntrust-1 = "future"', 1), False),
+    (
+        "not a point of the scale",
+        lambda t: t.replace('trust-1 = "immediate"', 'trust-1 = "sometimes"', 1),
+        False,
+    ),
+    (
+        "an item twice",
+        lambda t: t.replace(
+            'trust-1 = "immediate"', 'trust-1 = "immediate"\ntrust-1 = "future"', 1
+        ),
+        False,
+    ),
     ("a table twice", lambda t: t.replace("[ratings.p03]", "[ratings.p02]", 1), False),
     ("someone not on the roster", lambda t: t.replace("[ratings.p03]", "[ratings.p09]", 1), False),
-    ("a profile question rated", lambda t: t.replace('trust-1 = "immediate"',
-                                                     'sector = "immediate"', 1), False),
-    ("an escape", lambda t: t.replace('trust-1 = "immediate"', 'trust-1 = "i\\u006dmediate"', 1),
-     False),
+    (
+        "a profile question rated",
+        lambda t: t.replace('trust-1 = "immediate"', 'sector = "immediate"', 1),
+        False,
+    ),
+    (
+        "an escape",
+        lambda t: t.replace('trust-1 = "immediate"', 'trust-1 = "i\\u006dmediate"', 1),
+        False,
+    ),
 ]
 
 
-@pytest.mark.parametrize(("edit", "plain"), [(e[1], e[2]) for e in EDITS],
-                         ids=[e[0] for e in EDITS])
+@pytest.mark.parametrize(
+    ("edit", "plain"), [(e[1], e[2]) for e in EDITS], ids=[e[0] for e in EDITS]
+)
 def test_hand_edited_ratings_give_what_the_full_parse_gives(tmp_path, edit, plain):
     """A ratings block is read by looking up whole lines as bcr writes them: any other way of
     writing the same thing (or something invalid) goes to the full parse, with the same result."""
@@ -299,8 +362,10 @@ def test_hand_edited_ratings_give_what_the_full_parse_gives(tmp_path, edit, plai
     edited = edit(text)
     assert edited != text
     (tmp_path / "s" / "x.toml").write_text(edited, "utf-8")
-    paths = [str(save(tmp_path / "s" / "a.toml", pai_session(2, "Ojai"))),
-             str(tmp_path / "s" / "x.toml")]
+    paths = [
+        str(save(tmp_path / "s" / "a.toml", pai_session(2, "Ojai"))),
+        str(tmp_path / "s" / "x.toml"),
+    ]
     joined = rollup.read_chunk(paths, str(tmp_path / "s"))
     tidied = rollup.read_chunk(paths, str(tmp_path / "s"), joins=False)
     assert (joined.read, joined.skipped) == (tidied.read, tidied.skipped)
@@ -329,7 +394,7 @@ def test_hand_edited_files_are_read_in_full(tmp_path):
     text = path.read_text("utf-8")
     variants = {
         # a table after the log: the shortcut would miss it
-        "after-log": text + '\n[tally.trust-1]\nmaintain = 3\n',
+        "after-log": text + "\n[tally.trust-1]\nmaintain = 3\n",
         # Windows line endings
         "crlf": text.replace("\n", "\r\n"),
         # a multi-line string before the log

@@ -45,7 +45,8 @@ VARIANTS = {
     "crlf": lambda t: t.replace("\n", "\r\n"),
     "tomli-w": _tomli_w,
     "hand-edited": lambda t: t.replace('trust-1 = "', 'trust-1="', 1).replace(
-        "\n[ratings.p02]", "\n# the second person\n[ratings.p02]"),
+        "\n[ratings.p02]", "\n# the second person\n[ratings.p02]"
+    ),
 }
 
 
@@ -58,8 +59,11 @@ def test_crlf_tomli_w_and_hand_edited_files_give_bcr_s_rows(tmp_path):
         root.mkdir()
         (root / "one.toml").write_bytes(variant(text).encode("utf-8"))
         table = rollup.read_all([root / "one.toml"], root).table()
-        assert table.drop(tidy.SOURCE).with_columns(pl.col("date").cast(pl.String)).equals(
-            expected.select(table.drop(tidy.SOURCE).columns)), name
+        assert (
+            table.drop(tidy.SOURCE)
+            .with_columns(pl.col("date").cast(pl.String))
+            .equals(expected.select(table.drop(tidy.SOURCE).columns))
+        ), name
     # Windows line endings stay on the fast path: the same session, its block in LF
     fast = fastread.plain_ratings(tmp_path / "crlf" / "one.toml")
     assert fast is not None and "\r" not in fast[1]
@@ -79,9 +83,11 @@ def test_copies_of_one_session_count_once_the_newest(tmp_path, run_bcr):
     os.utime(old, (now - 100, now - 100))
     result = run_bcr("rollup", root, "--out", tmp_path / "all.parquet", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stderr == (f"bcr: 2026/fall.toml is a copy of session "
-                             f"{load_session(old).id} in mail/fall (1).toml: counted once, "
-                             "from mail/fall (1).toml (the newest)\n")
+    assert result.stderr == (
+        f"bcr: 2026/fall.toml is a copy of session "
+        f"{load_session(old).id} in mail/fall (1).toml: counted once, "
+        "from mail/fall (1).toml (the newest)\n"
+    )
     table = pl.read_parquet(tmp_path / "all.parquet")
     assert set(table["source"]) == {"mail/fall (1).toml", "other.toml"}
     assert "Read 2 sessions (0 skipped)" in result.stdout

@@ -67,8 +67,9 @@ def test_new_session_refuses_bad_arguments(pai, kwargs, message):
 
 
 def test_new_session_cleans_title_community_and_names(pai):
-    s = new_session(pai, "  Fall \n check-in ", [(" Ana\n  Ruiz\x00 ", None)],
-                    community="  Ventura   County ")
+    s = new_session(
+        pai, "  Fall \n check-in ", [(" Ana\n  Ruiz\x00 ", None)], community="  Ventura   County "
+    )
     assert s.title == "Fall check-in"
     assert s.community == "Ventura County"
     assert s.participants[0].name == "Ana Ruiz"
@@ -102,12 +103,12 @@ def test_record_abstain_and_clear(rr):
 @pytest.mark.parametrize(
     ("who", "item", "value"),
     [
-        ("p01", "trust-1", "excellent"),   # not a point of the scale
-        ("p01", "trust-1", 1),             # not a key at all
+        ("p01", "trust-1", "excellent"),  # not a point of the scale
+        ("p01", "trust-1", 1),  # not a key at all
         ("p01", "trust-1", ["maintain"]),
         ("p01", "no-such-item", "maintain"),
-        ("p01", "sector", "government"),   # a profile question is not an item
-        ("p99", "trust-1", "maintain"),    # nobody of that id
+        ("p01", "sector", "government"),  # a profile question is not an item
+        ("p99", "trust-1", "maintain"),  # nobody of that id
     ],
 )
 def test_invalid_answers_are_rejected(rr, who, item, value):
@@ -396,8 +397,13 @@ def test_set_tally_validates_counts(pai):
     assert turns.rater_for(s) == TALLY
     s.set_tally("trust-1", {"maintain": 5, "immediate": 0, "abstain": 1})
     assert s.tally == {"trust-1": {"maintain": 5, "abstain": 1}}  # zeros are not kept
-    for bad in ({"excellent": 1}, {"maintain": -1}, {"maintain": 1.5}, {"maintain": True},
-                {"maintain": "3"}):
+    for bad in (
+        {"excellent": 1},
+        {"maintain": -1},
+        {"maintain": 1.5},
+        {"maintain": True},
+        {"maintain": "3"},
+    ):
         with pytest.raises(UsageError):
             s.set_tally("trust-1", bad)
     assert s.tally == {"trust-1": {"maintain": 5, "abstain": 1}}
@@ -447,7 +453,10 @@ def test_multichoice_profile(cpat):
     s.set_profile("p01", "identify-other", "Grandparent")
     s.set_profile("p01", "tenure", "1-2-years")
     assert s.participant("p01").profile == {
-        "identify": ["parent", "other"], "identify-other": "Grandparent", "tenure": "1-2-years"}
+        "identify": ["parent", "other"],
+        "identify-other": "Grandparent",
+        "tenure": "1-2-years",
+    }
     for bad in ("parent", ["astronaut"], [["parent"]], [{"key": "parent"}], [1]):
         with pytest.raises(UsageError):
             s.set_profile("p01", "identify", bad)

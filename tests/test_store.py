@@ -42,8 +42,13 @@ def _instrument(name):
 
 def cpat_everything():
     """Round-robin, blind: ratings, abstentions, text, profiles, notes, actions, absence, undo."""
-    s = new_session(_instrument("cpat"), 'Spring "check-in" \\ 2027', ODD_PEOPLE,
-                    community="Ventura County", blind=True)
+    s = new_session(
+        _instrument("cpat"),
+        'Spring "check-in" \\ 2027',
+        ODD_PEOPLE,
+        community="Ventura County",
+        blind=True,
+    )
     s.record("p01", "diverse-leaders", "4")
     s.record("p02", "diverse-leaders", "2")
     s.abstain("p03", "diverse-leaders")
@@ -58,8 +63,7 @@ def cpat_everything():
     s.set_profile("p04", "sectors", ["health-care", "media"])
     s.set_note("diverse-leaders", 'Split between "many" and few.\nRevisit in May.')
     s.set_note("coming-together", "مرحبا 🌵")
-    s.add_action(Action('Hold a "listening" session', "Interpreters\nchild care", "Ana",
-                        "2027-05"))
+    s.add_action(Action('Hold a "listening" session', "Interpreters\nchild care", "Ana", "2027-05"))
     s.add_action(Action("Share data"))
     s.set_absent("p03", True)
     s.record("p02", "define-success", "1")
@@ -77,8 +81,11 @@ def coc_group():
     s.record(GROUP, "step-1-why", "To keep everyone safe.")
     s.record(GROUP, "step-1-1", "yes")
     s.abstain(GROUP, "step-1-2")
-    s.record(GROUP, "barriers", [{"barrier": "Time", "strategies": "Shorter \"meetings\""},
-                                 {"barrier": "Money"}, {}])
+    s.record(
+        GROUP,
+        "barriers",
+        [{"barrier": "Time", "strategies": 'Shorter "meetings"'}, {"barrier": "Money"}, {}],
+    )
     s.set_note("barriers", "Ask the PTA")
     s.add_action(Action("Assemble the care team", owner="Principal", due="2027-01-10"))
     s.cursor = Cursor("step-1-3", None)
@@ -100,8 +107,16 @@ BUILDERS = [cpat_everything, coc_group, pai_tally]
 
 
 def assert_same(a, b):
-    assert {"answers", "tally", "notes", "actions", "participants", "log", "cursor",
-            "revealed"} <= set(FIELDS)
+    assert {
+        "answers",
+        "tally",
+        "notes",
+        "actions",
+        "participants",
+        "log",
+        "cursor",
+        "revealed",
+    } <= set(FIELDS)
     for name in FIELDS:
         assert getattr(a, name) == getattr(b, name), name
 
@@ -213,7 +228,7 @@ def test_rendering_is_ordered(pai):
     tables = [text.index(f"[ratings.{p}]") for p in ("p01", "p02", "p03")]
     assert tables == sorted(tables)
     # Items in instrument order within a table.
-    p03 = text[text.index("[ratings.p03]"):]
+    p03 = text[text.index("[ratings.p03]") :]
     assert p03.index(f"{first} = ") < p03.index(f"{last} = ")
     # The parts of the file in the documented order.
     parts = ["format = ", "[cursor]", "[[participants]]", "[ratings.", "[instrument]", "[[log]]"]
@@ -226,8 +241,11 @@ def test_same_state_renders_the_same_bytes_whatever_the_order_of_changes(pai):
         s = new_session(pai, "T", [("A", None), ("B", None)], mode="round-robin")
         s.id, s.created = "fixed", datetime(2026, 1, 1, tzinfo=UTC)
         counts = [("maintain", 4), ("immediate", 2), ("future", 1), ("abstain", 1)]
-        answers = [("p01", "trust-1", "maintain"), ("p02", "trust-2", "future"),
-                   ("p01", "trust-3", "immediate")]
+        answers = [
+            ("p01", "trust-1", "maintain"),
+            ("p02", "trust-2", "future"),
+            ("p01", "trust-3", "immediate"),
+        ]
         notes = [("trust-1", "one"), ("trust", "domain")]
         if reverse:
             counts, answers, notes = counts[::-1], answers[::-1], notes[::-1]
@@ -245,7 +263,7 @@ def test_same_state_renders_the_same_bytes_whatever_the_order_of_changes(pai):
     assert render(a) == render(b)
     text = render(a)
     # Tally counts in the scale's display order.
-    tally = text[text.index("[tally.trust-1]"):]
+    tally = text[text.index("[tally.trust-1]") :]
     assert tally.index("maintain = 4") < tally.index("immediate = 2") < tally.index("future = 1")
 
 
@@ -389,7 +407,8 @@ def _dead_pid() -> int:
 
 def _write_lock(path: Path, pid: int, host: str) -> None:
     _lock_path(path).write_text(
-        f'pid = {pid}\nhost = "{host}"\nuser = "someone"\nsince = "2026-11-23 10:00"\n', "utf-8")
+        f'pid = {pid}\nhost = "{host}"\nuser = "someone"\nsince = "2026-11-23 10:00"\n', "utf-8"
+    )
 
 
 def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path):
@@ -514,8 +533,12 @@ def test_list_sessions_reports_problems_instead_of_raising(tmp_path):
     (tmp_path / "d-foreign.toml").write_text(FOREIGN, "utf-8")
     (tmp_path / "notes.txt").write_text("not a toml file", "utf-8")
     rows = list_sessions(tmp_path)
-    assert [r.path.name for r in rows] == ["b-newer.toml", "a-older.toml", "c-damaged.toml",
-                                           "d-foreign.toml"]
+    assert [r.path.name for r in rows] == [
+        "b-newer.toml",
+        "a-older.toml",
+        "c-damaged.toml",
+        "d-foreign.toml",
+    ]
     good = {r.path.name: r for r in rows if r.problem is None}
     assert good["b-newer.toml"].title == "Care team"
     assert good["b-newer.toml"].community == "Oxnard"

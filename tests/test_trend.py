@@ -19,8 +19,9 @@ HOSTILE = "<script>alert(1)</script> [bold]x[/] \x1b]0;owned\x07"
 
 def sessions(root: Path) -> None:
     for n in range(3):
-        s = new_session(PAI, f"Year {n}", [(f"P{k}", None) for k in range(3)],
-                        community="Ventura County")
+        s = new_session(
+            PAI, f"Year {n}", [(f"P{k}", None) for k in range(3)], community="Ventura County"
+        )
         s.created = datetime(2022 + n, 3, 1, tzinfo=UTC)
         rng = random.Random(n)
         for item in s.items:
@@ -38,7 +39,10 @@ def test_the_figures_are_the_summary_per_session_and_the_same_from_the_dataset(t
     sessions(root)
     table = trend.figures(root, "Ventura County")
     assert table["date"].cast(pl.String).unique(maintain_order=True).to_list() == [
-        "2022-03-01", "2023-03-01", "2024-03-01"]
+        "2022-03-01",
+        "2023-03-01",
+        "2024-03-01",
+    ]
     for source in ("v0.toml", "v2.toml"):
         alone = root.parent / source
         alone.mkdir()

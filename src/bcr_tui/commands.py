@@ -26,8 +26,15 @@ def new(args: argparse.Namespace) -> int:
         people = read_roster(args.participants_file)
     else:
         people = parse_roster(args.participants or "")
-    session = new_session(instrument, args.title, people, community=args.community,
-                          mode=args.mode, order=args.order, blind=args.blind)
+    session = new_session(
+        instrument,
+        args.title,
+        people,
+        community=args.community,
+        mode=args.mode,
+        order=args.order,
+        blind=args.blind,
+    )
     return _create_and_open(session, args)
 
 
@@ -80,8 +87,14 @@ def serve(args: argparse.Namespace) -> int:
     """`bcr serve`: the app in a browser tab."""
     from bcr_tui.web.serve import run_serve
 
-    return run_serve(args.session, port=args.port, view=args.view, host=args.host,
-                     allow_network=args.allow_network, sessions_dir=args.sessions_dir)
+    return run_serve(
+        args.session,
+        port=args.port,
+        view=args.view,
+        host=args.host,
+        allow_network=args.allow_network,
+        sessions_dir=args.sessions_dir,
+    )
 
 
 def list_(args: argparse.Namespace) -> int:
@@ -90,8 +103,9 @@ def list_(args: argparse.Namespace) -> int:
 
     folder: Path = args.sessions_dir
     if not folder.is_dir():
-        raise UsageError(f"there is no sessions folder at {folder} (start one with `bcr new` "
-                         "or `bcr demo`)")
+        raise UsageError(
+            f"there is no sessions folder at {folder} (start one with `bcr new` or `bcr demo`)"
+        )
     rows = list_sessions(folder)
     if not rows:
         print(f"No sessions in {folder} yet. Start one with `bcr new` or `bcr demo`.")
@@ -99,8 +113,17 @@ def list_(args: argparse.Namespace) -> int:
     good = [r for r in rows if not r.problem]
     _print_table(
         ("title", "community", "instrument", "date", "progress", "file"),
-        [(r.title, r.community, r.instrument, f"{r.created:%Y-%m-%d}" if r.created else "",
-          f"{r.answered}/{r.expected}", r.file) for r in good],
+        [
+            (
+                r.title,
+                r.community,
+                r.instrument,
+                f"{r.created:%Y-%m-%d}" if r.created else "",
+                f"{r.answered}/{r.expected}",
+                r.file,
+            )
+            for r in good
+        ],
         keep=("date", "progress", "file"),
     )
     for r in rows:
@@ -191,8 +214,10 @@ def instruments_check(args: argparse.Namespace) -> int:
             for problem in exc.problems:
                 print(f"    {problem}")
             continue
-        print(f"✓ {path}: {inst.id}, {_count(len(inst.domains), 'domain')}, "
-              f"{_count(len(inst.items), 'item')}")
+        print(
+            f"✓ {path}: {inst.id}, {_count(len(inst.domains), 'domain')}, "
+            f"{_count(len(inst.items), 'item')}"
+        )
     if failed:
         sys.stderr.write(f"bcr: {failed} of {len(paths)} instrument files have problems.\n")
         return 2
@@ -204,8 +229,9 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' * (n != 1)}"
 
 
-def _print_table(header: tuple[str, ...], rows: list[tuple[str, ...]],
-                 keep: tuple[str, ...] = ()) -> None:
+def _print_table(
+    header: tuple[str, ...], rows: list[tuple[str, ...]], keep: tuple[str, ...] = ()
+) -> None:
     """A plain table on stdout; columns in `keep` are never wrapped or cut (ids, file names)."""
     from rich.console import Console
     from rich.table import Table
@@ -228,8 +254,9 @@ def _create_and_open(session: object, args: argparse.Namespace) -> int:
     --no-open)."""
     from bcr_tui.storage.store import SessionStore, new_path
 
-    store = SessionStore.create(new_path(args.sessions_dir, session.title, session.created),
-                                session)
+    store = SessionStore.create(
+        new_path(args.sessions_dir, session.title, session.created), session
+    )
     print(store.path)
     sys.stdout.flush()
     if args.no_open:

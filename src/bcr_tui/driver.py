@@ -96,8 +96,9 @@ class Meeting:
         """Record the answer digit `digit` picks for whoever has the turn, save, move on."""
         item = self.item
         if item.kind not in ("rating", "choice"):
-            return Outcome("This question is answered in words, not with a number key.", True,
-                           False)
+            return Outcome(
+                "This question is answered in words, not with a number key.", True, False
+            )
         key = self.point_for_digit(digit)
         if key is None:
             return Outcome(f"{digit} is not an answer here.", True, False)
@@ -110,8 +111,9 @@ class Meeting:
         if who is None:
             if self.waiting_for_reveal:
                 return Outcome("Everyone has rated. Press r to reveal.", True, False)
-            return Outcome("Everyone present has answered this item. Press → to go on.", True,
-                           False)
+            return Outcome(
+                "Everyone present has answered this item. Press → to go on.", True, False
+            )
         if who == "tally":
             return Outcome("Tally mode: type the number of hands for each answer.", True, False)
         name = self.rater_name
@@ -215,8 +217,7 @@ class Meeting:
         except UsageError as exc:
             return Outcome(f"Not removed: {exc}.", not self.unsaved, False)
         turns.start(self.session)
-        return self._saved(f"{person.name if person else pid} removed (u brings them back).",
-                           entry)
+        return self._saved(f"{person.name if person else pid} removed (u brings them back).", entry)
 
     def set_profile(self, person: Participant, answers: dict[str, Any]) -> Outcome:
         """Set a participant's About-You answers (only the ones that changed are logged)."""
@@ -244,13 +245,18 @@ class Meeting:
         shown = not self.session.audience.get(key, True)
         self.session.audience[key] = shown
         what = {"names": "Names", "results": "Results"}.get(key, key)
-        return self._saved(f"{what} {'shown on' if shown else 'hidden from'} the audience view.",
-                           None)
+        return self._saved(
+            f"{what} {'shown on' if shown else 'hidden from'} the audience view.", None
+        )
 
     def move(self, where: str) -> Outcome:
         """Move: "next"/"previous" item, "down"/"up" participant; the cursor is saved too."""
-        step = {"next": turns.next_item, "previous": turns.previous_item,
-                "down": turns.next_participant, "up": turns.previous_participant}[where]
+        step = {
+            "next": turns.next_item,
+            "previous": turns.previous_item,
+            "down": turns.next_participant,
+            "up": turns.previous_participant,
+        }[where]
         before = (self.session.cursor.item, self.session.cursor.who)
         step(self.session)
         if (self.session.cursor.item, self.session.cursor.who) == before:
@@ -272,8 +278,9 @@ class Meeting:
         try:
             self.store.read_log()
         except SessionFileError as exc:
-            return Outcome(f"Cannot undo or redo: the session file {exc.message}.",
-                           not self.unsaved, False)
+            return Outcome(
+                f"Cannot undo or redo: the session file {exc.message}.", not self.unsaved, False
+            )
         return None
 
     def vote(self, who: str, item_id: str, value: Any) -> LogEntry:
@@ -289,8 +296,11 @@ class Meeting:
             raise UsageError("the answers to this question have been revealed")
         entry = self.session.record(who, item_id, value)
         cursor = self.session.cursor
-        if self.session.order == "item-major" and cursor.who is not None and \
-                self.session.answer(cursor.who, item_id) is not None:
+        if (
+            self.session.order == "item-major"
+            and cursor.who is not None
+            and self.session.answer(cursor.who, item_id) is not None
+        ):
             # The turn passes to the next person still to answer (none: everyone has). From the
             # one who had it, not from the top: phones answer mostly in roster order, and a scan
             # from the top on every vote made a burst of 200 quadratic.
@@ -328,8 +338,12 @@ class Meeting:
         if entry.op in ("rename", "remove"):
             name = (entry.old or {}).get("name", name) if isinstance(entry.old, dict) else name
             return f"{name}'s {'name' if entry.op == 'rename' else 'removal'}"
-        return {"absent": f"{name}'s attendance", "note": "the note", "tally": "the tally",
-                "profile": f"{name}'s about-you answer"}.get(entry.op, entry.op)
+        return {
+            "absent": f"{name}'s attendance",
+            "note": "the note",
+            "tally": "the tally",
+            "profile": f"{name}'s about-you answer",
+        }.get(entry.op, entry.op)
 
 
 def describe(item: Item, value: Any) -> str:

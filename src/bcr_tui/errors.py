@@ -65,8 +65,9 @@ class SaveError(BcrError):
     facilitator decides whether to save over it.
     """
 
-    def __init__(self, message: str, path: Path | str | None = None, *,
-                 conflict: bool = False) -> None:
+    def __init__(
+        self, message: str, path: Path | str | None = None, *, conflict: bool = False
+    ) -> None:
         super().__init__(message, path)
         self.conflict = conflict
 

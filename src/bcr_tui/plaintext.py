@@ -19,7 +19,8 @@ from typing import Any
 #: zero-width space, word joiner and invisible operators, the BOM, deprecated format characters.
 INVISIBLE = frozenset(
     "\u061c\u180e\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2061\u2062\u2063"
-    "\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f\ufeff")
+    "\u2064\u2066\u2067\u2068\u2069\u206a\u206b\u206c\u206d\u206e\u206f\ufeff"
+)
 _JOINERS = frozenset("\u200c\u200d")
 
 
@@ -38,8 +39,14 @@ def _clean(text: str, keep: str, space: str) -> str:
         if category in ("Zl", "Zp"):
             out.append(space)
         elif ch in _JOINERS:
-            if (out and out[-1] > "\x7f" and out[-1] not in _JOINERS and n < last
-                    and text[n + 1] > "\x7f" and text[n + 1].isprintable()):
+            if (
+                out
+                and out[-1] > "\x7f"
+                and out[-1] not in _JOINERS
+                and n < last
+                and text[n + 1] > "\x7f"
+                and text[n + 1].isprintable()
+            ):
                 out.append(ch)
         else:
             out.append(ch)  # other format characters (soft hyphen, tags …) and unassigned ones
@@ -76,10 +83,17 @@ def label(text: str) -> str:
     but can neither drive the terminal nor break the message's line."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() or (ch not in INVISIBLE and ch not in _JOINERS
-                                              and unicodedata.category(ch) not in
-                                              ("Cc", "Cs", "Zl", "Zp"))
-                   else "?" for ch in text)
+    return "".join(
+        ch
+        if ch.isprintable()
+        or (
+            ch not in INVISIBLE
+            and ch not in _JOINERS
+            and unicodedata.category(ch) not in ("Cc", "Cs", "Zl", "Zp")
+        )
+        else "?"
+        for ch in text
+    )
 
 
 def unclean(text: str) -> list[str]:

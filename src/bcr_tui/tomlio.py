@@ -68,8 +68,9 @@ def read_bytes(path: Path, error: type[BcrError], limit: int = MAX_FILE_BYTES) -
         if stat.S_ISDIR(st.st_mode):
             raise error.at(path, "is a folder, not a file")
         if not stat.S_ISREG(st.st_mode):
-            raise error.at(path, "is not a regular file (a pipe, a device or a socket); bcr "
-                           "reads only files")
+            raise error.at(
+                path, "is not a regular file (a pipe, a device or a socket); bcr reads only files"
+            )
         if st.st_size > limit:
             raise error.at(path, too_large)
         chunks, total = [], 0
@@ -164,8 +165,15 @@ def fsync_folder(folder: Path) -> None:
 # what changed: rendering the whole file with tomli_w takes ~100 ms for a large session.
 
 _BARE_KEY = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-")
-_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f",
-            "\r": "\\r"}
+_ESCAPES = {
+    '"': '\\"',
+    "\\": "\\\\",
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
 
 
 def toml_key(key: str) -> str:

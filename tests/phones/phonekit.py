@@ -27,12 +27,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def write_session(folder: Path, people: int = 4, *, blind: bool = True,
-                  mode: str = "round-robin") -> Path:
+def write_session(
+    folder: Path, people: int = 4, *, blind: bool = True, mode: str = "round-robin"
+) -> Path:
     """A PAI session with `people` participants named Person 01, Person 02 …"""
-    session = new_session(load_instrument(find_instrument("pai")), "Phones",
-                          [(f"Person {n:02d}", None) for n in range(1, people + 1)],
-                          blind=blind, mode=mode)
+    session = new_session(
+        load_instrument(find_instrument("pai")),
+        "Phones",
+        [(f"Person {n:02d}", None) for n in range(1, people + 1)],
+        blind=blind,
+        mode=mode,
+    )
     store = SessionStore.create(folder / "phones.toml", session)
     store.close()
     return store.path
@@ -95,8 +100,11 @@ class Phone:
 
     def buttons(self, name: str) -> dict[str, str]:
         """The page's buttons called `name`: their accessible name (text) → value."""
-        found = re.findall(rf'<button type="submit" name="{name}" value="([^"]*)"[^>]*>(.*?)'
-                           r'</button>', self.page)
+        found = re.findall(
+            rf'<button type="submit" name="{name}" value="([^"]*)"[^>]*>(.*?)'
+            r"</button>",
+            self.page,
+        )
         return {html.unescape(text): html.unescape(value) for value, text in found}
 
     def hidden(self, field: str) -> str:
@@ -107,11 +115,18 @@ class Phone:
     async def join(self, name: str) -> int:
         """Open the QR link and tap `name`."""
         assert await self.get(f"/j/{self.room.seats.code}") == 200, self.page
-        return await self.post("/seat", {"code": self.room.seats.code,
-                                         "who": self.buttons("who")[name]})
+        return await self.post(
+            "/seat", {"code": self.room.seats.code, "who": self.buttons("who")[name]}
+        )
 
     async def vote(self, label: str) -> int:
         """Load the question and tap the answer called `label`."""
         await self.get("/")
-        return await self.post("/vote", {"t": self.hidden("t"), "item": self.hidden("item"),
-                                         "answer": self.buttons("answer")[label]})
+        return await self.post(
+            "/vote",
+            {
+                "t": self.hidden("t"),
+                "item": self.hidden("item"),
+                "answer": self.buttons("answer")[label],
+            },
+        )

@@ -17,10 +17,14 @@ def adapter(name, *ips):
 
 
 def test_hotspot_first_then_private_never_public_loopback_or_ipv6():
-    adapters = [adapter("lo", "127.0.0.1"), adapter("eth0", "203.0.113.9"),
-                adapter("wlan0", "192.168.1.23", ("fe80::1", 0, 2)),
-                adapter("docker0", "172.17.0.1"), adapter("wlan1", "192.168.137.1"),
-                adapter("eth1", "169.254.3.3")]
+    adapters = [
+        adapter("lo", "127.0.0.1"),
+        adapter("eth0", "203.0.113.9"),
+        adapter("wlan0", "192.168.1.23", ("fe80::1", 0, 2)),
+        adapter("docker0", "172.17.0.1"),
+        adapter("wlan1", "192.168.137.1"),
+        adapter("eth1", "169.254.3.3"),
+    ]
     assert lan.candidates(adapters) == ["192.168.137.1", "192.168.1.23", "172.17.0.1"]
 
 

@@ -21,8 +21,15 @@ from bcr_tui.storage.store import load_session
 from bcr_tui.web.phones.qr import qr_text
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 if sys.platform == "win32" or not Path(CHROMIUM).exists():
     pytest.skip("needs Debian's chromium and a POSIX pseudo-terminal", allow_module_level=True)
 pw_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed")
@@ -30,8 +37,11 @@ pw_api = pytest.importorskip("playwright.async_api", reason="playwright is not i
 import phonesim  # noqa: E402 - benchmarks/phonesim.py, via conftest.py
 
 PEOPLE = 20
-LABELS = {"maintain": "Currently exists / Maintain", "immediate": "Needs immediate attention",
-          "future": "Needs work in the future"}
+LABELS = {
+    "maintain": "Currently exists / Maintain",
+    "immediate": "Needs immediate attention",
+    "future": "Needs work in the future",
+}
 KEYS = list(LABELS)
 
 
@@ -61,9 +71,12 @@ async def test_twenty_phones_in_chromium(tmp_path):
                 profile = dict(pw.devices[device])
                 profile.pop("default_browser_type", None)
                 profiles.append(profile)
-            contexts = await asyncio.gather(*(
-                browser.new_context(**profiles[n % 2], java_script_enabled=n != 1)
-                for n in range(1, PEOPLE + 1)))  # phone 1 has JavaScript off
+            contexts = await asyncio.gather(
+                *(
+                    browser.new_context(**profiles[n % 2], java_script_enabled=n != 1)
+                    for n in range(1, PEOPLE + 1)
+                )
+            )  # phone 1 has JavaScript off
             made = await asyncio.gather(*(c.new_page() for c in contexts))
             pages = dict(enumerate(made, start=1))
             gate = asyncio.Semaphore(10)
@@ -79,6 +92,7 @@ async def test_twenty_phones_in_chromium(tmp_path):
                     await page.get_by_text(f"Saved: {LABELS[key]}").wait_for()
                 acked[n] = key
                 assert others_in(await page.content(), n) == []
+
             await asyncio.gather(*(join_and_vote(n) for n in pages))
             item1 = load_session(path).cursor.item
             # Offline and back: the tap made offline fails; back online the page catches up

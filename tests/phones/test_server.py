@@ -15,7 +15,6 @@ def session_path(tmp_path):
     return write_session(tmp_path, people=4)
 
 
-
 async def test_join_vote_saved_on_disk_and_shown_only_to_its_owner(session_path):
     async with room_on(session_path) as room, phones(room, 2) as (ana, ben):
         assert await ana.join("Person 01") == 200
@@ -34,8 +33,9 @@ async def test_join_vote_saved_on_disk_and_shown_only_to_its_owner(session_path)
         assert on_disk(session_path).answer("p01", item) == "abstain"
 
 
-async def test_votes_arriving_together_are_one_write_and_all_acknowledged(session_path,
-                                                                          monkeypatch):
+async def test_votes_arriving_together_are_one_write_and_all_acknowledged(
+    session_path, monkeypatch
+):
     async with room_on(session_path) as room:
         writes = []
         real = room.meeting.store.write
@@ -44,10 +44,12 @@ async def test_votes_arriving_together_are_one_write_and_all_acknowledged(sessio
             for n, phone in enumerate(people, 1):
                 await phone.join(f"Person {n:02d}")
                 await phone.get("/")
-            forms = [{"t": p.hidden("t"), "item": p.hidden("item"), "answer": "future"}
-                     for p in people]
-            statuses = await asyncio.gather(*(p.post("/vote", f)
-                                              for p, f in zip(people, forms, strict=True)))
+            forms = [
+                {"t": p.hidden("t"), "item": p.hidden("item"), "answer": "future"} for p in people
+            ]
+            statuses = await asyncio.gather(
+                *(p.post("/vote", f) for p, f in zip(people, forms, strict=True))
+            )
             assert statuses == [200] * 4
             assert len(writes) < 4
             saved = on_disk(session_path)

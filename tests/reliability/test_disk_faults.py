@@ -31,6 +31,7 @@ def leftovers(folder: Path) -> list[str]:
 def raising(err: int, text: str):
     def fail(*_args, **_kwargs):
         raise OSError(err, text)
+
     return fail
 
 
@@ -48,13 +49,16 @@ def assert_not_saved_shown(app, phrase: str) -> None:
 # --------------------------------------------------------------------------- the disk refuses
 
 
-@pytest.mark.parametrize(("err", "phrase"), [
-    (errno.EROFS, "read-only"),       # a read-only folder (root ignores chmod, so: simulated)
-    (errno.EACCES, "read-only or not yours"),
-    (errno.ENOSPC, "the disk is full"),
-    (errno.EDQUOT, "the disk is full"),
-    (errno.EIO, "could not be saved"),
-])
+@pytest.mark.parametrize(
+    ("err", "phrase"),
+    [
+        (errno.EROFS, "read-only"),  # a read-only folder (root ignores chmod, so: simulated)
+        (errno.EACCES, "read-only or not yours"),
+        (errno.ENOSPC, "the disk is full"),
+        (errno.EDQUOT, "the disk is full"),
+        (errno.EIO, "could not be saved"),
+    ],
+)
 async def test_a_refused_save_is_shown_kept_and_retried(tmp_path, monkeypatch, err, phrase):
     import bcr_tui.storage.store as store_module
 
@@ -68,8 +72,10 @@ async def test_a_refused_save_is_shown_kept_and_retried(tmp_path, monkeypatch, e
         assert_not_saved_shown(app, phrase)  # … and the screen says so
         meeting = app.screen.meeting
         assert meeting.unsaved
-        assert meeting.session.answers == {"p01": {"trust-1": "maintain"},
-                                           "p02": {"trust-1": "immediate"}}
+        assert meeting.session.answers == {
+            "p01": {"trust-1": "maintain"},
+            "p02": {"trust-1": "immediate"},
+        }
         app.screen._retry_save()  # the 5-second timer: still refused, still shown
         await pilot.pause()
         assert_not_saved_shown(app, phrase)
@@ -77,16 +83,14 @@ async def test_a_refused_save_is_shown_kept_and_retried(tmp_path, monkeypatch, e
         app.screen._retry_save()
         await pilot.pause()
         on_disk = saved(path)
-        assert on_disk.answers == {"p01": {"trust-1": "maintain"},
-                                   "p02": {"trust-1": "immediate"}}
+        assert on_disk.answers == {"p01": {"trust-1": "maintain"}, "p02": {"trust-1": "immediate"}}
         assert [e.op for e in on_disk.log] == ["set", "set"]
         assert "✓ all saved" in widget_text(app, "#save-status")
         assert not app.screen.query_one("#save-warning").display
     assert leftovers(tmp_path) == []
 
 
-async def test_disk_full_in_the_middle_of_a_write_leaves_the_old_file_whole(tmp_path,
-                                                                            monkeypatch):
+async def test_disk_full_in_the_middle_of_a_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
     """The real write_durably, failing at its fsync: no temp file left, old file intact."""
     import bcr_tui.tomlio as tomlio
 
@@ -110,15 +114,19 @@ async def test_disk_full_in_the_middle_of_a_write_leaves_the_old_file_whole(tmp_
         monkeypatch.undo()
         await pilot.press("1")  # the next change saves everything held in memory
         await pilot.pause()
-        assert saved(path).answers == {"p01": {"trust-1": "maintain", "trust-2": "maintain"},
-                                       "p02": {"trust-1": "immediate"},
-                                       "p03": {"trust-1": "future"}}
+        assert saved(path).answers == {
+            "p01": {"trust-1": "maintain", "trust-2": "maintain"},
+            "p02": {"trust-1": "immediate"},
+            "p03": {"trust-1": "future"},
+        }
         assert "✓ all saved" in widget_text(app, "#save-status")
     assert leftovers(tmp_path) == []
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
-                    reason="root writes to read-only folders anyway (simulated above)")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0,
+    reason="root writes to read-only folders anyway (simulated above)",
+)
 def test_a_really_read_only_folder(tmp_path):
     path = write_session(tmp_path)
     with opened(path) as store:
@@ -148,9 +156,11 @@ async def test_a_deleted_session_file_is_written_again_with_everything(tmp_path)
         await pilot.press("2", "3")
         await pilot.pause()
         on_disk = saved(path)
-        assert on_disk.answers == {"p01": {"trust-1": "maintain"},
-                                   "p02": {"trust-1": "immediate"},
-                                   "p03": {"trust-1": "future"}}
+        assert on_disk.answers == {
+            "p01": {"trust-1": "maintain"},
+            "p02": {"trust-1": "immediate"},
+            "p03": {"trust-1": "future"},
+        }
         assert [e.op for e in on_disk.log] == ["set", "set", "set"]
         assert (on_disk.cursor.item, on_disk.cursor.who) == ("trust-2", "p01")
         assert oct(path.stat().st_mode & 0o777) == "0o600"
@@ -162,8 +172,9 @@ async def test_a_file_edited_by_another_program_is_never_overwritten_silently(tm
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("1")
-        edited = path.read_text("utf-8").replace('title = "Test session"',
-                                                 'title = "Renamed by someone else"')
+        edited = path.read_text("utf-8").replace(
+            'title = "Test session"', 'title = "Renamed by someone else"'
+        )
         time.sleep(0.01)
         path.write_text(edited, "utf-8")
         await pilot.press("2")
@@ -181,9 +192,11 @@ async def test_a_file_edited_by_another_program_is_never_overwritten_silently(tm
         assert not meeting.unsaved
         on_disk = saved(path)
         assert on_disk.title == "Test session"
-        assert on_disk.answers == {"p01": {"trust-1": "maintain"},
-                                   "p02": {"trust-1": "immediate"},
-                                   "p03": {"trust-1": "future"}}
+        assert on_disk.answers == {
+            "p01": {"trust-1": "maintain"},
+            "p02": {"trust-1": "immediate"},
+            "p03": {"trust-1": "future"},
+        }
         await pilot.press("1")  # and from here on ordinary saves work again
         assert saved(path).answer("p01", "trust-2") == "maintain"
 
@@ -200,8 +213,10 @@ def test_meeting_driver_outside_edit_then_save_anyway(tmp_path):
         assert not meeting.retry().saved
         assert "# a comment from another editor" in path.read_text("utf-8")
         assert meeting.save_anyway().saved
-        assert saved(path).answers == {"p01": {"trust-1": "maintain"},
-                                       "p02": {"trust-1": "immediate"}}
+        assert saved(path).answers == {
+            "p01": {"trust-1": "maintain"},
+            "p02": {"trust-1": "immediate"},
+        }
 
 
 # --------------------------------------------------------------------------- locks
@@ -215,8 +230,11 @@ def _dead_pid() -> int:
 
 def _write_lock(path: Path, pid: int | str, host: str | None = None) -> Path:
     lock = path.with_name(f".{path.name}.lock")
-    lock.write_text(f'pid = {pid}\nhost = "{host or socket.gethostname()}"\nuser = "someone"\n'
-                    f'since = "2026-11-23 18:00"\n', "utf-8")
+    lock.write_text(
+        f'pid = {pid}\nhost = "{host or socket.gethostname()}"\nuser = "someone"\n'
+        f'since = "2026-11-23 18:00"\n',
+        "utf-8",
+    )
     return lock
 
 
@@ -254,8 +272,9 @@ def test_the_real_app_takes_over_a_stale_lock(tmp_path):
 
     path = write_session(tmp_path)
     lock = _write_lock(path, _dead_pid())
-    app = PtyApp([sys.executable, "-m", "bcr_tui", "open", str(path)], cols=100, rows=30,
-                 cwd=str(tmp_path))
+    app = PtyApp(
+        [sys.executable, "-m", "bcr_tui", "open", str(path)], cols=100, rows=30, cwd=str(tmp_path)
+    )
     try:
         app.read_until(b"Turn:", TIMEOUT)
         assert f"pid = {app.pid}" in lock.read_text("utf-8")
@@ -274,8 +293,9 @@ def test_a_second_bcr_open_is_refused_naming_the_holder(tmp_path, run_bcr):
     from ptyapp import PtyApp
 
     path = write_session(tmp_path)
-    first = PtyApp([sys.executable, "-m", "bcr_tui", "open", str(path)], cols=100, rows=30,
-                   cwd=str(tmp_path))
+    first = PtyApp(
+        [sys.executable, "-m", "bcr_tui", "open", str(path)], cols=100, rows=30, cwd=str(tmp_path)
+    )
     try:
         first.read_until(b"Turn:", TIMEOUT)
         before = path.read_bytes()

@@ -24,8 +24,11 @@ from bcr_tui.plaintext import one_line, printable
 from bcr_tui.storage.store import SessionStore, load_session
 
 #: What an escape sequence in a file would do: retitle the terminal, write its clipboard, clear it.
-SEQUENCES = {"retitle": "\x1b]0;PWNED\x07", "clipboard": "\x1b]52;c;cm0gLXJmIH4=\x07",
-             "clear": "\x1b[2J"}
+SEQUENCES = {
+    "retitle": "\x1b]0;PWNED\x07",
+    "clipboard": "\x1b]52;c;cm0gLXJmIH4=\x07",
+    "clear": "\x1b[2J",
+}
 TOML = {k: v.replace("\x1b", "\\u001b").replace("\x07", "\\u0007") for k, v in SEQUENCES.items()}
 
 
@@ -34,11 +37,12 @@ def hostile_file(folder: Path, name: str = "received.toml") -> Path:
     as another program (or a person) could write them."""
     path = write_session(folder)
     text = path.read_text("utf-8")
-    for old, new in (('title = "Partnership Assessment Inventory"',
-                      f'title = "Partnership {TOML["retitle"]}"'),
-                     ('short_title = "PAI"', f'short_title = "PAI{TOML["clipboard"]}"'),
-                     ('title = "Trust"', f'title = "Trust{TOML["clear"]}"'),
-                     ('title = "Test session"', f'title = "Test {TOML["retitle"]}"')):
+    for old, new in (
+        ('title = "Partnership Assessment Inventory"', f'title = "Partnership {TOML["retitle"]}"'),
+        ('short_title = "PAI"', f'short_title = "PAI{TOML["clipboard"]}"'),
+        ('title = "Trust"', f'title = "Trust{TOML["clear"]}"'),
+        ('title = "Test session"', f'title = "Test {TOML["retitle"]}"'),
+    ):
         assert old in text
         text = text.replace(old, new, 1)
     target = folder / name
@@ -56,17 +60,22 @@ def test_escape_sequences_in_files_never_reach_bcr_list_or_messages(tmp_path, ru
     (tmp_path / "evil\x1b]0;PWNED\x07.toml").write_text("not a session", "utf-8")
     (tmp_path / "keys.toml").write_text(
         write_session(tmp_path / "x" if (tmp_path / "x").mkdir() is None else tmp_path)
-        .read_text("utf-8").replace("[ratings.", "[ratings.\"p01\\u001b[2J\"]\n[ratings.", 1)
-        + f'\n[ratings."zz{TOML["retitle"]}"]\ntrust-1 = "maintain"\n', "utf-8")
+        .read_text("utf-8")
+        .replace("[ratings.", '[ratings."p01\\u001b[2J"]\n[ratings.', 1)
+        + f'\n[ratings."zz{TOML["retitle"]}"]\ntrust-1 = "maintain"\n',
+        "utf-8",
+    )
     listed = run_bcr("list", "--sessions-dir", tmp_path, cwd=tmp_path)
     assert listed.returncode == 0, listed.stderr
     assert "\x1b" not in listed.stdout + listed.stderr
     assert "Test ]0;PWNED" in listed.stdout  # the title, without its escape
     assert "evil?]0;PWNED?.toml: cannot be read" in listed.stdout  # the file, as `ls` shows it
     assert "keys.toml: cannot be read" in listed.stdout
-    for args in (("export", tmp_path / "keys.toml", "--out", tmp_path / "out.csv"),
-                 ("report", tmp_path / "evil\x1b]0;PWNED\x07.toml"),
-                 ("open", tmp_path / "keys.toml")):
+    for args in (
+        ("export", tmp_path / "keys.toml", "--out", tmp_path / "out.csv"),
+        ("report", tmp_path / "evil\x1b]0;PWNED\x07.toml"),
+        ("open", tmp_path / "keys.toml"),
+    ):
         result = run_bcr(*args, cwd=tmp_path)
         assert result.returncode == 2 and "\x1b" not in result.stdout + result.stderr, result
 
@@ -84,8 +93,18 @@ def test_an_instrument_check_names_control_characters_as_problems(tmp_path, run_
     assert "title: contains control or invisible characters (U+001B, U+0007)" in result.stdout
     assert "intro: contains control or invisible characters (U+202E)" in result.stdout
     assert "\x1b" not in result.stdout + result.stderr
-    made = run_bcr("new", path, "--title", "T", "--participants", "Ana", "--no-open",
-                   "--sessions-dir", tmp_path / "s", cwd=tmp_path)
+    made = run_bcr(
+        "new",
+        path,
+        "--title",
+        "T",
+        "--participants",
+        "Ana",
+        "--no-open",
+        "--sessions-dir",
+        tmp_path / "s",
+        cwd=tmp_path,
+    )
     assert made.returncode == 2 and "U+001B" in made.stderr
 
 
@@ -94,8 +113,9 @@ def test_an_embedded_instrument_with_escapes_reaches_no_screen(tmp_path):
     from ptyapp import PtyApp
 
     path = hostile_file(tmp_path)
-    app = PtyApp([sys.executable, "-m", "bcr_tui", "open", str(path)], cols=120, rows=30,
-                 cwd=str(tmp_path))
+    app = PtyApp(
+        [sys.executable, "-m", "bcr_tui", "open", str(path)], cols=120, rows=30, cwd=str(tmp_path)
+    )
     try:
         app.read_until(b"Turn:", 30)
         app.send(b"h")  # the heatmap: every domain title
@@ -121,9 +141,18 @@ def test_bidi_overrides_and_zero_width_characters_are_removed(tmp_path, run_bcr)
     assert printable("a\u2067b\n\u200fc") == "ab\nc"
     assert one_line("می\u200cخواهم") == "می\u200cخواهم"  # Persian needs its non-joiner
     assert one_line("👩\u200d💻") == "👩\u200d💻"  # an emoji sequence keeps its joiner
-    result = run_bcr("new", "pai", "--title", "T\u202eevil", "--participants",
-                     "Ana\u202eziuR, Ki\u200bm", "--no-open", "--sessions-dir", tmp_path,
-                     cwd=tmp_path)
+    result = run_bcr(
+        "new",
+        "pai",
+        "--title",
+        "T\u202eevil",
+        "--participants",
+        "Ana\u202eziuR, Ki\u200bm",
+        "--no-open",
+        "--sessions-dir",
+        tmp_path,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     session = load_session(next(tmp_path.glob("*.toml")))
     assert session.title == "Tevil"
@@ -139,8 +168,10 @@ def test_undo_of_a_hand_added_log_entry_is_refused_and_the_file_stays_loadable(t
     m.rate(1)
     m.store.close()
     with path.open("a", encoding="utf-8") as handle:  # an entry for someone not in the session
-        handle.write('\n[[log]]\nwhen = 2026-01-01T00:00:00Z\nop = "set"\nwho = "p99"\n'
-                     'item = "trust-1"\nold = "maintain"\n')
+        handle.write(
+            '\n[[log]]\nwhen = 2026-01-01T00:00:00Z\nop = "set"\nwho = "p99"\n'
+            'item = "trust-1"\nold = "maintain"\n'
+        )
     before = load_session(path).answers
     m = Meeting(SessionStore.open(path))
     outcome = m.undo()
@@ -170,8 +201,12 @@ def test_compare_matches_items_that_moved_to_another_domain(tmp_path, run_bcr):
     data = tomllib.loads(text)
     domains = data["instrument"]["domains"]
     domains[1]["items"].insert(0, domains[0]["items"].pop())
-    later.write_text(text[:text.index("\n[instrument]\n")] + "\n"
-                     + tomli_w.dumps({"instrument": data["instrument"]}), "utf-8")
+    later.write_text(
+        text[: text.index("\n[instrument]\n")]
+        + "\n"
+        + tomli_w.dumps({"instrument": data["instrument"]}),
+        "utf-8",
+    )
     moved = load_session(later).instrument.domains[1].items[0].id
     assert moved.startswith("trust-")
     result = run_bcr("compare", first, later, cwd=tmp_path)
@@ -229,8 +264,12 @@ def test_the_home_screen_lists_a_planted_fifo_and_still_quits(tmp_path):
 
     write_session(tmp_path)
     os.mkfifo(tmp_path / "fifo.toml")
-    app = PtyApp([sys.executable, "-m", "bcr_tui", "--sessions-dir", str(tmp_path)], cols=120,
-                 rows=30, cwd=str(tmp_path))
+    app = PtyApp(
+        [sys.executable, "-m", "bcr_tui", "--sessions-dir", str(tmp_path)],
+        cols=120,
+        rows=30,
+        cwd=str(tmp_path),
+    )
     try:
         app.read_until(b"is not a regular file", 30)
         app.send(b"\x11")  # ctrl+q
@@ -304,8 +343,11 @@ async def test_the_palette_s_compare_offers_only_sessions_it_can_compare(tmp_pat
     data = tomllib.loads(text)
     data["instrument"]["domains"][0]["items"].pop()
     (tmp_path / "other.toml").write_text(
-        text[:text.index("\n[instrument]\n")].replace('id = "test-session"', 'id = "o"') + "\n"
-        + tomli_w.dumps({"instrument": data["instrument"]}), "utf-8")
+        text[: text.index("\n[instrument]\n")].replace('id = "test-session"', 'id = "o"')
+        + "\n"
+        + tomli_w.dumps({"instrument": data["instrument"]}),
+        "utf-8",
+    )
     assert len(load_session(tmp_path / "other.toml").items) == len(load_session(path).items) - 1
     store = SessionStore.open(path)
     try:

@@ -19,8 +19,9 @@ import kill  # benchmarks/kill.py, via conftest.py
 
 
 def test_two_dozen_kills_lose_nothing_acknowledged(tmp_path):
-    report = kill.run_harness(24, seed=2026, participants=3, items_limit=6, duration=0.5,
-                              folder=tmp_path)
+    report = kill.run_harness(
+        24, seed=2026, participants=3, items_limit=6, duration=0.5, folder=tmp_path
+    )
     print(report.table())
     assert report.kills == 24
     assert report.corrupt == 0
@@ -44,23 +45,28 @@ def test_the_harness_notices_a_save_that_never_reaches_the_disk(tmp_path):
     are thrown away. The harness must report them as lost."""
     plant = tmp_path / "plant"
     plant.mkdir()
-    (plant / "sitecustomize.py").write_text(textwrap.dedent("""
+    (plant / "sitecustomize.py").write_text(
+        textwrap.dedent("""
         import bcr_tui.storage.store as store
         store.write_durably = lambda path, text, mode=0o600: None
-    """))
+    """)
+    )
     work = tmp_path / "work"
-    report = kill.run_harness(2, seed=1, participants=2, duration=0.5, folder=work,
-                              app_env={"PYTHONPATH": str(plant)})
+    report = kill.run_harness(
+        2, seed=1, participants=2, duration=0.5, folder=work, app_env={"PYTHONPATH": str(plant)}
+    )
     assert report.lost > 0, report.table()
     assert not report.ok
 
 
 def test_acknowledgements_are_read_from_real_screen_bytes():
-    raw = (b"\x1b[29;1H\x1b[48;5;16m     \x1b[0m\x1b[38;5;36;48;5;16m\xe2\x9c\x93 Ana Ruiz: "
-           b"Currently exists / Maintain\x1b[0m\x1b[1;38;5;36;48;5;16m \xe2\x80\x94 saved\x1b[0m"
-           b"\x1b[1;66H\x1b[38;5;36;48;5;16m1/93 answers   \x1b[0m\x1b[1;38;5;36;48;5;16m"
-           b"\xe2\x9c\x93 all saved\x1b[0m\x1b[29;1H\xe2\x9c\x93 Ana Ruiz: Currently exists / "
-           b"Maintain \xe2\x80\x94 saved")
+    raw = (
+        b"\x1b[29;1H\x1b[48;5;16m     \x1b[0m\x1b[38;5;36;48;5;16m\xe2\x9c\x93 Ana Ruiz: "
+        b"Currently exists / Maintain\x1b[0m\x1b[1;38;5;36;48;5;16m \xe2\x80\x94 saved\x1b[0m"
+        b"\x1b[1;66H\x1b[38;5;36;48;5;16m1/93 answers   \x1b[0m\x1b[1;38;5;36;48;5;16m"
+        b"\xe2\x9c\x93 all saved\x1b[0m\x1b[29;1H\xe2\x9c\x93 Ana Ruiz: Currently exists / "
+        b"Maintain \xe2\x80\x94 saved"
+    )
     assert kill.acknowledgements(raw) == ["Ana Ruiz: Currently exists / Maintain"]
 
 

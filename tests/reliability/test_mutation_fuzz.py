@@ -29,19 +29,50 @@ from bcr_tui.storage.store import SessionStore, load_session
 
 SEED = int(os.environ.get("BCR_FUZZ_SEED", "17"))
 BUDGET_S = float(os.environ.get("BCR_FUZZ_SECONDS", "25"))
-HOSTILE = ['"\\u001b]0;PWNED\\u0007"', '"\\u001b]52;c;eA==\\u0007"', '"Kim [/]"',
-           '"=cmd|\' /C calc\'!A0"', '"\\u202eevil"', '"a\\u0000b"', '"[@click=app.quit]x[/]"']
-WRONG = ["12", "-1", "3.5", "true", "[1, 2]", '{ a = 1 }', "2026-01-01T00:00:00Z", '""', "[]",
-         "nan", "1979-05-27"]
+HOSTILE = [
+    '"\\u001b]0;PWNED\\u0007"',
+    '"\\u001b]52;c;eA==\\u0007"',
+    '"Kim [/]"',
+    "\"=cmd|' /C calc'!A0\"",
+    '"\\u202eevil"',
+    '"a\\u0000b"',
+    '"[@click=app.quit]x[/]"',
+]
+WRONG = [
+    "12",
+    "-1",
+    "3.5",
+    "true",
+    "[1, 2]",
+    "{ a = 1 }",
+    "2026-01-01T00:00:00Z",
+    '""',
+    "[]",
+    "nan",
+    "1979-05-27",
+]
 
 
 def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
     """One damaged copy of `data`, and what was done to it."""
-    kind = rng.choice(["flip", "truncate", "swap", "duplicate", "wrong type", "huge string",
-                       "nul", "bad utf-8", "hostile text", "foreign log", "drop line"])
+    kind = rng.choice(
+        [
+            "flip",
+            "truncate",
+            "swap",
+            "duplicate",
+            "wrong type",
+            "huge string",
+            "nul",
+            "bad utf-8",
+            "hostile text",
+            "foreign log",
+            "drop line",
+        ]
+    )
     at = rng.randrange(len(data))
     if kind == "flip":
-        return kind, data[:at] + bytes([data[at] ^ (1 << rng.randrange(8))]) + data[at + 1:]
+        return kind, data[:at] + bytes([data[at] ^ (1 << rng.randrange(8))]) + data[at + 1 :]
     if kind == "truncate":
         return kind, data[:at]
     if kind == "nul":
@@ -75,8 +106,10 @@ def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
         item = rng.choice(['"trust-1"', '"nope"', '"sector"', '"sector-other"', '""'])
         op = rng.choice(['"set"', '"tally"', '"absent"', '"note"', '"profile"', '"undo"'])
         value = rng.choice([*WRONG, '"maintain"', '"immediate"', '"abstain"', *HOSTILE])
-        lines.append(f"[[log]]\nwhen = 2026-01-01T00:00:00Z\nop = {op}\nwho = {who}\n"
-                     f"item = {item}\nold = {value}\nnew = {rng.choice(WRONG)}\n")
+        lines.append(
+            f"[[log]]\nwhen = 2026-01-01T00:00:00Z\nop = {op}\nwho = {who}\n"
+            f"item = {item}\nold = {value}\nnew = {rng.choice(WRONG)}\n"
+        )
     return kind, "\n".join(lines).encode("utf-8", "surrogatepass")
 
 
@@ -118,11 +151,20 @@ def test_mutated_session_files_never_crash_a_command_or_change_the_file(tmp_path
         kind, data = mutate(original.read_bytes(), rng)
         mutant.write_bytes(data)
         case = f"seed {SEED}, mutant {runs} ({kind} of {original.parent.name})"
-        for argv in (["export", mutant, "--format", rng.choice(["csv", "json", "xlsx"]),
-                      "--out", out / "x.out"],
-                     ["report", mutant, "--out", out / rng.choice(["r.md", "r.html"])],
-                     ["compare", original, mutant], ["compare", mutant, original],
-                     ["mou", mutant, "--out", out / "m.md"]):
+        for argv in (
+            [
+                "export",
+                mutant,
+                "--format",
+                rng.choice(["csv", "json", "xlsx"]),
+                "--out",
+                out / "x.out",
+            ],
+            ["report", mutant, "--out", out / rng.choice(["r.md", "r.html"])],
+            ["compare", original, mutant],
+            ["compare", mutant, original],
+            ["mou", mutant, "--out", out / "m.md"],
+        ):
             assert run(argv, capsys) in (0, 2), (case, argv)
         assert run(["rollup", mutant.parent, "--out", out / "roll.csv"], capsys) != 1, case
         assert mutant.read_bytes() == data, f"{case}: the file was changed"

@@ -74,16 +74,20 @@ def test_bcr_demo_writes_a_private_file(tmp_path, run_bcr):
     assert mode(files[0]) == "0o600"
 
 
-@pytest.mark.parametrize("args", [
-    ("export", "{s}", "--format", "csv", "--out", "{o}/answers.csv"),
-    ("export", "{s}", "--format", "json", "--out", "{o}/answers.json"),
-    ("export", "{s}", "--format", "xlsx", "--out", "{o}/answers.xlsx"),
-    ("export", "{s}", "--format", "parquet", "--out", "{o}/answers.parquet"),
-    ("report", "{s}", "--out", "{o}/report.html"),
-    ("report", "{s}", "--out", "{o}/report.md"),
-    ("mou", "{s}", "--out", "{o}/mou.md"),
-    ("rollup", "{d}", "--out", "{o}/rollup.csv"),
-], ids=lambda a: "-".join(a[:1] + a[-1:]).replace("{o}/", ""))
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("export", "{s}", "--format", "csv", "--out", "{o}/answers.csv"),
+        ("export", "{s}", "--format", "json", "--out", "{o}/answers.json"),
+        ("export", "{s}", "--format", "xlsx", "--out", "{o}/answers.xlsx"),
+        ("export", "{s}", "--format", "parquet", "--out", "{o}/answers.parquet"),
+        ("report", "{s}", "--out", "{o}/report.html"),
+        ("report", "{s}", "--out", "{o}/report.md"),
+        ("mou", "{s}", "--out", "{o}/mou.md"),
+        ("rollup", "{d}", "--out", "{o}/rollup.csv"),
+    ],
+    ids=lambda a: "-".join(a[:1] + a[-1:]).replace("{o}/", ""),
+)
 def test_exports_reports_and_drafts_are_private(tmp_path, args, capsys):
     folder = tmp_path / "sessions"
     folder.mkdir()
@@ -131,8 +135,7 @@ async def test_blind_ratings_reach_no_screen_before_the_reveal(tmp_path):
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("1", "1", "1")
         await pilot.pause()
-        assert saved(path).answers == {p: {"trust-1": "maintain"}
-                                       for p in ("p01", "p02", "p03")}
+        assert saved(path).answers == {p: {"trust-1": "maintain"} for p in ("p01", "p02", "p03")}
         meeting = screen_text(app)
         assert not COUNT.search(meeting), meeting
         assert not PERCENT.search(cells(meeting)), meeting
@@ -172,6 +175,10 @@ async def test_the_confirmation_line_does_not_reveal_a_blind_answer(tmp_path):
         await pilot.pause()
         flash = widget_text(app, "#flash")
         assert "saved" in flash  # it does confirm the save …
-        for label in ("Currently exists / Maintain", "Needs immediate attention",
-                      "Needs work in the future", "Maintain"):
+        for label in (
+            "Currently exists / Maintain",
+            "Needs immediate attention",
+            "Needs work in the future",
+            "Maintain",
+        ):
             assert label not in flash  # … but must not say what Ana answered

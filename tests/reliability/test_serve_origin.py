@@ -24,8 +24,13 @@ PORT_HOST = "127.0.0.1"
 async def served():
     """The served application on a free port; yields its `host:port`."""
     port = unused_port()
-    bcr = make_server(f"{sys.executable} -c pass", host=PORT_HOST, port=port, title="bcr",
-                      templates=offline_templates())
+    bcr = make_server(
+        f"{sys.executable} -c pass",
+        host=PORT_HOST,
+        port=port,
+        title="bcr",
+        templates=offline_templates(),
+    )
     app = await bcr._make_app()
     real = TestServer(app, host=PORT_HOST, port=port)
     await real.start_server()
@@ -66,7 +71,9 @@ async def test_a_foreign_host_is_refused_dns_rebinding(served):
 async def test_the_served_page_s_own_websocket_is_accepted(served):
     assert await _ws(served, {"Origin": f"http://{served}"}) == 101
     port = served.rsplit(":", 1)[1]
-    assert await _ws(served, {"Origin": f"http://localhost:{port}",
-                              "Host": f"localhost:{port}"}) == 101
+    assert (
+        await _ws(served, {"Origin": f"http://localhost:{port}", "Host": f"localhost:{port}"})
+        == 101
+    )
     # the page opened at localhost: its websocket goes to the address the server printed
     assert await _ws(served, {"Origin": f"http://localhost:{port}"}) == 101

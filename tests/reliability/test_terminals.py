@@ -15,8 +15,12 @@ from tmux_helpers import Tmux
 from bcr_tui.tui.screens.base import MIN_HEIGHT, MIN_WIDTH, BcrScreen
 
 SIZES = [(40, 12), (80, 24), (100, 30), (200, 60)]
-EDGES = [(MIN_WIDTH - 1, MIN_HEIGHT), (MIN_WIDTH, MIN_HEIGHT - 1), (MIN_WIDTH, MIN_HEIGHT),
-         (MIN_WIDTH - 1, MIN_HEIGHT - 1)]
+EDGES = [
+    (MIN_WIDTH - 1, MIN_HEIGHT),
+    (MIN_WIDTH, MIN_HEIGHT - 1),
+    (MIN_WIDTH, MIN_HEIGHT),
+    (MIN_WIDTH - 1, MIN_HEIGHT - 1),
+]
 TOO_SMALL = "Please enlarge the window"
 SCREENS = {"meeting": None, "heatmap": "h", "read-out": "o", "help": "question_mark"}
 
@@ -50,8 +54,10 @@ async def test_every_screen_at_every_size_and_while_resizing(tmp_path, name):
             await pilot.press("escape")
             await pilot.pause()
         await pilot.press("2")  # still alive and recording
-        assert saved(path).answers == {"p01": {"trust-1": "maintain"},
-                                       "p02": {"trust-1": "immediate"}}
+        assert saved(path).answers == {
+            "p01": {"trust-1": "maintain"},
+            "p02": {"trust-1": "immediate"},
+        }
     assert app.return_code in (None, 0)
 
 
@@ -118,8 +124,9 @@ def colours(screen: str) -> set[str]:
                         found.add(f"{where} 2;{r};{g};{b}")
                     n += 5
                     continue
-            elif (30 <= p <= 37 or 40 <= p <= 47 or 90 <= p <= 97 or 100 <= p <= 107) and \
-                    p not in GREY_BASIC:
+            elif (
+                30 <= p <= 37 or 40 <= p <= 47 or 90 <= p <= 97 or 100 <= p <= 107
+            ) and p not in GREY_BASIC:
                 found.add(f"basic {p}")
             n += 1
     return found

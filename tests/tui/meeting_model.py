@@ -52,13 +52,20 @@ class Model:
     def of(cls, session: Session) -> Model:
         """The model of a new session."""
         return cls(
-            items=[i.id for i in session.items], kinds={i.id: i.kind for i in session.items},
-            keys={i.id: [p.key for p in i.scale.points] if i.scale else [o.key for o in i.options]
-                  for i in session.items},
+            items=[i.id for i in session.items],
+            kinds={i.id: i.kind for i in session.items},
+            keys={
+                i.id: [p.key for p in i.scale.points] if i.scale else [o.key for o in i.options]
+                for i in session.items
+            },
             columns={i.id: [c.key for c in i.columns] for i in session.items},
-            mode=session.mode, order=session.order, blind=session.blind,
+            mode=session.mode,
+            order=session.order,
+            blind=session.blind,
             people=[[p.id, p.name, p.absent, 0] for p in session.participants],
-            item=session.cursor.item, who=session.cursor.who)
+            item=session.cursor.item,
+            who=session.cursor.who,
+        )
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -71,8 +78,11 @@ class Model:
 
     @property
     def box_has_keys(self) -> bool:
-        return (self.kind in ("text", "table") and self.rater is not None
-                and self.box_left != (self.item, self.rater))
+        return (
+            self.kind in ("text", "table")
+            and self.rater is not None
+            and self.box_left != (self.item, self.rater)
+        )
 
     def present(self) -> list[str]:
         return [p[0] for p in self.people if not p[2]]
@@ -215,13 +225,12 @@ class Model:
             return
         if self.who is not None and self.absent(self.who) and not reopening:
             self.who = self._unanswered(self.item, self.who)
-        elif self.who is None and not all((p, self.item) in self.answers
-                                          for p in self.present()):
+        elif self.who is None and not all((p, self.item) in self.answers for p in self.present()):
             self.who = self._unanswered(self.item, None)
 
     def _answered(self) -> None:
         if self.mode == "round-robin" and self.order == "participant-major":
-            who, later = self.who, self.items[self.items.index(self.item) + 1:]
+            who, later = self.who, self.items[self.items.index(self.item) + 1 :]
             nxt = next((i for i in later if (who, i) not in self.answers), None)
             if nxt is not None:
                 self.item = nxt

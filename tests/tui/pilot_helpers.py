@@ -21,9 +21,13 @@ NAMES = [("Ana Ruiz", "Human Services"), ("Ben O'Neil", None), ("Chen Li", "Scho
 
 def write_session(folder: Path, instrument: str = "pai", *, people=NAMES, **options) -> Path:
     """A new session file, as `bcr new` writes it; returns its path."""
-    session = new_session(load_instrument(find_instrument(instrument)), "Test session",
-                          list(people) if people else None, community="Ventura County",
-                          **options)
+    session = new_session(
+        load_instrument(find_instrument(instrument)),
+        "Test session",
+        list(people) if people else None,
+        community="Ventura County",
+        **options,
+    )
     session.id = "test-session"
     store = SessionStore.create(folder / "test.toml", session)
     store.close()

@@ -14,8 +14,14 @@ PROBE = "import bcr_tui.tui.app, textual.constants as c; print(c.MAX_FPS)"
 
 def _cap(**env: str) -> int:
     clean = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
-    result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
-                            timeout=60, check=True, env={**clean, **env})
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+        env={**clean, **env},
+    )
     return int(result.stdout)
 
 

@@ -90,8 +90,12 @@ async def test_home_reads_a_folder_of_many_sessions_off_the_ui_thread(tmp_path, 
         folder_line = str(app.screen.query_one("#home-folder").render())
     assert on_main_thread == [False]
     assert "(40)" in folder_line and len(labels) == 40
-    assert all(any(f"Session {n:02d}" in label and f" {min(n, 31)}/62 answers" in label
-                   for label in labels) for n in range(40))
+    assert all(
+        any(
+            f"Session {n:02d}" in label and f" {min(n, 31)}/62 answers" in label for label in labels
+        )
+        for n in range(40)
+    )
 
 
 async def test_new_session_form_explains_a_problem(tmp_path):

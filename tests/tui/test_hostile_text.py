@@ -37,8 +37,7 @@ def hostile_session(folder: Path, name: str = "hostile.toml") -> Path:
     raw["reflection"][0]["questions"][0] = QUESTION
     raw["profile"][0]["options"][0]["label"] = OPTION
     instrument = parse_instrument(raw, "hostile")
-    session = new_session(instrument, TITLE, [(n, "[i]Org") for n in NAMES],
-                          community=COMMUNITY)
+    session = new_session(instrument, TITLE, [(n, "[i]Org") for n in NAMES], community=COMMUNITY)
     for item in instrument.rating_items[:3]:
         for person in session.participants:
             session.record(person.id, item.id, item.scale.points[0].key)

@@ -31,14 +31,16 @@ async def test_pai_round_robin_with_an_absence_and_a_late_arrival(tmp_path):
     assert on_disk.answers["p01"] == {"trust-1": "maintain", **{i: "immediate" for i in ids[1:]}}
     assert on_disk.answers["p02"] == {"trust-1": "abstain"}
     assert on_disk.answers["p03"] == {i: "future" for i in ids[1:]}
-    assert on_disk.participant("p02").absent and on_disk.participant("p03").organization == \
-        "Schools"
+    assert (
+        on_disk.participant("p02").absent and on_disk.participant("p03").organization == "Schools"
+    )
     _complete(path)
 
 
 async def test_cpat_participant_major_with_about_you_and_open_answers(tmp_path):
-    path = write_session(tmp_path, "community-partner-assessment-tool", people=TWO,
-                         order="participant-major")
+    path = write_session(
+        tmp_path, "community-partner-assessment-tool", people=TWO, order="participant-major"
+    )
     async with running(path, size=SIZE) as (app, pilot):
         assert "About You" in widget_text(app, "#turn")
         await pilot.press("p")
@@ -55,11 +57,15 @@ async def test_cpat_participant_major_with_about_you_and_open_answers(tmp_path):
         assert "Note: Ben passed" in widget_text(app, "#item-note")
     on_disk = saved(path)
     ids = [i.id for i in on_disk.items]
-    assert on_disk.answers["p01"] == {**dict(zip(ids, "543215432154", strict=False)),
-                                      "success": "Kids feel safe, 2 days a week"}
+    assert on_disk.answers["p01"] == {
+        **dict(zip(ids, "543215432154", strict=False)),
+        "success": "Kids feel safe, 2 days a week",
+    }
     assert on_disk.answers["p02"] == dict(zip(ids, "123451234512", strict=False))
-    assert on_disk.participant("p01").profile == {"identify": ["collaborative-member", "parent"],
-                                                  "tenure": "0-6-months"}
+    assert on_disk.participant("p01").profile == {
+        "identify": ["collaborative-member", "parent"],
+        "tenure": "0-6-months",
+    }
     assert on_disk.notes == {"success": "Ben passed"}
     assert (on_disk.cursor.item, on_disk.cursor.who) == ("success", "p02")
 
@@ -104,8 +110,10 @@ async def test_lsa_blind_round_robin_with_reveals(tmp_path):
             await pilot.press("r", "right")
     on_disk = saved(path)
     ids = [i.id for i in on_disk.items]
-    assert on_disk.answers == {"p01": {i: str(1 + n % 5) for n, i in enumerate(ids)},
-                               "p02": {i: str(5 - n % 5) for n, i in enumerate(ids)}}
+    assert on_disk.answers == {
+        "p01": {i: str(1 + n % 5) for n, i in enumerate(ids)},
+        "p02": {i: str(5 - n % 5) for n, i in enumerate(ids)},
+    }
     assert on_disk.revealed == set(ids)
     _complete(path)
 
@@ -118,7 +126,8 @@ async def test_loe_tally_now_and_want(tmp_path):
             await pilot.pause()
     on_disk = saved(path)
     ids = [i.id for i in on_disk.items]
-    assert on_disk.tally == {i: {on_disk.items[n].scale.points[1].key: n + 3,
-                                 on_disk.items[n].scale.points[2].key: 4}
-                             for n, i in enumerate(ids)}
+    assert on_disk.tally == {
+        i: {on_disk.items[n].scale.points[1].key: n + 3, on_disk.items[n].scale.points[2].key: 4}
+        for n, i in enumerate(ids)
+    }
     _complete(path)

@@ -14,9 +14,11 @@ async def test_round_robin_item_major_records_and_passes_the_turn(tmp_path):
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("1", "2", "3")
         on_disk = saved(path)
-        assert on_disk.answers == {"p01": {"trust-1": "maintain"},
-                                   "p02": {"trust-1": "immediate"},
-                                   "p03": {"trust-1": "future"}}
+        assert on_disk.answers == {
+            "p01": {"trust-1": "maintain"},
+            "p02": {"trust-1": "immediate"},
+            "p03": {"trust-1": "future"},
+        }
         assert (on_disk.cursor.item, on_disk.cursor.who) == ("trust-2", "p01")
         assert "Turn: Ana Ruiz" in widget_text(app, "#turn")
         assert "Chen Li: Needs work in the future — saved" in widget_text(app, "#flash")
@@ -41,8 +43,9 @@ async def test_group_mode_records_one_answer_per_item(tmp_path):
         on_disk = saved(path)
         assert on_disk.answers == {"group": {"trust-1": "immediate", "trust-2": "abstain"}}
         assert on_disk.cursor.item == "trust-3"
-        assert "whole group" in widget_text(app, "#turn").lower() or \
-            "The whole group" in widget_text(app, "#roster")
+        assert "whole group" in widget_text(
+            app, "#turn"
+        ).lower() or "The whole group" in widget_text(app, "#roster")
 
 
 async def test_tally_mode_counts_hands(tmp_path):
@@ -133,8 +136,10 @@ async def test_a_failed_save_warns_and_never_claims_saved(tmp_path, monkeypatch)
         assert warning.display and "the disk is full" in str(warning.render())
         monkeypatch.undo()
         await pilot.press("2")  # the next change saves everything held in memory
-        assert saved(path).answers == {"p01": {"trust-1": "maintain"},
-                                       "p02": {"trust-1": "immediate"}}
+        assert saved(path).answers == {
+            "p01": {"trust-1": "maintain"},
+            "p02": {"trust-1": "immediate"},
+        }
         assert "✓ all saved" in widget_text(app, "#save-status")
         assert not warning.display
 
@@ -148,8 +153,7 @@ async def test_note_on_the_current_item(tmp_path):
 
 
 async def test_text_question_takes_words(tmp_path):
-    path = write_session(tmp_path, "community-partner-assessment-tool", mode="group",
-                         people=None)
+    path = write_session(tmp_path, "community-partner-assessment-tool", mode="group", people=None)
     with opened(path) as store:
         store.session.cursor.item = "success"
         store.save()

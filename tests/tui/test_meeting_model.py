@@ -32,24 +32,31 @@ from bcr_tui.instrument.model import ABSTAIN
 from bcr_tui.storage.store import SessionStore, load_session
 
 LONG = bool(os.environ.get("BCR_LONG_FUZZ"))
-SETTINGS = settings(max_examples=60 if LONG else 3, stateful_step_count=60 if LONG else 25,
-                    deadline=None, derandomize=True, database=None, print_blob=True,
-                    # Shrinking a long failing run of Pilot steps takes many minutes: the CI run
-                    # reports the steps as found; BCR_LONG_FUZZ=1 shrinks them.
-                    phases=list(Phase) if LONG else [Phase.explicit, Phase.generate],
-                    suppress_health_check=list(HealthCheck))
+SETTINGS = settings(
+    max_examples=60 if LONG else 3,
+    stateful_step_count=60 if LONG else 25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    print_blob=True,
+    # Shrinking a long failing run of Pilot steps takes many minutes: the CI run
+    # reports the steps as found; BCR_LONG_FUZZ=1 shrinks them.
+    phases=list(Phase) if LONG else [Phase.explicit, Phase.generate],
+    suppress_health_check=list(HealthCheck),
+)
 
 #: (instrument, options): every instrument, every mode and order, blind.
 CONFIGS = {
     "pai-round-robin": ("pai", {}),
-    "cpat-participant-major": ("community-partner-assessment-tool",
-                               {"order": "participant-major"}),
+    "cpat-participant-major": ("community-partner-assessment-tool", {"order": "participant-major"}),
     "coc-group": ("communities-of-care", {"mode": "group", "people": None}),
     "coc-round-robin-blind": ("communities-of-care", {"mode": "round-robin", "blind": True}),
     "lsa-blind": ("leadership-self-assessment", {"blind": True}),
     "loe-tally": ("levels-of-engagement", {"mode": "tally", "people": None}),
-    "cpat-group-blind": ("community-partner-assessment-tool",
-                         {"mode": "group", "blind": True, "people": None}),
+    "cpat-group-blind": (
+        "community-partner-assessment-tool",
+        {"mode": "group", "blind": True, "people": None},
+    ),
 }
 TYPED = st.text(alphabet="aouhnpr019 |?", min_size=1, max_size=6)
 LATE = ["Dee Ng", "Eli Park", "Fay Obi", "Gus Lund"]
@@ -118,8 +125,13 @@ class MeetingMachine(RuleBasedStateMachine):
     def _keys_are_commands(self) -> bool:
         return not self.model.box_has_keys
 
-    @precondition(lambda self: self._keys_are_commands() and self.model.mode != "tally"
-                  and self.model.kind in ("rating", "choice"))
+    @precondition(
+        lambda self: (
+            self._keys_are_commands()
+            and self.model.mode != "tally"
+            and self.model.kind in ("rating", "choice")
+        )
+    )
     @rule(digit=st.integers(0, 9))
     def rate(self, digit: int) -> None:
         self.press(str(digit))
@@ -129,8 +141,11 @@ class MeetingMachine(RuleBasedStateMachine):
         if value is not None and m.rater is not None:
             m.record(value)
 
-    @precondition(lambda self: self._keys_are_commands() and self.model.mode == "tally"
-                  and self.model.kind == "rating")
+    @precondition(
+        lambda self: (
+            self._keys_are_commands() and self.model.mode == "tally" and self.model.kind == "rating"
+        )
+    )
     @rule(data=st.data())
     def tally(self, data) -> None:
         m = self.model
@@ -199,8 +214,13 @@ class MeetingMachine(RuleBasedStateMachine):
         self.model.redo()
         self.model.box_left = None
 
-    @precondition(lambda self: self._keys_are_commands() and self.model.mode == "round-robin"
-                  and self.model.who is not None)
+    @precondition(
+        lambda self: (
+            self._keys_are_commands()
+            and self.model.mode == "round-robin"
+            and self.model.who is not None
+        )
+    )
     @rule()
     def absent(self) -> None:
         self.press("a")
@@ -225,8 +245,9 @@ class MeetingMachine(RuleBasedStateMachine):
         self.press("r")
         self.model.reveal()
 
-    @precondition(lambda self: self.model.mode == "round-robin"
-                  and len(self.model.people) < 3 + len(LATE))
+    @precondition(
+        lambda self: self.model.mode == "round-robin" and len(self.model.people) < 3 + len(LATE)
+    )
     @rule()
     def late_arrival(self) -> None:
         name = LATE[len(self.model.people) - 3]
@@ -249,8 +270,7 @@ class MeetingMachine(RuleBasedStateMachine):
         assert answers == m.answers
         assert on_disk.tally == m.tally
         assert on_disk.notes == m.notes
-        assert [(p.id, p.absent) for p in on_disk.participants] == [(p[0], p[2]) for p in
-                                                                    m.people]
+        assert [(p.id, p.absent) for p in on_disk.participants] == [(p[0], p[2]) for p in m.people]
         assert (on_disk.cursor.item, on_disk.cursor.who) == (m.item, m.who)
 
     @invariant()
@@ -278,8 +298,11 @@ class MeetingMachine(RuleBasedStateMachine):
 
 def _machine(name: str) -> type[MeetingMachine]:
     instrument, options = CONFIGS[name]
-    return type(f"Meeting_{name.replace('-', '_')}", (MeetingMachine,),
-                {"instrument": instrument, "options": options})
+    return type(
+        f"Meeting_{name.replace('-', '_')}",
+        (MeetingMachine,),
+        {"instrument": instrument, "options": options},
+    )
 
 
 @pytest.mark.parametrize("name", list(CONFIGS))

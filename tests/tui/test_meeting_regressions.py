@@ -62,9 +62,11 @@ async def test_redo_gives_the_turn_back_to_where_it_was_before_the_undo(tmp_path
         assert (saved(path).cursor.item, saved(path).cursor.who) == ("trust-1", "p03")
         assert "Turn: Chen Li" in widget_text(app, "#turn")
         await pilot.press("3")
-        assert saved(path).answers == {"p01": {"trust-1": "maintain"},
-                                       "p02": {"trust-1": "immediate"},
-                                       "p03": {"trust-1": "future"}}
+        assert saved(path).answers == {
+            "p01": {"trust-1": "maintain"},
+            "p02": {"trust-1": "immediate"},
+            "p03": {"trust-1": "future"},
+        }
 
 
 async def test_a_redo_after_reopening_moves_the_turn_on(tmp_path):
@@ -99,7 +101,10 @@ async def test_the_home_form_takes_a_roster_mixing_commas_and_organizations(tmp_
         await pilot.pause()
         session = app.screen.meeting.session
         assert [(p.name, p.organization) for p in session.participants] == [
-            ("Ana Ruiz", "FRC"), ("Ben Carter", None), ("Chen Li", None)]
+            ("Ana Ruiz", "FRC"),
+            ("Ben Carter", None),
+            ("Chen Li", None),
+        ]
 
 
 async def test_a_name_is_corrected_from_the_palette_and_undone(tmp_path):
@@ -199,7 +204,8 @@ async def test_the_room_reads_in_as_the_meeting_reaches_a_domain(tmp_path):
         store.save()
     async with running(path, size=(100, 30)) as (app, pilot):
         assert "creating conditions that support continuous improvement" in widget_text(
-            app, "#about")
+            app, "#about"
+        )
         assert "Does the condition exist?" in widget_text(app, "#scale-question")
         assert "i: read all" in widget_text(app, "#where")
         await pilot.press("i")

@@ -78,8 +78,9 @@ async def test_the_compare_picker_reads_only_heads_in_a_worker(tmp_path, monkeyp
         earlier.created -= timedelta(days=30 * (n + 1))
         earlier.record("p01", "trust-1", "maintain")
         SessionStore.create(tmp_path / f"earlier-{n:02d}.toml", earlier).close()
-    other = new_session(load_instrument(find_instrument("levels-of-engagement")), "Other", None,
-                        mode="group")
+    other = new_session(
+        load_instrument(find_instrument("levels-of-engagement")), "Other", None, mode="group"
+    )
     SessionStore.create(tmp_path / "other.toml", other).close()
     path = write_session(tmp_path)
     on_main_thread = []

@@ -14,8 +14,13 @@ async def test_heatmap_shows_every_domain_with_numbers(tmp_path):
         views = list(app.screen.query(HeatmapView))
         answers = views[0].grid
         assert [label for label, _ in answers.rows] == [
-            "Trust", "Shared Values", "Org. Culture", "Capacity Building",
-            "Integrated Learning", "Systems"]
+            "Trust",
+            "Shared Values",
+            "Org. Culture",
+            "Capacity Building",
+            "Integrated Learning",
+            "Systems",
+        ]
         trust = dict(zip(answers.columns, answers.rows[0][1], strict=True))
         # 78 Trust answers in the demo; the shares are the figures the read-out uses too
         assert trust["answers"].text == "78" and trust["Maintain"].text == "59%"
@@ -43,12 +48,14 @@ async def test_action_steps_added_in_the_readout_are_saved(tmp_path):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("o", "a")
-        await pilot.press(*"Call the school board", "tab", *"Agenda", "tab", *"Ana",
-                          "tab", *"2027-01-15", "enter")
+        await pilot.press(
+            *"Call the school board", "tab", *"Agenda", "tab", *"Ana", "tab", *"2027-01-15", "enter"
+        )
         await pilot.pause()
         actions = saved(path).actions
         assert [(a.step, a.needs, a.owner, a.due) for a in actions] == [
-            ("Call the school board", "Agenda", "Ana", "2027-01-15")]
+            ("Call the school board", "Agenda", "Ana", "2027-01-15")
+        ]
         assert "Call the school board" in statics_text(app)
 
 
@@ -78,8 +85,9 @@ async def test_heatmap_titles_from_the_instrument_are_never_markup(tmp_path):
     path = write_demo(tmp_path)
     text = path.read_text("utf-8")
     assert 'text = "Sector/System"' in text
-    path.write_text(text.replace('text = "Sector/System"', 'text = "Sector [/] [b]System"'),
-                    "utf-8")
+    path.write_text(
+        text.replace('text = "Sector/System"', 'text = "Sector [/] [b]System"'), "utf-8"
+    )
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("h")
         await pilot.pause()

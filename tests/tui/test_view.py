@@ -73,8 +73,11 @@ async def test_view_survives_a_damaged_file_and_recovers(tmp_path):
     app = make_app(view=path)
     async with app.run_test(size=(100, 30)) as pilot:
         path.write_text("format = 'bcr-session/1'\n[[[", "utf-8")
-        await until(pilot, lambda: "Waiting for the session file" in widget_text(app, "#flash"),
-                    "the problem")
+        await until(
+            pilot,
+            lambda: "Waiting for the session file" in widget_text(app, "#flash"),
+            "the problem",
+        )
         assert "Turn: Ana Ruiz" in widget_text(app, "#turn")  # still the last good state
         path.write_text(good.replace('title = "Test session"', 'title = "Renamed"'), "utf-8")
         await until(pilot, lambda: "Renamed" in widget_text(app, "#title"), "the recovered file")

@@ -16,13 +16,34 @@ class Tmux:
         self.socket = f"bcr-rel-{uuid.uuid4().hex[:10]}"
         # Inside tmux, TERM is tmux's own; `env` sets what the program sees.
         setting = [f"{k}={v}" for k, v in env.items()]
-        self.run("new-session", "-d", "-x", "100", "-y", "30", "-c", str(cwd),
-                 "env", "-u", "COLORTERM", "-u", "FORCE_COLOR", "-u", "NO_COLOR", *setting,
-                 *command)
+        self.run(
+            "new-session",
+            "-d",
+            "-x",
+            "100",
+            "-y",
+            "30",
+            "-c",
+            str(cwd),
+            "env",
+            "-u",
+            "COLORTERM",
+            "-u",
+            "FORCE_COLOR",
+            "-u",
+            "NO_COLOR",
+            *setting,
+            *command,
+        )
 
     def run(self, *args: str) -> str:
-        return subprocess.run(["tmux", "-L", self.socket, "-f", "/dev/null", *args],
-                              capture_output=True, text=True, check=False, timeout=20).stdout
+        return subprocess.run(
+            ["tmux", "-L", self.socket, "-f", "/dev/null", *args],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=20,
+        ).stdout
 
     def keys(self, *keys: str) -> None:
         for key in keys:

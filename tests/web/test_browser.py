@@ -16,13 +16,22 @@ from bcr_tui.session.state import new_session
 from bcr_tui.storage.store import SessionStore, load_session
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 if not Path(CHROMIUM).exists():
     print("browser test skipped: no chromium (CI installs Debian's chromium with apt-get)")
-    pytest.skip("no chromium at /usr/bin/chromium (CI installs it with apt-get)",
-                allow_module_level=True)
+    pytest.skip(
+        "no chromium at /usr/bin/chromium (CI installs it with apt-get)", allow_module_level=True
+    )
 playwright = pytest.importorskip("playwright.sync_api", reason="playwright is not installed")
 
 
@@ -44,14 +53,21 @@ def wait_for(condition, what: str, seconds: float = 30.0):
 
 @pytest.fixture
 def served(tmp_path):
-    session = new_session(load_instrument(find_instrument("pai")), "Web session",
-                          [("Ana", None), ("Ben", None), ("Chen", None)])
+    session = new_session(
+        load_instrument(find_instrument("pai")),
+        "Web session",
+        [("Ana", None), ("Ben", None), ("Chen", None)],
+    )
     store = SessionStore.create(tmp_path / "web.toml", session)
     store.close()
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "bcr_tui", "serve", str(store.path),
-                               "--port", str(port)], cwd=tmp_path, stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "bcr_tui", "serve", str(store.path), "--port", str(port)],
+        cwd=tmp_path,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
 
     def up() -> bool:
         try:
@@ -79,9 +95,11 @@ def test_rating_in_the_browser_lands_in_the_file(served, tmp_path):
             page.keyboard.press(key)
             page.wait_for_timeout(200)
         wait_for(lambda: len(load_session(path).answers) == 3, "three answers on disk")
-        assert load_session(path).answers == {"p01": {"trust-1": "maintain"},
-                                              "p02": {"trust-1": "immediate"},
-                                              "p03": {"trust-1": "future"}}
+        assert load_session(path).answers == {
+            "p01": {"trust-1": "maintain"},
+            "p02": {"trust-1": "immediate"},
+            "p03": {"trust-1": "future"},
+        }
         shot = page.screenshot()
         assert len(shot) > 20_000  # a rendered app, not a blank page
 
@@ -91,19 +109,28 @@ def test_rating_in_the_browser_lands_in_the_file(served, tmp_path):
         second.mouse.click(600, 400)
         second.keyboard.press("1")
         second.wait_for_timeout(1000)
-        assert load_session(path).answers["p01"] == {"trust-1": "maintain", }
+        assert load_session(path).answers["p01"] == {
+            "trust-1": "maintain",
+        }
         assert "trust-2" not in load_session(path).answers.get("p01", {})
         page.keyboard.press("2")  # the first tab still works
-        wait_for(lambda: load_session(path).answers["p01"].get("trust-2") == "immediate",
-                 "the first tab's next answer")
+        wait_for(
+            lambda: load_session(path).answers["p01"].get("trust-2") == "immediate",
+            "the first tab's next answer",
+        )
         second.screenshot(path=str(tmp_path / "second-tab.png"))
         browser.close()
     assert load_session(path).answers["p01"] == {"trust-1": "maintain", "trust-2": "immediate"}
 
 
 def test_serve_refuses_other_hosts_without_the_flag(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "bcr_tui", "serve", "--host", "0.0.0.0"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "bcr_tui", "serve", "--host", "0.0.0.0"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "refused" in result.stderr
     assert "Traceback" not in result.stderr

@@ -12,8 +12,9 @@ from bcr_tui.session.records import TALLY
 from bcr_tui.session.state import Session
 
 
-def count_answers(session: Session, item: Item, scale: Scale, include_hidden: bool,
-                  who: Sequence[str] | None) -> tuple[dict[str, int], int]:
+def count_answers(
+    session: Session, item: Item, scale: Scale, include_hidden: bool, who: Sequence[str] | None
+) -> tuple[dict[str, int], int]:
     """Answer counts per point (display order) and abstentions for one item."""
     counts = {p.key: 0 for p in scale.points}
     abstain = 0
@@ -62,28 +63,36 @@ class CountMemo:
         return known[1]
 
 
-def domain_counts(session: Session,
-                  memo: CountMemo | None = None) -> list[tuple[Domain, dict[str, int]]]:
+def domain_counts(
+    session: Session, memo: CountMemo | None = None
+) -> list[tuple[Domain, dict[str, int]]]:
     """Answers per point (abstentions left out) pooled over each domain's visible rating items.
 
     The same counts as `summarize(session).domains[…].counts`, without the rest of the figures:
     the live heatmap shows these on every key, where a whole summary costs several times more
     (and with a `memo` only the items changed since its last call are counted again).
     """
-    return [(domain, pooled_counts(session, domain.rating_items, memo))
-            for domain in session.instrument.domains if domain.rating_items]
+    return [
+        (domain, pooled_counts(session, domain.rating_items, memo))
+        for domain in session.instrument.domains
+        if domain.rating_items
+    ]
 
 
-def pooled_counts(session: Session, items: Sequence[Item],
-                  memo: CountMemo | None = None) -> dict[str, int]:
+def pooled_counts(
+    session: Session, items: Sequence[Item], memo: CountMemo | None = None
+) -> dict[str, int]:
     """Visible answers per point key (abstentions left out), pooled over `items` (a domain, or
     a domain's items asked from one perspective)."""
     counts: dict[str, int] = {}
     for item in items:
         if item.scale is None:
             continue
-        item_counts = (memo.visible_counts(session, item, item.scale) if memo is not None
-                       else count_answers(session, item, item.scale, False, None)[0])
+        item_counts = (
+            memo.visible_counts(session, item, item.scale)
+            if memo is not None
+            else count_answers(session, item, item.scale, False, None)[0]
+        )
         for key, c in item_counts.items():
             counts[key] = counts.get(key, 0) + c
     return counts

@@ -146,15 +146,27 @@ def _consensus(scale: Scale, counts: Mapping[str, int]) -> float:
     return consensus([counts[p.key] for p in ordered], [p.score or 0.0 for p in ordered])
 
 
-def _figures(counts: dict[str, int], abstain: int, score_sum: float, scored_n: int,
-             strong: int, weak: int, cns: float | None) -> dict[str, Any]:
+def _figures(
+    counts: dict[str, int],
+    abstain: int,
+    score_sum: float,
+    scored_n: int,
+    strong: int,
+    weak: int,
+    cns: float | None,
+) -> dict[str, Any]:
     """The keyword arguments of `Figures` from raw sums."""
     n = sum(counts.values())
-    return {"n": n, "abstain": abstain, "counts": counts,
-            "shares": {k: (c / n if n else 0.0) for k, c in counts.items()},
-            "mean": score_sum / scored_n if scored_n else None,
-            "strength": strong / n if n else 0.0, "priority": weak / n if n else 0.0,
-            "consensus": cns}
+    return {
+        "n": n,
+        "abstain": abstain,
+        "counts": counts,
+        "shares": {k: (c / n if n else 0.0) for k, c in counts.items()},
+        "mean": score_sum / scored_n if scored_n else None,
+        "strength": strong / n if n else 0.0,
+        "priority": weak / n if n else 0.0,
+        "consensus": cns,
+    }
 
 
 def rater_ids(who: Iterable[str] | None) -> tuple[str, ...] | None:
@@ -162,8 +174,9 @@ def rater_ids(who: Iterable[str] | None) -> tuple[str, ...] | None:
     return None if who is None else tuple(dict.fromkeys(who))
 
 
-def item_stats(session: Session, item: Item, *, include_hidden: bool = False,
-               who: Iterable[str] | None = None) -> ItemStats:
+def item_stats(
+    session: Session, item: Item, *, include_hidden: bool = False, who: Iterable[str] | None = None
+) -> ItemStats:
     """Figures for one rating item, from answers or (tally mode) tallies.
 
     `who` restricts the count to some raters (participant ids, "group" or "tally").
@@ -173,14 +186,27 @@ def item_stats(session: Session, item: Item, *, include_hidden: bool = False,
         raise ValueError(f"item {item.id!r} is not rated on a scale")
     counts, abstain = count_answers(session, item, scale, include_hidden, rater_ids(who))
     cns = _consensus(scale, counts) if scale.ordinal else None
-    return ItemStats(**_figures(counts, abstain, *_scored(scale, counts),
-                                _role(scale, counts, "strength"), _role(scale, counts, "priority"),
-                                cns),
-                     item_id=item.id, domain_id=item.domain_id)
+    return ItemStats(
+        **_figures(
+            counts,
+            abstain,
+            *_scored(scale, counts),
+            _role(scale, counts, "strength"),
+            _role(scale, counts, "priority"),
+            cns,
+        ),
+        item_id=item.id,
+        domain_id=item.domain_id,
+    )
 
 
-def domain_stats(session: Session, domain: Domain, *, include_hidden: bool = False,
-                 who: Iterable[str] | None = None) -> DomainStats:
+def domain_stats(
+    session: Session,
+    domain: Domain,
+    *,
+    include_hidden: bool = False,
+    who: Iterable[str] | None = None,
+) -> DomainStats:
     """Figures pooled over a domain's rating items (see `DomainStats`)."""
     raters = rater_ids(who)
     rated = [i for i in domain.rating_items if i.scale is not None]
@@ -204,8 +230,11 @@ def domain_stats(session: Session, domain: Domain, *, include_hidden: bool = Fal
     elif any(s.consensus is not None for s in items):
         answered = [s.consensus for s in items if s.consensus is not None and s.n]
         cns = math.fsum(answered) / len(answered) if answered else 1.0
-    return DomainStats(**_figures(counts, sum(s.abstain for s in items), score_sum, scored_n,
-                                  strong, weak, cns), domain_id=domain.id, items=items)
+    return DomainStats(
+        **_figures(counts, sum(s.abstain for s in items), score_sum, scored_n, strong, weak, cns),
+        domain_id=domain.id,
+        items=items,
+    )
 
 
 def _room(session: Session, domains: Sequence[DomainStats]) -> int:
@@ -219,19 +248,26 @@ def _room(session: Session, domains: Sequence[DomainStats]) -> int:
 
 def summarize(session: Session, *, include_hidden: bool = False) -> Summary:
     """Figures for every domain that has rating items, in instrument order."""
-    domains = tuple(domain_stats(session, d, include_hidden=include_hidden)
-                    for d in session.instrument.domains if d.rating_items)
+    domains = tuple(
+        domain_stats(session, d, include_hidden=include_hidden)
+        for d in session.instrument.domains
+        if d.rating_items
+    )
     return Summary(domains, _room(session, domains))
 
 
 # ---------------------------------------------------------- strengths, priorities, contested items
 
 
-def _ranked(summary: Summary, k: int, keep: Callable[[ItemStats], bool],
-            key: Callable[[ItemStats], tuple[float, ...]]) -> list[ItemStats]:
+def _ranked(
+    summary: Summary,
+    k: int,
+    keep: Callable[[ItemStats], bool],
+    key: Callable[[ItemStats], tuple[float, ...]],
+) -> list[ItemStats]:
     order = {s.item_id: n for n, s in enumerate(summary.items)}
     chosen = [s for s in summary.items if keep(s)]
-    return sorted(chosen, key=lambda s: (*key(s), order[s.item_id]))[:max(k, 0)]
+    return sorted(chosen, key=lambda s: (*key(s), order[s.item_id]))[: max(k, 0)]
 
 
 def _min_answers(summary: Summary) -> int:
@@ -241,19 +277,31 @@ def _min_answers(summary: Summary) -> int:
 def strengths(summary: Summary, k: int = 5) -> list[ItemStats]:
     """Items most often rated a strength (then by mean); ties in instrument order."""
     least = _min_answers(summary)
-    return _ranked(summary, k, lambda s: s.n >= least and s.strength > 0,
-                   lambda s: (-s.strength, -(s.mean if s.mean is not None else 0.0)))
+    return _ranked(
+        summary,
+        k,
+        lambda s: s.n >= least and s.strength > 0,
+        lambda s: (-s.strength, -(s.mean if s.mean is not None else 0.0)),
+    )
 
 
 def priorities(summary: Summary, k: int = 3) -> list[ItemStats]:
     """Items most often rated a priority (then lowest mean); ties in instrument order."""
     least = _min_answers(summary)
-    return _ranked(summary, k, lambda s: s.n >= least and s.priority > 0,
-                   lambda s: (-s.priority, s.mean if s.mean is not None else 1.0))
+    return _ranked(
+        summary,
+        k,
+        lambda s: s.n >= least and s.priority > 0,
+        lambda s: (-s.priority, s.mean if s.mean is not None else 1.0),
+    )
 
 
 def contested(summary: Summary, k: int = 3) -> list[ItemStats]:
     """Items with the lowest consensus (below 1), answered by ≥ 3 and ≥ half the raters."""
     least = max(MIN_ANSWERS, math.ceil(summary.raters / 2))
-    return _ranked(summary, k, lambda s: s.n >= least and s.consensus is not None
-                   and s.consensus < 1.0 - 1e-9, lambda s: (s.consensus or 0.0,))
+    return _ranked(
+        summary,
+        k,
+        lambda s: s.n >= least and s.consensus is not None and s.consensus < 1.0 - 1e-9,
+        lambda s: (s.consensus or 0.0,),
+    )

@@ -58,9 +58,11 @@ def spread(session: Session, stats: analysis.ItemStats) -> str:
     assert item is not None and item.scale is not None
     scale = item.scale
     if _numbered(scale):
-        parts = [f"{c} rated it {_number_label(scale, n)}"
-                 for n, p in enumerate(scale.points, start=1)
-                 if (c := stats.counts.get(p.key, 0))]
+        parts = [
+            f"{c} rated it {_number_label(scale, n)}"
+            for n, p in enumerate(scale.points, start=1)
+            if (c := stats.counts.get(p.key, 0))
+        ]
         text = " · ".join(parts) or "no answers"
     else:
         text = " · ".join(f"{p.short} {stats.counts.get(p.key, 0)}" for p in scale.points)
@@ -101,8 +103,10 @@ def gap_figures(session: Session, gap: Gap) -> str:
     diff = want - now
     change = "no gap" if diff == 0 else f"{diff:+d} point{'s' * (abs(diff) != 1)}"
     change = change.replace("-", "−")
-    return (f"now {now}% (about {level(item, gap.now)}) → want {want}% (about "
-            f"{level(item, gap.want)}): {change}")
+    return (
+        f"now {now}% (about {level(item, gap.now)}) → want {want}% (about "
+        f"{level(item, gap.want)}): {change}"
+    )
 
 
 def missing_conditions(session: Session, summary: analysis.Summary) -> list[analysis.ItemStats]:
@@ -112,8 +116,12 @@ def missing_conditions(session: Session, summary: analysis.Summary) -> list[anal
     for stats in summary.items:
         item = session.instrument.item(stats.item_id)
         scale = item.scale if item else None
-        if (scale is not None and len(scale.points) == 2 and not scale.ordinal
-                and stats.priority > 0):
+        if (
+            scale is not None
+            and len(scale.points) == 2
+            and not scale.ordinal
+            and stats.priority > 0
+        ):
             out.append(stats)
     return out
 
@@ -131,9 +139,11 @@ def written_answers(session: Session) -> list[tuple[str, tuple[str, ...]]]:
                 given += (value.strip(),)
             elif isinstance(value, list):
                 labels = {c.key: c.label for c in item.columns}
-                given += tuple(" · ".join(f"{labels.get(k, k)}: {v}" for k, v in row.items()
-                                          if str(v).strip())
-                               for row in value if isinstance(row, dict) and any(row.values()))
+                given += tuple(
+                    " · ".join(f"{labels.get(k, k)}: {v}" for k, v in row.items() if str(v).strip())
+                    for row in value
+                    if isinstance(row, dict) and any(row.values())
+                )
         if given:
             out.append((fill(item.text, session.community), given))
     return out
@@ -150,14 +160,20 @@ def findings(session: Session) -> Findings:
         assert item is not None
         return Finding(item_title(session, item), domain.title if domain else "", figures)
 
-    strengths = tuple(item_finding(s, f"{round(100 * s.strength)}% see a strength"
-                                   f" · {spread(session, s)}")
-                      for s in analysis.strengths(summary))
-    priorities = tuple(item_finding(s, f"{round(100 * s.priority)}% say it needs attention now"
-                                    f" · {spread(session, s)}")
-                       for s in analysis.priorities(summary))
-    contested = tuple(item_finding(s, f"consensus {s.consensus:.2f} · {spread(session, s)}")
-                      for s in analysis.contested(summary))
+    strengths = tuple(
+        item_finding(s, f"{round(100 * s.strength)}% see a strength · {spread(session, s)}")
+        for s in analysis.strengths(summary)
+    )
+    priorities = tuple(
+        item_finding(
+            s, f"{round(100 * s.priority)}% say it needs attention now · {spread(session, s)}"
+        )
+        for s in analysis.priorities(summary)
+    )
+    contested = tuple(
+        item_finding(s, f"consensus {s.consensus:.2f} · {spread(session, s)}")
+        for s in analysis.contested(summary)
+    )
     groups: list[Finding] = []
     for q in inst.profile:
         if q.kind not in ("choice", "multichoice"):
@@ -168,22 +184,42 @@ def findings(session: Session) -> Findings:
             if gap.gap < 0.15:
                 continue
             domain = next(d for d in inst.domains if d.id == gap.domain_id)
-            groups.append(Finding(domain.title, q.text, f"{labels[gap.high]} rate it "
-                                  f"{round(100 * gap.gap)} points higher than {labels[gap.low]}"))
+            groups.append(
+                Finding(
+                    domain.title,
+                    q.text,
+                    f"{labels[gap.high]} rate it "
+                    f"{round(100 * gap.gap)} points higher than {labels[gap.low]}",
+                )
+            )
     gaps = []
     for g in perspective_gaps(session):
         item = inst.item(g.now_item)
         if item is None or g.now is None or g.want is None:
             continue
-        gaps.append(Finding(fill(item.text, session.community), "now → want",
-                            gap_figures(session, g)))
-    missing = tuple(item_finding(s, f"not in place · {spread(session, s)}")
-                    for s in missing_conditions(session, summary))
-    notes = tuple(Finding(fill(inst.item(k).text, session.community) if inst.item(k) else k,
-                          "note", v) for k, v in session.notes.items())
+        gaps.append(
+            Finding(fill(item.text, session.community), "now → want", gap_figures(session, g))
+        )
+    missing = tuple(
+        item_finding(s, f"not in place · {spread(session, s)}")
+        for s in missing_conditions(session, summary)
+    )
+    notes = tuple(
+        Finding(fill(inst.item(k).text, session.community) if inst.item(k) else k, "note", v)
+        for k, v in session.notes.items()
+    )
     hidden = sum(1 for i in inst.rating_items if not session.is_visible(i.id))
-    return Findings(strengths, priorities, contested, tuple(groups), tuple(gaps),
-                    tuple((r.title, r.questions) for r in inst.reflection), notes,
-                    tuple(session.actions), hidden if session.blind else 0,
-                    sum(d.n for d in summary.domains), missing,
-                    tuple(written_answers(session)))
+    return Findings(
+        strengths,
+        priorities,
+        contested,
+        tuple(groups),
+        tuple(gaps),
+        tuple((r.title, r.questions) for r in inst.reflection),
+        notes,
+        tuple(session.actions),
+        hidden if session.blind else 0,
+        sum(d.n for d in summary.domains),
+        missing,
+        tuple(written_answers(session)),
+    )

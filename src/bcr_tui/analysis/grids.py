@@ -65,11 +65,21 @@ def domain_answers(session: Session, memo: CountMemo | None = None) -> Grid | No
         cells = [Cell(share, percent(share)) for share in shares]
         cells.append(Cell(None, str(n)))
         rows.append((label, tuple(cells)))
-    return Grid("Share of answers per domain", columns, tuple(rows),
-                "Each cell: the share of that domain's answers. Darker = fewer, lighter = more."
-                + (" – : not an answer to these questions." if any(
-                    c.value is None and c.text == "–" and r[1][-1].text != "0"
-                    for r in rows for c in r[1][:-1]) else ""))
+    return Grid(
+        "Share of answers per domain",
+        columns,
+        tuple(rows),
+        "Each cell: the share of that domain's answers. Darker = fewer, lighter = more."
+        + (
+            " – : not an answer to these questions."
+            if any(
+                c.value is None and c.text == "–" and r[1][-1].text != "0"
+                for r in rows
+                for c in r[1][:-1]
+            )
+            else ""
+        ),
+    )
 
 
 _LAYOUTS: dict[int, tuple[Instrument, tuple]] = {}
@@ -80,9 +90,10 @@ def _layout(instrument: Instrument) -> tuple[list[Point], list[tuple]]:
     domains × answers grid, worked out once per instrument: the grid repaints on every key."""
     known = _LAYOUTS.get(id(instrument))
     if known is None or known[0] is not instrument:
-        groups = [(label, items, frozenset(p.key for i in items if i.scale
-                                           for p in i.scale.points))
-                  for label, items in row_groups(instrument)]
+        groups = [
+            (label, items, frozenset(p.key for i in items if i.scale for p in i.scale.points))
+            for label, items in row_groups(instrument)
+        ]
         known = (instrument, (_points(instrument.rating_items), groups))
         if len(_LAYOUTS) > 16:
             _LAYOUTS.clear()
@@ -103,8 +114,12 @@ def row_groups(instrument: Instrument) -> list[tuple[str, tuple[Item, ...]]]:
             out.append((domain.short, items))
             continue
         for view in views:
-            out.append((f"{domain.short}: {view}" if view else domain.short,
-                        tuple(i for i in items if i.perspective == view)))
+            out.append(
+                (
+                    f"{domain.short}: {view}" if view else domain.short,
+                    tuple(i for i in items if i.perspective == view),
+                )
+            )
     return out
 
 
@@ -124,8 +139,11 @@ def conditions(session: Session) -> list[Grid]:
     conditions of Communities of Care), conditions × answers, share per cell."""
     out = []
     for domain in session.instrument.domains:
-        items = [i for i in domain.rating_items if i.scale is not None
-                 and len(i.scale.points) == 2 and not i.scale.ordinal]
+        items = [
+            i
+            for i in domain.rating_items
+            if i.scale is not None and len(i.scale.points) == 2 and not i.scale.ordinal
+        ]
         points = _points(items)
         if len(items) < 2 or not points:
             continue
@@ -133,13 +151,23 @@ def conditions(session: Session) -> list[Grid]:
         for item in items:
             counts = pooled_counts(session, (item,), None)
             n = sum(counts.values())
-            cells = [Cell(counts.get(p.key, 0) / n if n else None,
-                          percent(counts.get(p.key, 0) / n if n else None)) for p in points]
+            cells = [
+                Cell(
+                    counts.get(p.key, 0) / n if n else None,
+                    percent(counts.get(p.key, 0) / n if n else None),
+                )
+                for p in points
+            ]
             rows.append((item.text, (*cells, Cell(None, str(n)))))
-        out.append(Grid(f"{domain.short}: each condition", (*(p.short for p in points),
-                                                            "answers"), tuple(rows),
-                        f"Each cell: the share of answers to that condition. {points[-1].short}"
-                        " = not in place yet."))
+        out.append(
+            Grid(
+                f"{domain.short}: each condition",
+                (*(p.short for p in points), "answers"),
+                tuple(rows),
+                f"Each cell: the share of answers to that condition. {points[-1].short}"
+                " = not in place yet.",
+            )
+        )
     return out
 
 
@@ -156,22 +184,40 @@ def now_and_want(session: Session) -> Grid | None:
         item = session.instrument.item(g.now_item)
         shown = [None if v is None else round(100 * v) for v in (g.now, g.want)]
         gap = None if None in shown else shown[1] - shown[0]
-        rows.append((item.text if item else g.pair, (
-            Cell(g.now, percent(g.now)), Cell(g.want, percent(g.want)),
-            Cell(None, "–" if gap is None else f"{gap:+d}".replace("-", "−")))))
+        rows.append(
+            (
+                item.text if item else g.pair,
+                (
+                    Cell(g.now, percent(g.now)),
+                    Cell(g.want, percent(g.want)),
+                    Cell(None, "–" if gap is None else f"{gap:+d}".replace("-", "−")),
+                ),
+            )
+        )
     low, high = _ends(session)
-    return Grid("Where we are now and where we want to be", ("now", "want", "gap (points)"),
-                tuple(rows), f"Mean level: 0% = every answer {low}, 100% = every answer {high}.")
+    return Grid(
+        "Where we are now and where we want to be",
+        ("now", "want", "gap (points)"),
+        tuple(rows),
+        f"Mean level: 0% = every answer {low}, 100% = every answer {high}.",
+    )
 
 
 def _ends(session: Session) -> tuple[str, str]:
     """The lowest and highest scored answers' labels (for a note: "0% = every answer …")."""
-    points = [p for i in session.instrument.rating_items if i.scale
-              for p in i.scale.points if p.score is not None]
+    points = [
+        p
+        for i in session.instrument.rating_items
+        if i.scale
+        for p in i.scale.points
+        if p.score is not None
+    ]
     if not points:
         return "at the lowest point", "at the highest"
-    return (min(points, key=lambda p: p.score or 0.0).short,
-            max(points, key=lambda p: p.score or 0.0).short)
+    return (
+        min(points, key=lambda p: p.score or 0.0).short,
+        max(points, key=lambda p: p.score or 0.0).short,
+    )
 
 
 def people_domains(session: Session) -> Grid | None:
@@ -191,13 +237,15 @@ def people_domains(session: Session) -> Grid | None:
             mean = sum(m * k for m, k in scored) / n if n else None
             cells.append(Cell(mean, percent(mean)))
         rows.append((person.name, tuple(cells)))
-    return Grid("Mean score per person and domain", tuple(label for label, _ in groups),
-                tuple(rows), "0% = every answer at the lowest point, 100% = every answer at the "
-                "highest.")
+    return Grid(
+        "Mean score per person and domain",
+        tuple(label for label, _ in groups),
+        tuple(rows),
+        "0% = every answer at the lowest point, 100% = every answer at the highest.",
+    )
 
 
-def segment_domains(session: Session, question_id: str,
-                    min_size: int | None = None) -> Grid | None:
+def segment_domains(session: Session, question_id: str, min_size: int | None = None) -> Grid | None:
     """Groups of a profile question × domains: mean score; groups below `min_size` (by default
     `segments.MIN_SEGMENT`) suppressed."""
     from bcr_tui.analysis.segments import MIN_SEGMENT, segments
@@ -215,12 +263,17 @@ def segment_domains(session: Session, question_id: str,
         if g.suppressed:
             rows.append((label, tuple(Cell(None, "·") for _ in domains)))
         else:
-            rows.append((label, tuple(Cell(g.means.get(d.id), percent(g.means.get(d.id)))
-                                      for d in domains)))
+            rows.append(
+                (label, tuple(Cell(g.means.get(d.id), percent(g.means.get(d.id))) for d in domains))
+            )
     question = session.instrument.item(question_id)
     title = f"Mean score by {question.text if question else question_id}"
-    return Grid(title, tuple(d.short for d in domains), tuple(rows),
-                f"· = fewer than {min_size} people: not shown, so no one can be identified.")
+    return Grid(
+        title,
+        tuple(d.short for d in domains),
+        tuple(rows),
+        f"· = fewer than {min_size} people: not shown, so no one can be identified.",
+    )
 
 
 def _ordinal(session: Session) -> bool:
@@ -230,8 +283,12 @@ def _ordinal(session: Session) -> bool:
 def grids(session: Session, *, names: bool = True) -> list[Grid]:
     """Every heatmap that applies to this session, in display order; without `names` (the
     audience view with names hidden) no grid of people."""
-    out = [domain_answers(session), *conditions(session), now_and_want(session),
-           people_domains(session) if names else None]
+    out = [
+        domain_answers(session),
+        *conditions(session),
+        now_and_want(session),
+        people_domains(session) if names else None,
+    ]
     for q in session.instrument.profile:
         if q.kind in ("choice", "multichoice"):
             out.append(segment_domains(session, q.id))

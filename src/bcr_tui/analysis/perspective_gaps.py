@@ -26,8 +26,9 @@ class Gap:
     gap: float | None  #: want − now
 
 
-def perspective_gaps(session: Session, *, include_hidden: bool = False,
-                     who: Iterable[str] | None = None) -> list[Gap]:
+def perspective_gaps(
+    session: Session, *, include_hidden: bool = False, who: Iterable[str] | None = None
+) -> list[Gap]:
     """For each paired item, mean now, mean want and the gap, in instrument order.
 
     The perspectives "now" and "want" are used when present, else the first and last listed.

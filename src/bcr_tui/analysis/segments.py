@@ -17,16 +17,26 @@ from bcr_tui.session.state import Session
 MIN_SEGMENT = 3
 
 
-def participant_means(session: Session, *, include_hidden: bool = False,
-                      ) -> dict[str, dict[str, float | None]]:
+def participant_means(
+    session: Session,
+    *,
+    include_hidden: bool = False,
+) -> dict[str, dict[str, float | None]]:
     """Each participant's mean score per domain (None: no scored answer). Round-robin only."""
     if session.mode != "round-robin":
         return {}
-    domains = [d for d in session.instrument.domains
-               if any(i.scale and i.scale.ordinal for i in d.rating_items)]
-    return {p.id: {d.id: domain_stats(session, d, include_hidden=include_hidden,
-                                      who=(p.id,)).mean for d in domains}
-            for p in session.participants}
+    domains = [
+        d
+        for d in session.instrument.domains
+        if any(i.scale and i.scale.ordinal for i in d.rating_items)
+    ]
+    return {
+        p.id: {
+            d.id: domain_stats(session, d, include_hidden=include_hidden, who=(p.id,)).mean
+            for d in domains
+        }
+        for p in session.participants
+    }
 
 
 @dataclass(frozen=True)
@@ -55,8 +65,9 @@ class SegmentGap:
     gap: float
 
 
-def segments(session: Session, question_id: str, *, min_size: int = MIN_SEGMENT,
-             include_hidden: bool = False) -> list[Segment]:
+def segments(
+    session: Session, question_id: str, *, min_size: int = MIN_SEGMENT, include_hidden: bool = False
+) -> list[Segment]:
     """Split participants by their answer to a choice or multichoice profile question.
 
     Multichoice: someone counts in each option they chose. "Other" is one group (its free text is
@@ -64,8 +75,11 @@ def segments(session: Session, question_id: str, *, min_size: int = MIN_SEGMENT,
     omitted; groups under `min_size` are returned suppressed. Round-robin only (else []).
     """
     question = session.instrument.item(question_id)
-    if (question is None or not session.instrument.is_profile(question.id)
-            or question.kind not in ("choice", "multichoice")):
+    if (
+        question is None
+        or not session.instrument.is_profile(question.id)
+        or question.kind not in ("choice", "multichoice")
+    ):
         raise ValueError(f"no choice question {question_id!r} among the profile questions")
     if session.mode != "round-robin":
         return []
@@ -86,12 +100,20 @@ def segments(session: Session, question_id: str, *, min_size: int = MIN_SEGMENT,
         if len(ids) < max(1, min_size):
             out.append(Segment(key, labels[key], len(ids), True, {}, {}, {}))
             continue
-        figures = [domain_stats(session, d, include_hidden=include_hidden, who=ids)
-                   for d in domains]
-        out.append(Segment(key, labels[key], len(ids), False,
-                           {f.domain_id: f.mean for f in figures},
-                           {f.domain_id: f.priority for f in figures},
-                           {f.domain_id: f.strength for f in figures}))
+        figures = [
+            domain_stats(session, d, include_hidden=include_hidden, who=ids) for d in domains
+        ]
+        out.append(
+            Segment(
+                key,
+                labels[key],
+                len(ids),
+                False,
+                {f.domain_id: f.mean for f in figures},
+                {f.domain_id: f.priority for f in figures},
+                {f.domain_id: f.strength for f in figures},
+            )
+        )
     return out
 
 

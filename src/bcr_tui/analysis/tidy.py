@@ -31,9 +31,22 @@ from bcr_tui.session.records import GROUP, TALLY
 from bcr_tui.session.state import Session
 
 #: The fixed columns, in order; profile columns follow (see `profile_columns`).
-COLUMNS = ("session", "community", "date", "instrument", "participant", "participant_name",
-           "domain", "domain_title", "item", "item_text", "answer", "answer_label", "score",
-           "count")
+COLUMNS = (
+    "session",
+    "community",
+    "date",
+    "instrument",
+    "participant",
+    "participant_name",
+    "domain",
+    "domain_title",
+    "item",
+    "item_text",
+    "answer",
+    "answer_label",
+    "score",
+    "count",
+)
 #: The column naming the session file, present when `rows(..., source=…)` is given one.
 SOURCE = "source"
 #: The type of each fixed column for typed output ("str" for every column not listed here,
@@ -47,7 +60,7 @@ JOIN = ";"
 
 
 def column_type(column: str) -> str:
-    """"str", "date", "float" or "int": the type of a column in typed output."""
+    """ "str", "date", "float" or "int": the type of a column in typed output."""
     return SCHEMA.get(column, "str")
 
 
@@ -63,8 +76,7 @@ def profile_columns(session: Session, *, anonymize: bool = False) -> list[str]:
 
 def columns(session: Session, *, source: str = "", anonymize: bool = False) -> list[str]:
     """Every column `rows` gives for this session, in order."""
-    return [*COLUMNS, *([SOURCE] if source else []),
-            *profile_columns(session, anonymize=anonymize)]
+    return [*COLUMNS, *([SOURCE] if source else []), *profile_columns(session, anonymize=anonymize)]
 
 
 def rows(session: Session, *, source: str = "", anonymize: bool = False) -> list[dict[str, Any]]:
@@ -83,8 +95,12 @@ def table(session: Session, *, source: str = "", anonymize: bool = False) -> dic
     profile_cols = profile_columns(session, anonymize=anonymize)
     out: dict[str, list[Any]] = {c: [] for c in names}
     who_col, name_col, count_col = out["participant"], out["participant_name"], out["count"]
-    domain_col, title_col, item_col, text_col = (out["domain"], out["domain_title"],
-                                                 out["item"], out["item_text"])
+    domain_col, title_col, item_col, text_col = (
+        out["domain"],
+        out["domain_title"],
+        out["item"],
+        out["item_text"],
+    )
     answer_col, label_col, score_col = out["answer"], out["answer_label"], out["score"]
     profile_lists = [out[c] for c in profile_cols]
     titles = {d.id: d.title for d in instrument.domains}
@@ -96,13 +112,19 @@ def table(session: Session, *, source: str = "", anonymize: bool = False) -> dic
         head = (item.domain_id, titles.get(item.domain_id, ""), item.id, item_text(item))
         points = None
         if item.kind == "rating":
-            points = {p.key: [(p.key, p.label, p.score)] for p in item.scale.points} \
-                if item.scale else {}
+            points = (
+                {p.key: [(p.key, p.label, p.score)] for p in item.scale.points}
+                if item.scale
+                else {}
+            )
             points[ABSTAIN] = [(ABSTAIN, ABSTAIN_LABEL, None)]
         prepared.append((item, head, points))
 
-    def add(head: tuple[str, str, str, str], answers: list[tuple[str, str, float | None]],
-            counts: int | None = None) -> int:
+    def add(
+        head: tuple[str, str, str, str],
+        answers: list[tuple[str, str, float | None]],
+        counts: int | None = None,
+    ) -> int:
         for answer, label, score in answers:
             domain_col.append(head[0])
             title_col.append(head[1])
@@ -142,8 +164,12 @@ def table(session: Session, *, source: str = "", anonymize: bool = False) -> dic
             values.extend([value] * n)
 
     for person in session.participants:
-        emit(person.id, None if anonymize else person.name,
-             profile_values(person.profile, profile_cols), session.answers.get(person.id, {}))
+        emit(
+            person.id,
+            None if anonymize else person.name,
+            profile_values(person.profile, profile_cols),
+            session.answers.get(person.id, {}),
+        )
     no_profile = [None] * len(profile_cols)
     if GROUP in session.answers:
         emit(GROUP, None, no_profile, session.answers[GROUP])

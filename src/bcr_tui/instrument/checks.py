@@ -24,8 +24,12 @@ class FieldChecker:
         """`value` cleaned for the terminal; in `strict` mode what was dropped is a problem."""
         kept = printable(value)
         if kept != value and self.strict:
-            self.bad(where, "contains control or invisible characters ("
-                     + ", ".join(unclean(value)) + "); remove them")
+            self.bad(
+                where,
+                "contains control or invisible characters ("
+                + ", ".join(unclean(value))
+                + "); remove them",
+            )
         return kept
 
     def bad(self, where: str, message: str) -> None:
@@ -113,5 +117,11 @@ def _join(where: str, key: str) -> str:
 
 def kind_of(value: Any) -> str:
     """What `value` is, in a problem's words: "a table", "an array", "a string"..."""
-    return {dict: "a table", list: "an array", str: "a string", bool: "a boolean",
-            int: "a number", float: "a number"}.get(type(value), type(value).__name__)
+    return {
+        dict: "a table",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+    }.get(type(value), type(value).__name__)

@@ -39,9 +39,23 @@ class Checker(FieldChecker):
     """Walks a parsed document, building dataclasses and collecting problems with key paths."""
 
     def instrument(self, data: Any) -> Instrument | None:
-        top = {"format", "id", "title", "short_title", "version", "source", "instructions", "intro",
-               "default_mode", "scales", "perspectives", "profile", "domains", "reflection",
-               "actions"}
+        top = {
+            "format",
+            "id",
+            "title",
+            "short_title",
+            "version",
+            "source",
+            "instructions",
+            "intro",
+            "default_mode",
+            "scales",
+            "perspectives",
+            "profile",
+            "domains",
+            "reflection",
+            "actions",
+        }
         if not self.table(data, "", top, {"format", "id", "title", "version", "source", "domains"}):
             return None
         fmt = data.get("format")
@@ -49,8 +63,10 @@ class Checker(FieldChecker):
             self.bad("format", f"{fmt!r} is not {FORMAT!r}: this is not a bcr instrument file")
             return None
         ident = self.ident(data, "id", "")
-        texts = {k: self.string(data, k, "", required=k in {"title", "version", "source"})
-                 for k in ("title", "short_title", "version", "source", "instructions", "intro")}
+        texts = {
+            k: self.string(data, k, "", required=k in {"title", "version", "source"})
+            for k in ("title", "short_title", "version", "source", "instructions", "intro")
+        }
         mode = data.get("default_mode", "round-robin")
         if mode not in MODES:
             self.bad("default_mode", f"{mode!r} is not one of {', '.join(MODES)}")
@@ -61,8 +77,9 @@ class Checker(FieldChecker):
         profile = tuple(
             item
             for n, raw in enumerate(self.array(data, "profile", ""))
-            for item in self.item(raw, f"profile[{n}]", "profile", scales, perspectives, seen,
-                                  profile=True)
+            for item in self.item(
+                raw, f"profile[{n}]", "profile", scales, perspectives, seen, profile=True
+            )
         )
         domains = []
         domain_ids: set[str] = set()
@@ -71,18 +88,29 @@ class Checker(FieldChecker):
             if domain is not None:
                 domains.append(domain)
         reflection = tuple(
-            r for n, raw in enumerate(self.array(data, "reflection", ""))
+            r
+            for n, raw in enumerate(self.array(data, "reflection", ""))
             if (r := self.reflection(raw, f"reflection[{n}]")) is not None
         )
         actions = self.actions(data["actions"]) if "actions" in data else None
         if self.problems or ident is None:
             return None
         return Instrument(
-            id=ident, title=texts["title"] or "", version=texts["version"] or "",
-            source=texts["source"] or "", short_title=texts["short_title"],
-            instructions=texts["instructions"], intro=texts["intro"], default_mode=mode,
-            domains=tuple(domains), scales=scales, perspectives=perspectives, profile=profile,
-            reflection=reflection, actions=actions, raw=data,
+            id=ident,
+            title=texts["title"] or "",
+            version=texts["version"] or "",
+            source=texts["source"] or "",
+            short_title=texts["short_title"],
+            instructions=texts["instructions"],
+            intro=texts["intro"],
+            default_mode=mode,
+            domains=tuple(domains),
+            scales=scales,
+            perspectives=perspectives,
+            profile=profile,
+            reflection=reflection,
+            actions=actions,
+            raw=data,
         )
 
     def scales(self, raw: Any) -> dict[str, Scale]:
@@ -103,9 +131,12 @@ class Checker(FieldChecker):
             keys: set[str] = set()
             for n, p in enumerate(raw_points):
                 pw = f"{where}.points[{n}]"
-                if not self.table(p, pw, {"key", "label", "short_label", "score", "role",
-                                          "description"},
-                                  {"key", "label"}):
+                if not self.table(
+                    p,
+                    pw,
+                    {"key", "label", "short_label", "score", "role", "description"},
+                    {"key", "label"},
+                ):
                     continue
                 key = self.ident(p, "key", pw)
                 if key == ABSTAIN:
@@ -115,9 +146,11 @@ class Checker(FieldChecker):
                 if key:
                     keys.add(key)
                 score = p.get("score")
-                if score is not None and (isinstance(score, bool)
-                                          or not isinstance(score, int | float)
-                                          or not 0.0 <= score <= 1.0):
+                if score is not None and (
+                    isinstance(score, bool)
+                    or not isinstance(score, int | float)
+                    or not 0.0 <= score <= 1.0
+                ):
                     self.bad(f"{pw}.score", "must be a number from 0 to 1")
                     score = None
                 role = p.get("role")
@@ -126,15 +159,26 @@ class Checker(FieldChecker):
                     role = None
                 label = self.string(p, "label", pw, required=True)
                 if key and label is not None:
-                    points.append(Point(key, label, None if score is None else float(score), role,
-                                        self.string(p, "description", pw),
-                                        self.string(p, "short_label", pw)))
+                    points.append(
+                        Point(
+                            key,
+                            label,
+                            None if score is None else float(score),
+                            role,
+                            self.string(p, "description", pw),
+                            self.string(p, "short_label", pw),
+                        )
+                    )
             scored = [p for p in raw_points if isinstance(p, dict) and "score" in p]
             if scored and len(scored) != len(raw_points):
                 self.bad(f"{where}.points", "give every point a score, or none (a nominal scale)")
-            out[sid] = Scale(sid, tuple(points), self.string(spec, "low", where),
-                             self.string(spec, "high", where),
-                             self.string(spec, "question", where))
+            out[sid] = Scale(
+                sid,
+                tuple(points),
+                self.string(spec, "low", where),
+                self.string(spec, "high", where),
+                self.string(spec, "question", where),
+            )
         return out
 
     def perspectives(self, raw: Any) -> dict[str, str]:
@@ -153,10 +197,21 @@ class Checker(FieldChecker):
                 out[key] = self.clean(label, f"perspectives.{key}")
         return out
 
-    def domain(self, raw: Any, where: str, scales: dict[str, Scale], perspectives: dict[str, str],
-               seen: dict[str, str], domain_ids: set[str]) -> Domain | None:
-        if not self.table(raw, where, {"id", "title", "short_title", "description", "items"},
-                          {"id", "title", "items"}):
+    def domain(
+        self,
+        raw: Any,
+        where: str,
+        scales: dict[str, Scale],
+        perspectives: dict[str, str],
+        seen: dict[str, str],
+        domain_ids: set[str],
+    ) -> Domain | None:
+        if not self.table(
+            raw,
+            where,
+            {"id", "title", "short_title", "description", "items"},
+            {"id", "title", "items"},
+        ):
             return None
         did = self.ident(raw, "id", where)
         if did in domain_ids:
@@ -166,20 +221,47 @@ class Checker(FieldChecker):
         items = tuple(
             item
             for n, spec in enumerate(self.array(raw, "items", where, required="items" in raw))
-            for item in self.item(spec, f"{where}.items[{n}]", did or "", scales, perspectives,
-                                  seen)
+            for item in self.item(
+                spec, f"{where}.items[{n}]", did or "", scales, perspectives, seen
+            )
         )
         title = self.string(raw, "title", where, required=True)
         if did is None or title is None:
             return None
-        return Domain(did, title, items, self.string(raw, "description", where),
-                      self.string(raw, "short_title", where))
+        return Domain(
+            did,
+            title,
+            items,
+            self.string(raw, "description", where),
+            self.string(raw, "short_title", where),
+        )
 
-    def item(self, raw: Any, where: str, domain_id: str, scales: dict[str, Scale],
-             perspectives: dict[str, str], seen: dict[str, str], *, profile: bool = False,
-             ) -> list[Item]:
-        allowed = {"id", "kind", "text", "number", "scale", "low", "high", "point_text",
-                   "perspectives", "note_prompt", "options", "other", "columns"}
+    def item(
+        self,
+        raw: Any,
+        where: str,
+        domain_id: str,
+        scales: dict[str, Scale],
+        perspectives: dict[str, str],
+        seen: dict[str, str],
+        *,
+        profile: bool = False,
+    ) -> list[Item]:
+        allowed = {
+            "id",
+            "kind",
+            "text",
+            "number",
+            "scale",
+            "low",
+            "high",
+            "point_text",
+            "perspectives",
+            "note_prompt",
+            "options",
+            "other",
+            "columns",
+        }
         if not self.table(raw, where, allowed, {"id", "text"}):
             return []
         iid = self.ident(raw, "id", where)
@@ -193,8 +275,10 @@ class Checker(FieldChecker):
         scale = None
         only = {
             "rating": {"scale", "low", "high", "point_text", "perspectives"},
-            "choice": {"options", "other"}, "multichoice": {"options", "other"},
-            "table": {"columns"}, "text": set(),
+            "choice": {"options", "other"},
+            "multichoice": {"options", "other"},
+            "table": {"columns"},
+            "text": set(),
         }
         for key in sorted(set(raw) & (allowed - {"id", "kind", "text", "number", "note_prompt"})):
             if key not in only[kind]:
@@ -227,11 +311,19 @@ class Checker(FieldChecker):
             self.bad(f"{where}.other", "must be true or false")
             other = False
         base = Item(
-            id=iid or "", kind=kind, text=text or "", domain_id=domain_id,
-            number=self.string(raw, "number", where), scale=scale,
-            low=self.string(raw, "low", where), high=self.string(raw, "high", where),
-            point_text=point_text, note_prompt=self.string(raw, "note_prompt", where),
-            options=options, other=other, columns=columns,
+            id=iid or "",
+            kind=kind,
+            text=text or "",
+            domain_id=domain_id,
+            number=self.string(raw, "number", where),
+            scale=scale,
+            low=self.string(raw, "low", where),
+            high=self.string(raw, "high", where),
+            point_text=point_text,
+            note_prompt=self.string(raw, "note_prompt", where),
+            options=options,
+            other=other,
+            columns=columns,
         )
         wanted = self.strings(raw, "perspectives", where)
         expanded = [base]
@@ -239,11 +331,19 @@ class Checker(FieldChecker):
             expanded = []
             for n, pid in enumerate(wanted):
                 if pid not in perspectives:
-                    self.bad(f"{where}.perspectives[{n}]",
-                             f"no perspective {pid!r} in [perspectives]")
+                    self.bad(
+                        f"{where}.perspectives[{n}]", f"no perspective {pid!r} in [perspectives]"
+                    )
                     continue
-                expanded.append(replace(base, id=f"{base.id}-{pid}", perspective=pid,
-                                         perspective_label=perspectives[pid], pair=base.id))
+                expanded.append(
+                    replace(
+                        base,
+                        id=f"{base.id}-{pid}",
+                        perspective=pid,
+                        perspective_label=perspectives[pid],
+                        pair=base.id,
+                    )
+                )
         for item in expanded:
             if item.id and item.id in seen:
                 self.bad(f"{where}.id", f'duplicate id "{item.id}" (also at {seen[item.id]})')
@@ -262,8 +362,9 @@ class Checker(FieldChecker):
         keys = {"prompt", "step", "needs", "due", "owner"}
         if not self.table(raw, "actions", keys, {"prompt"}):
             return None
-        found = {k: self.string(raw, k, "actions") for k in ("prompt", "step", "needs", "due",
-                                                               "owner")}
+        found = {
+            k: self.string(raw, k, "actions") for k in ("prompt", "step", "needs", "due", "owner")
+        }
         if found["prompt"] is None:  # missing or not text: already reported
             return None
         return ActionsSpec(**{k: v for k, v in found.items() if v is not None})

@@ -14,14 +14,32 @@ whose lightness rises at every step; Rich leaves them as they are.
 from __future__ import annotations
 
 #: Cividis sampled at nine even steps from 0 to 1.
-CIVIDIS = ("#00224E", "#1D3A6E", "#434E6C", "#5F636E", "#7B7B78", "#9A9177", "#BAA971",
-           "#DCC262", "#FEE838")
+CIVIDIS = (
+    "#00224E",
+    "#1D3A6E",
+    "#434E6C",
+    "#5F636E",
+    "#7B7B78",
+    "#9A9177",
+    "#BAA971",
+    "#DCC262",
+    "#FEE838",
+)
 #: Cells with no figure (no answers, or hidden) are neutral grey.
 EMPTY = "#3A3A3A"
 #: Cividis for 256-colour terminals: xterm colours 17, 24, 60, 243, 101, 143, 179, 185, 227,
 #: each lighter than the one before (relative luminance 0.008 … 0.94).
-RAMP_256 = ("#00005F", "#005F87", "#5F5F87", "#767676", "#87875F", "#AFAF5F", "#D7AF5F",
-            "#D7D75F", "#FFFF5F")
+RAMP_256 = (
+    "#00005F",
+    "#005F87",
+    "#5F5F87",
+    "#767676",
+    "#87875F",
+    "#AFAF5F",
+    "#D7AF5F",
+    "#D7D75F",
+    "#FFFF5F",
+)
 
 
 def _rgb(hex_colour: str) -> tuple[int, int, int]:
@@ -48,6 +66,7 @@ def colour(value: float | None, colours: int | None = None) -> str:
 
 def luminance(hex_colour: str) -> float:
     """Relative luminance (WCAG 2.x) of a colour."""
+
     def channel(c: int) -> float:
         s = c / 255
         return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
@@ -64,5 +83,8 @@ def contrast(a: str, b: str) -> float:
 
 def ink(background: str) -> str:
     """Black or white, whichever reads better on `background`."""
-    return "#000000" if contrast(background, "#000000") >= contrast(background, "#FFFFFF") \
+    return (
+        "#000000"
+        if contrast(background, "#000000") >= contrast(background, "#FFFFFF")
         else "#FFFFFF"
+    )

@@ -54,8 +54,14 @@ def _pct(value: float | None) -> float | None:
     return None if value is None else 100 * value
 
 
-def _change(cid: str, title: str, domain_id: str, a: figures.Figures,
-            b: figures.Figures | None, has_priority: bool) -> Change:
+def _change(
+    cid: str,
+    title: str,
+    domain_id: str,
+    a: figures.Figures,
+    b: figures.Figures | None,
+    has_priority: bool,
+) -> Change:
     ma = _pct(a.mean if a.n else None)
     mb = _pct(b.mean if b is not None and b.n else None)
     pa = _pct(a.priority) if has_priority and a.n else None
@@ -71,11 +77,15 @@ def compare(earlier: Session, later: Session) -> Comparison:
     figures read "–")."""
     one, two = earlier.instrument, later.instrument
     if one.id != two.id:
-        raise UsageError(f"the sessions use different instruments ({one.title} and {two.title}), "
-                         "so they cannot be compared")
+        raise UsageError(
+            f"the sessions use different instruments ({one.title} and {two.title}), "
+            "so they cannot be compared"
+        )
     if [i.id for i in one.items] != [i.id for i in two.items]:
-        raise UsageError(f"the sessions use different versions of the {one.title} (their items "
-                         "differ), so they cannot be compared")
+        raise UsageError(
+            f"the sessions use different versions of the {one.title} (their items "
+            "differ), so they cannot be compared"
+        )
     before, after = figures.summarize(earlier), figures.summarize(later)
     later_domains = {d.domain_id: d for d in after.domains}
     later_items = {i.item_id: i for d in after.domains for i in d.items}
@@ -87,14 +97,23 @@ def compare(earlier: Session, later: Session) -> Comparison:
         db = later_domains.get(da.domain_id)
         if db is not None and [i.item_id for i in db.items] != [i.item_id for i in da.items]:
             db = None  # the same domain holds other items: its figures are not comparable
-        domains.append(_change(da.domain_id, titles[da.domain_id], da.domain_id, da, db,
-                               "priority" in roles))
+        domains.append(
+            _change(da.domain_id, titles[da.domain_id], da.domain_id, da, db, "priority" in roles)
+        )
         for ia in da.items:
             item = one.item(ia.item_id)
             assert item is not None and item.scale is not None
             text = item.text + (f" ({item.perspective_label})" if item.perspective_label else "")
-            items.append(_change(ia.item_id, text, da.domain_id, ia, later_items.get(ia.item_id),
-                                 any(p.role == "priority" for p in item.scale.points)))
+            items.append(
+                _change(
+                    ia.item_id,
+                    text,
+                    da.domain_id,
+                    ia,
+                    later_items.get(ia.item_id),
+                    any(p.role == "priority" for p in item.scale.points),
+                )
+            )
     return Comparison(tuple(domains), tuple(items))
 
 
@@ -118,7 +137,7 @@ def shorten(text: str, width: int = ITEM_TEXT) -> str:
     flat = " ".join(text.split())
     if len(flat) <= width:
         return flat
-    cut = flat[:width - 1].rsplit(" ", 1)[0] if " " in flat[:width - 1] else flat[:width - 1]
+    cut = flat[: width - 1].rsplit(" ", 1)[0] if " " in flat[: width - 1] else flat[: width - 1]
     return cut.rstrip(" ,;:.") + "…"
 
 
@@ -136,32 +155,53 @@ def run_compare(earlier: Path, later: Path) -> int:
         one, two = load_session(earlier), load_session(later)
         result = compare(one, two)
     except BcrError as exc:  # every error names both files
-        raise UsageError(f"cannot compare {label(str(earlier))} with {label(str(later))}: "
-                         f"{exc}") from None
+        raise UsageError(
+            f"cannot compare {label(str(earlier))} with {label(str(later))}: {exc}"
+        ) from None
     console = Console(highlight=False, soft_wrap=False)
     if not console.is_terminal:
         console.width = 200
-    console.print(f"{one.instrument.title}\nEarlier: {_describe(one, earlier)}\n"
-                  f"Later:   {_describe(two, later)}\n"
-                  "Mean score: 0% = every answer at the lowest point, 100% = at the highest. "
-                  "Priority: share of answers saying it needs attention now.", markup=False)
+    console.print(
+        f"{one.instrument.title}\nEarlier: {_describe(one, earlier)}\n"
+        f"Later:   {_describe(two, later)}\n"
+        "Mean score: 0% = every answer at the lowest point, 100% = at the highest. "
+        "Priority: share of answers saying it needs attention now.",
+        markup=False,
+    )
     titles = {d.id: d.title for d in one.instrument.domains}
     for heading, rows in (("By domain", result.domains), ("By item", result.items)):
-        table = Table(title=heading, title_justify="left", box=None, pad_edge=False,
-                      header_style="bold", title_style="bold")
+        table = Table(
+            title=heading,
+            title_justify="left",
+            box=None,
+            pad_edge=False,
+            header_style="bold",
+            title_style="bold",
+        )
         table.add_column("Domain" if heading == "By domain" else "Item", overflow="fold")
-        for name in ("Earlier mean", "Later mean", "Mean change", "Earlier priority",
-                     "Later priority", "Priority change"):
+        for name in (
+            "Earlier mean",
+            "Later mean",
+            "Mean change",
+            "Earlier priority",
+            "Later priority",
+            "Priority change",
+        ):
             table.add_column(name, justify="right", no_wrap=True)
         current = None
         for c in rows:
             if heading == "By item" and c.domain_id != current:
                 current = c.domain_id
                 table.add_row(escape(titles.get(c.domain_id, c.domain_id)), style="bold")
-            table.add_row(escape(c.title if heading == "By domain" else "  " + shorten(c.title)),
-                          _percent(c.earlier_mean), _percent(c.later_mean),
-                          format_change(c.mean_change), _percent(c.earlier_priority),
-                          _percent(c.later_priority), format_change(c.priority_change))
+            table.add_row(
+                escape(c.title if heading == "By domain" else "  " + shorten(c.title)),
+                _percent(c.earlier_mean),
+                _percent(c.later_mean),
+                format_change(c.mean_change),
+                _percent(c.earlier_priority),
+                _percent(c.later_priority),
+                format_change(c.priority_change),
+            )
         console.print()
         console.print(table)
     return 0

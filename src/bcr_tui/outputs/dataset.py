@@ -62,8 +62,10 @@ def run_dataset(root: Path, folder: Path, *, anonymize: bool = False) -> int:
     manifest = _open(folder)
     built = manifest.setdefault("anonymized", anonymize if not manifest["files"] else False)
     if built != anonymize:
-        raise UsageError(f"{folder} was built {'with' if built else 'without'} --anonymize; "
-                         f"run again {'with' if built else 'without'} it, or into a new folder")
+        raise UsageError(
+            f"{folder} was built {'with' if built else 'without'} --anonymize; "
+            f"run again {'with' if built else 'without'} it, or into a new folder"
+        )
     lock = _lock(folder)
     try:
         return _update(root, folder, manifest)
@@ -82,8 +84,11 @@ def _update(root: Path, folder: Path, manifest: dict[str, Any]) -> int:
     current = {f.source: f for f in found}
     files, parts = manifest["files"], manifest["parts"]
     gone_parts = {p for p in parts if not (folder / p).is_file()}
-    stale = {s for s, e in files.items() if s not in current or e["stamp"] != current[s].stamp
-             or e["part"] in gone_parts}
+    stale = {
+        s
+        for s, e in files.items()
+        if s not in current or e["stamp"] != current[s].stamp or e["part"] in gone_parts
+    }
     added = sum(s not in files for s in current)
     changed = sum(s in current for s in stale)
     for p in gone_parts:
@@ -100,32 +105,51 @@ def _update(root: Path, folder: Path, manifest: dict[str, Any]) -> int:
     writer.remove(losers)
     for s in losers:
         files[s]["counted"] = False
-    _read(writer, [current[s] for s, e in files.items() if e["id"] is not None
-                   and not e["counted"] and s not in losers], root, current)
-    problems = sorted((str(current[s].path), e["problem"]) for s, e in files.items()
-                      if e["problem"])
+    _read(
+        writer,
+        [
+            current[s]
+            for s, e in files.items()
+            if e["id"] is not None and not e["counted"] and s not in losers
+        ],
+        root,
+        current,
+    )
+    problems = sorted(
+        (str(current[s].path), e["problem"]) for s, e in files.items() if e["problem"]
+    )
     read = sum(1 for e in files.values() if e["counted"])
     if not read:  # nothing readable (an unmounted drive?): the dataset is left as it was
         for tmp in writer.new.values():
             tmp.unlink()
         if not problems:
             raise UsageError(f"there are no .toml session files under {root}")
-        raise UsageError(f"none of the {len(files)} .toml file(s) under {root} could be read as "
-                         f"a bcr session (first: {problems[0][0]}: {problems[0][1]})")
+        raise UsageError(
+            f"none of the {len(files)} .toml file(s) under {root} could be read as "
+            f"a bcr session (first: {problems[0][0]}: {problems[0][1]})"
+        )
     writer.finish()
     for kept, others in copies.items():
         note(rollfiles.copies_message(kept, others, ids[kept]))
     for path, problem in problems:
         note(f"skipped {path}: {problem}")
     folder.mkdir(mode=0o700, exist_ok=True)
-    if stale or added or writer.written or writer.old or gone_parts \
-            or not (folder / MANIFEST).exists():
+    if (
+        stale
+        or added
+        or writer.written
+        or writer.old
+        or gone_parts
+        or not (folder / MANIFEST).exists()
+    ):
         _write_summary(folder, parts)
         _write_manifest(folder, manifest)  # last: the run is complete
         fsync_folder(folder)
-    print(f"Read {read} sessions ({len(problems) + len(passed)} skipped) from {root}: "
-          f"{sum(parts.values())} rows in {folder} ({added} added, {changed} changed, "
-          f"{len(stale) - changed} removed; {writer.written} part file(s) written)")
+    print(
+        f"Read {read} sessions ({len(problems) + len(passed)} skipped) from {root}: "
+        f"{sum(parts.values())} rows in {folder} ({added} added, {changed} changed, "
+        f"{len(stale) - changed} removed; {writer.written} part file(s) written)"
+    )
     return SKIPPED_EXIT if problems or passed else 0
 
 
@@ -145,16 +169,24 @@ def _read(writer: Writer, todo: list[Found], root: Path, current: dict[str, Foun
         if writer.anonymize:  # as export.anonymize_frame, with the "Other" texts left out first
             from bcr_tui.outputs.export import anonymize_frame
 
-            table = anonymize_frame(result.table(lambda t: profile_json(
-                t.drop([c for c in t.columns if c.endswith("_other")]))))
+            table = anonymize_frame(
+                result.table(
+                    lambda t: profile_json(t.drop([c for c in t.columns if c.endswith("_other")]))
+                )
+            )
         else:
             table = result.table(profile_json)
         writer.add(to_dataset(table))
 
 
 def _entry(found: Found, session_id: str | None, problem: str | None) -> dict[str, Any]:
-    return {"stamp": found.stamp, "id": session_id, "problem": problem, "part": None,
-            "counted": session_id is not None}
+    return {
+        "stamp": found.stamp,
+        "id": session_id,
+        "problem": problem,
+        "part": None,
+        "counted": session_id is not None,
+    }
 
 
 def _source(path: Path, root: Path) -> str:
@@ -171,9 +203,12 @@ def profile_json(table: pl.DataFrame) -> pl.DataFrame:
     fixed = {*tidy.COLUMNS, tidy.SOURCE, "file", "f"}
     profile_cols = sorted(c for c in table.columns if c not in fixed)
     if profile_cols:
-        text = (pl.struct(pl.col(profile_cols).cast(pl.String)).struct.json_encode()
-                .str.replace_all(r'"[A-Za-z0-9_-]+":null,?', "")
-                .str.replace(r",\}$", "}"))
+        text = (
+            pl.struct(pl.col(profile_cols).cast(pl.String))
+            .struct.json_encode()
+            .str.replace_all(r'"[A-Za-z0-9_-]+":null,?', "")
+            .str.replace(r",\}$", "}")
+        )
         profile = pl.when(text == "{}").then(None).otherwise(text)
     else:
         profile = pl.lit(None, pl.String)
@@ -185,8 +220,9 @@ def to_dataset(table: pl.DataFrame) -> pl.DataFrame:
     partition keys (`KEYS`) last."""
     import polars as pl
 
-    return table.select(*(pl.col(c) for c in COLUMNS), pl.col("instrument"),
-                        pl.col("date").dt.year().alias("year"))
+    return table.select(
+        *(pl.col(c) for c in COLUMNS), pl.col("instrument"), pl.col("date").dt.year().alias("year")
+    )
 
 
 def scan(folder: Path, parts: list[str] | None = None) -> pl.LazyFrame:
@@ -195,9 +231,12 @@ def scan(folder: Path, parts: list[str] | None = None) -> pl.LazyFrame:
 
     if parts is None:
         parts = sorted(_open(folder, create=False)["parts"])
-    frames = [pl.scan_parquet(folder / p).with_columns(
-        pl.lit(part_key(p)[0]).alias(KEYS[0]), pl.lit(part_key(p)[1], pl.Int64).alias(KEYS[1]))
-        for p in parts]
+    frames = [
+        pl.scan_parquet(folder / p).with_columns(
+            pl.lit(part_key(p)[0]).alias(KEYS[0]), pl.lit(part_key(p)[1], pl.Int64).alias(KEYS[1])
+        )
+        for p in parts
+    ]
     if not frames:
         from bcr_tui.outputs.export import frame
 
@@ -225,8 +264,10 @@ def _open(folder: Path, *, create: bool = True) -> dict[str, Any]:
         check_out(folder)
     if not path.exists():
         if folder.is_dir() and any(p.name != LOCK for p in folder.iterdir()):
-            raise UsageError(f"{folder} is not empty and holds no bcr dataset ({MANIFEST}); "
-                             "give a new or empty folder")
+            raise UsageError(
+                f"{folder} is not empty and holds no bcr dataset ({MANIFEST}); "
+                "give a new or empty folder"
+            )
         if not create:
             raise UsageError(f"there is no bcr dataset in {folder}")
         return {"format": FORMAT, "files": {}, "parts": {}}
@@ -235,13 +276,16 @@ def _open(folder: Path, *, create: bool = True) -> dict[str, Any]:
         if manifest.get("format") != FORMAT or not isinstance(manifest.get("files"), dict):
             raise ValueError
     except (OSError, ValueError, AttributeError):
-        raise UsageError(f"{path} is damaged or not a bcr dataset's manifest; delete the "
-                         "folder to build the dataset again") from None
+        raise UsageError(
+            f"{path} is damaged or not a bcr dataset's manifest; delete the "
+            "folder to build the dataset again"
+        ) from None
     if create:
         for part in folder.glob(f"{KEYS[0]}=*/{KEYS[1]}=*/*"):
             name = part.relative_to(folder).as_posix()
-            if part.name.endswith(".parquet.tmp") or (part.name.startswith("part-")
-                                                      and name not in manifest["parts"]):
+            if part.name.endswith(".parquet.tmp") or (
+                part.name.startswith("part-") and name not in manifest["parts"]
+            ):
                 part.unlink()
     return manifest
 
@@ -263,8 +307,9 @@ def _lock(folder: Path) -> int:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
             os.close(fd)
-            raise UsageError(f"another bcr rollup is updating {folder} now; run this one when "
-                             "it has finished") from None
+            raise UsageError(
+                f"another bcr rollup is updating {folder} now; run this one when it has finished"
+            ) from None
     return fd
 
 

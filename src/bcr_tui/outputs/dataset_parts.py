@@ -76,8 +76,11 @@ class Writer:
                 self.old.add(name)
             else:
                 path.unlink()
-            self.add(rows.filter(~pl.col(tidy.SOURCE).is_in(sources)).with_columns(
-                pl.lit(key[0]).alias(KEYS[0]), pl.lit(key[1], pl.Int32).alias(KEYS[1])))
+            self.add(
+                rows.filter(~pl.col(tidy.SOURCE).is_in(sources)).with_columns(
+                    pl.lit(key[0]).alias(KEYS[0]), pl.lit(key[1], pl.Int32).alias(KEYS[1])
+                )
+            )
 
     def finish(self) -> None:
         """Write what is buffered (with the partition's small part, if it has one), put every
@@ -87,8 +90,11 @@ class Writer:
         from bcr_tui.tomlio import fsync_folder
 
         for key in [k for k, b in self.buffers.items() if any(x.height for x in b)]:
-            small = [p for p, n in self.parts.items() if part_key(p) == key and p not in self.new
-                     and n < PART_ROWS // 4]
+            small = [
+                p
+                for p, n in self.parts.items()
+                if part_key(p) == key and p not in self.new and n < PART_ROWS // 4
+            ]
             if small:
                 name = min(small, key=lambda p: (self.parts[p], p))
                 self.buffers[key].append(pl.read_parquet(self.folder / name))

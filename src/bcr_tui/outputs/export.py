@@ -43,8 +43,9 @@ def run_export(sessions: Sequence[Path], fmt: str, out: Path, *, anonymize: bool
     return 0
 
 
-def export_files(sessions: Sequence[Path], fmt: str, out: Path, *,
-                 anonymize: bool) -> tuple[int, int]:
+def export_files(
+    sessions: Sequence[Path], fmt: str, out: Path, *, anonymize: bool
+) -> tuple[int, int]:
     """Write the tidy table of the session files to `out`; returns (rows, sessions)."""
     from bcr_tui.storage.store import load_session
 
@@ -58,8 +59,9 @@ def export_files(sessions: Sequence[Path], fmt: str, out: Path, *,
     return df.height, len(loaded)
 
 
-def write_frame(out: Path, fmt: str, df: pl.DataFrame,
-                sheets: Callable[[], Sequence[Sheet]] = list) -> None:
+def write_frame(
+    out: Path, fmt: str, df: pl.DataFrame, sheets: Callable[[], Sequence[Sheet]] = list
+) -> None:
     """Write a tidy frame to `out` (private, atomic): CSV with `outfile.csv_safe`'s rule, Parquet
     and JSON with the exact text, Excel with text as text and `sheets()` after the data."""
     if fmt == "csv":
@@ -81,7 +83,8 @@ def polars_type(column: str) -> Any:
     import polars as pl
 
     return {"date": pl.Date, "float": pl.Float64, "int": pl.Int64}.get(
-        tidy.column_type(column), pl.String)
+        tidy.column_type(column), pl.String
+    )
 
 
 def frame(rows: Iterable[dict[str, Any]], columns: Sequence[str]) -> pl.DataFrame:
@@ -127,15 +130,24 @@ def anonymize_frame(df: pl.DataFrame) -> pl.DataFrame:
     if df.is_empty() and "participant_name" not in df.columns:
         return df
     other = [c for c in df.columns if c.endswith("_other")]
-    return (df.filter(pl.col("answer_label") != "")
-            .with_columns(pl.lit(None, pl.String).alias("participant_name"))
-            .drop(other))
+    return (
+        df.filter(pl.col("answer_label") != "")
+        .with_columns(pl.lit(None, pl.String).alias("participant_name"))
+        .drop(other)
+    )
 
 
 # --------------------------------------------------------------------------- Excel
 
-SUMMARY_HEADER = ("domain", "answers", "abstentions", "mean score", "strength share",
-                  "priority share", "consensus")
+SUMMARY_HEADER = (
+    "domain",
+    "answers",
+    "abstentions",
+    "mean score",
+    "strength share",
+    "priority share",
+    "consensus",
+)
 #: Summary columns shown as percentages in Excel, as the report shows them.
 PERCENT = COLOURED
 #: Excel's reserved sheet name, and the characters a sheet name cannot hold.
@@ -158,9 +170,15 @@ def _summary_sheets(sessions: Sequence[Session]) -> list[Sheet]:
         titles = {d.id: d.title for d in session.instrument.domains}
         # The data sheet holds every answer, so the summary counts blind items not yet revealed.
         summary = summarize(session, include_hidden=True)
-        rows = [[titles.get(d.domain_id, d.domain_id), d.n, d.abstain,
-                 *((d.mean, d.strength, d.priority, d.consensus) if d.n else (None,) * 4)]
-                for d in summary.domains]
+        rows = [
+            [
+                titles.get(d.domain_id, d.domain_id),
+                d.n,
+                d.abstain,
+                *((d.mean, d.strength, d.priority, d.consensus) if d.n else (None,) * 4),
+            ]
+            for d in summary.domains
+        ]
         out.append((name, SUMMARY_HEADER, rows))
     return out
 
@@ -179,7 +197,7 @@ def sheet_name(title: str, taken: set[str]) -> str:
     while name.lower() in taken:
         n += 1
         tail = f" ({n})"
-        name = base[:SHEET_NAME_MAX - len(tail)].strip() + tail
+        name = base[: SHEET_NAME_MAX - len(tail)].strip() + tail
     return name
 
 
@@ -188,12 +206,19 @@ def write_xlsx(path: Path, data: pl.DataFrame, sheets: Sequence[Sheet]) -> None:
     Text stays text (`outfile.XLSX_OPTIONS`: never a formula or a link); answers that are numbers
     on a numbered scale ("1"…"5", the answer and its label alike) are stored as numbers."""
     if data.height >= XLSX_MAX_ROWS:
-        raise UsageError(f"{data.height} rows do not fit in an Excel sheet (at most "
-                         f"{XLSX_MAX_ROWS - 1}); write .parquet or .csv instead")
+        raise UsageError(
+            f"{data.height} rows do not fit in an Excel sheet (at most "
+            f"{XLSX_MAX_ROWS - 1}); write .parquet or .csv instead"
+        )
     workbook = xlsx_workbook(path)
     try:
-        data.write_excel(workbook=workbook, worksheet="data", autofit=data.height <= 5000,
-                         freeze_panes="A2", float_precision=3)
+        data.write_excel(
+            workbook=workbook,
+            worksheet="data",
+            autofit=data.height <= 5000,
+            freeze_panes="A2",
+            float_precision=3,
+        )
         _numbers_as_numbers(workbook.get_worksheet_by_name("data"), data)
         for name, header, rows in sheets:
             write_sheet(workbook, name, header, rows)
@@ -209,17 +234,22 @@ def _numbers_as_numbers(sheet: Any, data: pl.DataFrame) -> None:
     if "answer" not in data.columns or "answer_label" not in data.columns:
         return
     cols = (data.columns.index("answer"), data.columns.index("answer_label"))
-    rows = (data.with_row_index("_row")
-            .filter((pl.col("answer") == pl.col("answer_label"))
-                    & pl.col("answer").str.contains(r"^[0-9]{1,9}$"))
-            .select("_row", "answer"))
+    rows = (
+        data.with_row_index("_row")
+        .filter(
+            (pl.col("answer") == pl.col("answer_label"))
+            & pl.col("answer").str.contains(r"^[0-9]{1,9}$")
+        )
+        .select("_row", "answer")
+    )
     for row, answer in rows.iter_rows():
         for col in cols:
             sheet.write_number(row + 1, col, int(answer))
 
 
-def write_sheet(workbook: Any, name: str, header: Sequence[str],
-                rows: Sequence[Sequence[Any]]) -> None:
+def write_sheet(
+    workbook: Any, name: str, header: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
     """A plain sheet with `header` and `rows`; columns named in `COLOURED` get the cividis scale
     and a percent format. Text is written as text, numbers as numbers, None as an empty cell."""
     sheet = workbook.add_worksheet(name[:SHEET_NAME_MAX])
@@ -240,26 +270,45 @@ def write_sheet(workbook: Any, name: str, header: Sequence[str],
             else:
                 sheet.write_number(r, c, value)
     sheet.freeze_panes(1, 0)
-    sheet.set_column(0, 0, max([len(str(h)) for h in header[:1]]
-                               + [len(str(row[0])) for row in rows if row]) + 2)
+    sheet.set_column(
+        0, 0, max([len(str(h)) for h in header[:1]] + [len(str(row[0])) for row in rows if row]) + 2
+    )
     sheet.set_column(1, len(header) - 1, 14)
     if not rows:
         return
     for c, title in enumerate(header):
         if title not in COLOURED:
             continue
-        sheet.conditional_format(1, c, len(rows), c, {
-            "type": "3_color_scale",
-            "min_type": "num", "min_value": 0, "min_color": CIVIDIS[0],
-            "mid_type": "num", "mid_value": 0.5, "mid_color": CIVIDIS[4],
-            "max_type": "num", "max_value": 1, "max_color": CIVIDIS[-1],
-        })
+        sheet.conditional_format(
+            1,
+            c,
+            len(rows),
+            c,
+            {
+                "type": "3_color_scale",
+                "min_type": "num",
+                "min_value": 0,
+                "min_color": CIVIDIS[0],
+                "mid_type": "num",
+                "mid_value": 0.5,
+                "mid_color": CIVIDIS[4],
+                "max_type": "num",
+                "max_value": 1,
+                "max_color": CIVIDIS[-1],
+            },
+        )
         # The dark half of cividis needs white text (palette.ink); blanks stay as they are.
-        sheet.conditional_format(1, c, len(rows), c, {
-            "type": "formula",
-            "criteria": f"=AND(ISNUMBER({_cell(1, c)}),{_cell(1, c)}<{DARK_BELOW})",
-            "format": white,
-        })
+        sheet.conditional_format(
+            1,
+            c,
+            len(rows),
+            c,
+            {
+                "type": "formula",
+                "criteria": f"=AND(ISNUMBER({_cell(1, c)}),{_cell(1, c)}<{DARK_BELOW})",
+                "format": white,
+            },
+        )
 
 
 def _cell(row: int, col: int) -> str:

@@ -16,13 +16,17 @@ from bcr_tui.outputs.pages import md
 from bcr_tui.session.state import Session
 from bcr_tui.storage.store import load_session
 
-SOURCE = ("Clarke, L.S., Effertz, S., & Sherman, J. (2019). Building Community Resilience Toolkit "
-          "Series, Volume III: Cross-Sector Partners, Tool 2: BCR Memorandum of Understanding. "
-          "San Diego State University, Social Policy Institute.")
+SOURCE = (
+    "Clarke, L.S., Effertz, S., & Sherman, J. (2019). Building Community Resilience Toolkit "
+    "Series, Volume III: Cross-Sector Partners, Tool 2: BCR Memorandum of Understanding. "
+    "San Diego State University, Social Policy Institute."
+)
 PLACEHOLDER = "NAME of COUNTY or COMMUNITY"
 PLACEHOLDER_UPPER = "NAME OF COUNTY OR COMMUNITY"
-DRAFT = ("The following is offered as a draft, or starting place. It is strongly suggested that "
-         "this document be adapted to the local context of each community of focus.")
+DRAFT = (
+    "The following is offered as a draft, or starting place. It is strongly suggested that "
+    "this document be adapted to the local context of each community of focus."
+)
 
 #: Tool 2, from its heading to "IN WITNESS HEREOF", word for word.
 TEMPLATE = """\
@@ -117,11 +121,13 @@ def individuals(session: Session) -> list[str]:
 def draft(session: Session) -> str:
     """The MOU draft for a session, as Markdown."""
     name = md(session.community) if session.community.strip() else ""
-    text = TEMPLATE.format(community=name or PLACEHOLDER,
-                           community_upper=name or PLACEHOLDER_UPPER)
+    text = TEMPLATE.format(community=name or PLACEHOLDER, community_upper=name or PLACEHOLDER_UPPER)
     date = f"{session.created.day} {session.created:%B %Y}"
-    parts = [f"> Draft made by bcr from the session “{md(session.title)}” ({date}). {DRAFT}\n>\n"
-             f"> Source: {md(SOURCE)}\n", text]
+    parts = [
+        f"> Draft made by bcr from the session “{md(session.title)}” ({date}). {DRAFT}\n>\n"
+        f"> Source: {md(SOURCE)}\n",
+        text,
+    ]
     entities, alone = signatories(session), individuals(session)
     if not entities and not alone:
         parts.append(BLANK_SIGNATURES)
@@ -139,10 +145,14 @@ def draft(session: Session) -> str:
     spec = session.instrument.actions or ActionsSpec("")
     actions = ["## Action steps agreed\n"]
     if session.actions:
-        actions.append(f"| {md(spec.step)} | {md(spec.needs)} | {md(spec.owner)} | "
-                       f"{md(spec.due)} |\n|---|---|---|---|")
-        actions += [f"| {md(a.step)} | {md(a.needs)} | {md(a.owner)} | {md(a.due)} |"
-                    for a in session.actions]
+        actions.append(
+            f"| {md(spec.step)} | {md(spec.needs)} | {md(spec.owner)} | "
+            f"{md(spec.due)} |\n|---|---|---|---|"
+        )
+        actions += [
+            f"| {md(a.step)} | {md(a.needs)} | {md(a.owner)} | {md(a.due)} |"
+            for a in session.actions
+        ]
     else:
         actions.append("No action steps were recorded in this session.")
     parts.append("\n".join(actions) + "\n")

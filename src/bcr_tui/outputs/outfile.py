@@ -32,16 +32,26 @@ from bcr_tui.tomlio import fsync_file, fsync_folder
 
 FILE_MODE = 0o600
 #: The extensions each format may be written to.
-EXTENSIONS = {"csv": (".csv",), "parquet": (".parquet",), "json": (".json",),
-              "xlsx": (".xlsx",), "md": (".md", ".markdown"), "html": (".html", ".htm")}
+EXTENSIONS = {
+    "csv": (".csv",),
+    "parquet": (".parquet",),
+    "json": (".json",),
+    "xlsx": (".xlsx",),
+    "md": (".md", ".markdown"),
+    "html": (".html", ".htm"),
+}
 #: What every bcr session file says near its top (storage/sessionfile.py writes it).
 SESSION_MARK = b'format = "bcr-session/'
 #: A text cell beginning with one of these is a formula to Excel, LibreOffice or Sheets (OWASP).
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 #: xlsxwriter Workbook options: strings are written as strings, never as formulas, links or
 #: numbers (polars sets only the first, and only for workbooks it makes itself).
-XLSX_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
-                "strings_to_numbers": False, "nan_inf_to_errors": True}
+XLSX_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "nan_inf_to_errors": True,
+}
 
 
 def format_for(out: Path, allowed: Iterable[str]) -> str | None:
@@ -60,19 +70,22 @@ def check_out(out: Path, fmt: str | None = None, *, sessions: Iterable[Path] = (
     endings = EXTENSIONS[fmt] if fmt else ()
     if endings and out.suffix.lower() not in endings:
         kind = {"md": "Markdown", "parquet": "Parquet"}.get(fmt or "", (fmt or "").upper())
-        raise UsageError(f"{out.name} does not end in {' or '.join(endings)}, but a {kind} file "
-                         f"is what is written; give --out a name ending in {endings[0]}")
+        raise UsageError(
+            f"{out.name} does not end in {' or '.join(endings)}, but a {kind} file "
+            f"is what is written; give --out a name ending in {endings[0]}"
+        )
     if _is_session(out, sessions):
-        raise UsageError(f"{out} is a bcr session file; choose another --out so the session "
-                         "is not written over")
+        raise UsageError(
+            f"{out} is a bcr session file; choose another --out so the session is not written over"
+        )
     folder = out.parent
     if not folder.exists():
         blocker = next((p for p in folder.parents if p.exists() and not p.is_dir()), None)
         if blocker is not None:
-            raise UsageError(f"cannot write to the folder {folder}: {blocker} is a file, "
-                             "not a folder")
-        raise UsageError(f"there is no folder {folder} to write {out.name} into; create it "
-                         "first")
+            raise UsageError(
+                f"cannot write to the folder {folder}: {blocker} is a file, not a folder"
+            )
+        raise UsageError(f"there is no folder {folder} to write {out.name} into; create it first")
     if not folder.is_dir():
         raise UsageError(f"cannot write to the folder {folder}: it is a file, not a folder")
     if not os.access(folder, os.W_OK | os.X_OK):
@@ -123,8 +136,7 @@ def write_private(out: Path, write: Callable[[Path], None] | str) -> None:
 
     folder = out.parent
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=f".tmp{out.suffix}",
-                                    dir=folder)
+        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=f".tmp{out.suffix}", dir=folder)
     except OSError as exc:
         raise _folder_error(folder, exc) from None
     tmp = Path(name)
@@ -148,8 +160,9 @@ def write_private(out: Path, write: Callable[[Path], None] | str) -> None:
 
 def _folder_error(folder: Path, exc: OSError, out: Path | None = None) -> Exception:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR):
-        return UsageError(f"cannot write to the folder {folder}: it is read-only, missing or "
-                          "not yours")
+        return UsageError(
+            f"cannot write to the folder {folder}: it is read-only, missing or not yours"
+        )
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         return SaveError(f"could not write {out or folder}: the disk is full")
     return SaveError(f"could not write {out or folder} ({exc.strerror or exc})")
@@ -178,8 +191,12 @@ def csv_safe(frame: Any) -> Any:
         return frame
     pattern = "^[" + "".join("\\" + c if c in "-\\]^" else c for c in CSV_TRIGGERS) + "]"
     return frame.with_columns(
-        pl.when(pl.col(c).str.contains(pattern)).then(pl.lit("'") + pl.col(c))
-        .otherwise(pl.col(c)).alias(c) for c in text)
+        pl.when(pl.col(c).str.contains(pattern))
+        .then(pl.lit("'") + pl.col(c))
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in text
+    )
 
 
 def xlsx_workbook(path: Path) -> Any:

@@ -33,8 +33,11 @@ from bcr_tui.outputs.report_sections import (
 from bcr_tui.session.state import Session
 from bcr_tui.storage.store import load_session
 
-MODES = {"round-robin": "person by person (round-robin)", "group": "as one group",
-         "tally": "by a show of hands (tally)"}
+MODES = {
+    "round-robin": "person by person (round-robin)",
+    "group": "as one group",
+    "tally": "by a show of hands (tally)",
+}
 
 
 def run_report(session: Path, fmt: str | None, out: Path, *, anonymize: bool = False) -> int:
@@ -50,13 +53,21 @@ def report_format(out: Path, fmt: str | None) -> str:
         raise UsageError(f"the report format must be md or html, not {fmt!r}")
     found = fmt or format_for(out, ("html", "md"))
     if found is None:
-        raise UsageError(f"{out.name} does not end in .html or .md, and a report is written "
-                         "only as HTML or Markdown; give --out a name ending in .html or .md")
+        raise UsageError(
+            f"{out.name} does not end in .html or .md, and a report is written "
+            "only as HTML or Markdown; give --out a name ending in .html or .md"
+        )
     return found
 
 
-def write_report(session: Session, out: Path, fmt: str | None = None, *,
-                 anonymize: bool = False, sources: Sequence[Path] = ()) -> None:
+def write_report(
+    session: Session,
+    out: Path,
+    fmt: str | None = None,
+    *,
+    anonymize: bool = False,
+    sources: Sequence[Path] = (),
+) -> None:
     """Write the report of `session` to `out` (fmt "md" or "html"; None: from the suffix), never
     over a session file (`sources`: the files it was read from). `anonymize`: no names at all."""
     out = Path(out)
@@ -73,11 +84,18 @@ def build(s: Session, *, anonymize: bool = False) -> list[Block]:
     """The report of a session as blocks, in reading order (`anonymize`: no names at all)."""
     inst, f, summary = s.instrument, findings(s), analysis.summarize(s)
     name = inst.title + (f" ({inst.short_title})" if inst.short_title else "")
-    out: list[Block] = [Text("h1", s.title), Bullets((
-        ("Community: ", s.community or "not given"),
-        ("Date: ", f"{s.created.day} {s.created:%B %Y}"),
-        ("Instrument: ", f"{name}, {inst.version}, rated {MODES.get(s.mode, s.mode)}"),
-        ("Source: ", inst.source)), meta=True)]
+    out: list[Block] = [
+        Text("h1", s.title),
+        Bullets(
+            (
+                ("Community: ", s.community or "not given"),
+                ("Date: ", f"{s.created.day} {s.created:%B %Y}"),
+                ("Instrument: ", f"{name}, {inst.version}, rated {MODES.get(s.mode, s.mode)}"),
+                ("Source: ", inst.source),
+            ),
+            meta=True,
+        ),
+    ]
     if f.hidden:
         out.append(Text("p", f"{f.hidden} blind items not yet revealed are left out."))
     out += [*who_took_part(s, summary, anonymize), Text("h2", "Heatmaps")]
@@ -88,22 +106,35 @@ def build(s: Session, *, anonymize: bool = False) -> list[Block]:
         out.append(Text("p", "No heatmap: the answers do not share one scored scale."))
     out += [*by_domain(s, summary), *every_item(s, summary)]
     for title, found, empty in (
-            ("Strengths", f.strengths, "No item is yet rated a strength by enough people."),
-            ("Needs immediate attention", f.priorities,
-             "No item is yet rated as needing attention by enough people."),
-            ("Contested items", f.contested, "No item splits the room."),
-            ("Group differences", f.groups, "No group differs from another by 15 points or "
-             "more in any domain (groups under 3 people are not compared).")):
+        ("Strengths", f.strengths, "No item is yet rated a strength by enough people."),
+        (
+            "Needs immediate attention",
+            f.priorities,
+            "No item is yet rated as needing attention by enough people.",
+        ),
+        ("Contested items", f.contested, "No item splits the room."),
+        (
+            "Group differences",
+            f.groups,
+            "No group differs from another by 15 points or "
+            "more in any domain (groups under 3 people are not compared).",
+        ),
+    ):
         out.append(Text("h2", title))
         if title == "Contested items":
-            out.append(Text("small", "Consensus runs from 0 (an even split between the "
-                            "extremes) to 1 (everyone agrees); the spread shows how answers fell."))
+            out.append(
+                Text(
+                    "small",
+                    "Consensus runs from 0 (an even split between the "
+                    "extremes) to 1 (everyone agrees); the spread shows how answers fell.",
+                )
+            )
         out.append(bullets(found) if found else Text("p", empty))
-    if any(i.scale and len(i.scale.points) == 2 and not i.scale.ordinal
-           for i in inst.rating_items):
-        out += [Text("h2", "Conditions not in place"),
-                bullets(f.missing) if f.missing else
-                Text("p", "No yes/no condition was answered No.")]
+    if any(i.scale and len(i.scale.points) == 2 and not i.scale.ordinal for i in inst.rating_items):
+        out += [
+            Text("h2", "Conditions not in place"),
+            bullets(f.missing) if f.missing else Text("p", "No yes/no condition was answered No."),
+        ]
     if any(i.pair for i in inst.rating_items):
         out.append(Text("h2", "Where we are now and where we want to be"))
         out.append(bullets(f.gaps) if f.gaps else Text("p", "No item has both answers yet."))
@@ -111,24 +142,41 @@ def build(s: Session, *, anonymize: bool = False) -> list[Block]:
     if inst.reflection:
         out.append(Text("h2", "Questions for reflection"))
     for r in inst.reflection:
-        out += [Text("h3", r.title), *([Text("p", r.prompt)] if r.prompt else []),
-                Bullets(tuple(("", fill(q, s.community)) for q in r.questions))]
+        out += [
+            Text("h3", r.title),
+            *([Text("p", r.prompt)] if r.prompt else []),
+            Bullets(tuple(("", fill(q, s.community)) for q in r.questions)),
+        ]
     if anonymize:
-        out += [Text("h2", "Notes"), Text("p", f"{len(f.notes)} notes were taken; they are left "
-                                      "out of this anonymized report.")]
+        out += [
+            Text("h2", "Notes"),
+            Text(
+                "p",
+                f"{len(f.notes)} notes were taken; they are left out of this anonymized report.",
+            ),
+        ]
     else:
-        out += [Text("h2", "Notes"), Bullets(tuple((n.title, " — " + n.figures)
-                                                   for n in f.notes))
-                if f.notes else Text("p", "No notes were taken.")]
+        out += [
+            Text("h2", "Notes"),
+            Bullets(tuple((n.title, " — " + n.figures) for n in f.notes))
+            if f.notes
+            else Text("p", "No notes were taken."),
+        ]
     spec = inst.actions or ActionsSpec("")
     header = (spec.step, spec.needs, *(() if anonymize else (spec.owner,)), spec.due)
     rows = tuple((a.step, a.needs, *(() if anonymize else (a.owner,)), a.due) for a in f.actions)
-    out += [Text("h2", "Action steps"),
-            Table(header, rows, keep=frozenset({len(header) - 1}))
-            if rows else Text("p", "No action steps were recorded."),
-            *([Text("small", "Owners are left out of this anonymized report.")]
-              if anonymize and rows else []),
-            Text("small", f"Made with bcr from session {s.id}.")]
+    out += [
+        Text("h2", "Action steps"),
+        Table(header, rows, keep=frozenset({len(header) - 1}))
+        if rows
+        else Text("p", "No action steps were recorded."),
+        *(
+            [Text("small", "Owners are left out of this anonymized report.")]
+            if anonymize and rows
+            else []
+        ),
+        Text("small", f"Made with bcr from session {s.id}."),
+    ]
     return out
 
 

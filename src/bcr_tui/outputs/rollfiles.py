@@ -68,19 +68,23 @@ def find(root: Path) -> tuple[list[Found], list[tuple[str, str]]]:
                 continue
             if stat.S_ISDIR(st.st_mode):
                 if link:
-                    passed.append((entry.path, "is a link to a folder, not a session file "
-                                               "(not followed)"))
+                    passed.append(
+                        (entry.path, "is a link to a folder, not a session file (not followed)")
+                    )
                 else:
-                    passed.append((entry.path, "is a folder, not a session file (the files "
-                                               "in it are read)"))
+                    passed.append(
+                        (entry.path, "is a folder, not a session file (the files in it are read)")
+                    )
                     folders.append(Path(entry.path))
             elif not stat.S_ISREG(st.st_mode):
-                passed.append((entry.path, "is not a regular file (a pipe, device or socket), "
-                                           "not read"))
+                passed.append(
+                    (entry.path, "is not a regular file (a pipe, device or socket), not read")
+                )
             else:
                 path = Path(entry.path)
-                found.append(Found(path, relative(path, root), st.st_size, st.st_mtime_ns,
-                                   st.st_ctime_ns))
+                found.append(
+                    Found(path, relative(path, root), st.st_size, st.st_mtime_ns, st.st_ctime_ns)
+                )
     found.sort(key=lambda f: f.source)
     passed.sort()
     return found, passed
@@ -103,8 +107,10 @@ def copies(ids: dict[str, str], files: dict[str, Found]) -> dict[str, list[str]]
 
 def copies_message(kept: str, others: list[str], session_id: str) -> str:
     """The line naming a session's copies."""
-    return (f"{', '.join(others)} {'is a copy' if len(others) == 1 else 'are copies'} of "
-            f"session {session_id} in {kept}: counted once, from {kept} (the newest)")
+    return (
+        f"{', '.join(others)} {'is a copy' if len(others) == 1 else 'are copies'} of "
+        f"session {session_id} in {kept}: counted once, from {kept} (the newest)"
+    )
 
 
 def relative(path: Path, root: Path) -> str:

@@ -99,15 +99,33 @@ class Batch:
         if not point:
             return False
         file = len(self._files)
-        self._files.append((f, session.id, session.community,
-                            session.created.date().isoformat(), session.instrument.id, source))
+        self._files.append(
+            (
+                f,
+                session.id,
+                session.community,
+                session.created.date().isoformat(),
+                session.instrument.id,
+                source,
+            )
+        )
         profile_cols = tidy.profile_columns(session)
         self._profile.extend(c for c in profile_cols if c not in self._profile)
         for person_ in session.participants:
-            self._people.append({"file": file, "participant": person_.id,
-                                 "participant_name": person_.name,
-                                 **dict(zip(profile_cols, tidy.profile_values(
-                                     person_.profile, profile_cols), strict=True))})
+            self._people.append(
+                {
+                    "file": file,
+                    "participant": person_.id,
+                    "participant_name": person_.name,
+                    **dict(
+                        zip(
+                            profile_cols,
+                            tidy.profile_values(person_.profile, profile_cols),
+                            strict=True,
+                        )
+                    ),
+                }
+            )
         self._people.append({"file": file, "participant": GROUP, "participant_name": None})
         self._person.extend(person)
         self._point.extend(point)
@@ -126,8 +144,10 @@ class Batch:
                 continue  # an answer to it is not a plain rating: its lines are not known here
             head = (item.domain_id, titles.get(item.domain_id, ""), item.id, tidy.item_text(item))
             self._items += 1
-            for key, label, score in [*((p.key, p.label, p.score) for p in item.scale.points),
-                                      (ABSTAIN, tidy.ABSTAIN_LABEL, None)]:
+            for key, label, score in [
+                *((p.key, p.label, p.score) for p in item.scale.points),
+                (ABSTAIN, tidy.ABSTAIN_LABEL, None),
+            ]:
                 if not key.isprintable():
                     continue  # a clean answer is never this: such a session goes to tidy.table
                 lines[answer_line(item.id, key)] = len(self._points)
@@ -144,18 +164,44 @@ class Batch:
         from bcr_tui.outputs.export import polars_type
 
         i32, s = pl.Int32, pl.String
-        files = pl.DataFrame(self._files, orient="row", schema={
-            "f": i32, "session": s, "community": s, "date": s, "instrument": s,
-            tidy.SOURCE: s}).with_columns(pl.col("date").str.to_date("%Y-%m-%d"))
-        points = pl.DataFrame(self._points, orient="row", schema={
-            "domain": s, "domain_title": s, "item": s, "item_text": s, "answer": s,
-            "answer_label": s, "score": pl.Float64})
+        files = pl.DataFrame(
+            self._files,
+            orient="row",
+            schema={
+                "f": i32,
+                "session": s,
+                "community": s,
+                "date": s,
+                "instrument": s,
+                tidy.SOURCE: s,
+            },
+        ).with_columns(pl.col("date").str.to_date("%Y-%m-%d"))
+        points = pl.DataFrame(
+            self._points,
+            orient="row",
+            schema={
+                "domain": s,
+                "domain_title": s,
+                "item": s,
+                "item_text": s,
+                "answer": s,
+                "answer_label": s,
+                "score": pl.Float64,
+            },
+        )
         columns = ("file", "participant", "participant_name", *self._profile)
-        people = pl.DataFrame({c: [p.get(c) for p in self._people] for c in columns},
-                              schema={"file": i32, "participant": s, "participant_name": s,
-                                      **{c: polars_type(c) for c in self._profile}})
-        rows = pl.DataFrame([pl.Series("person", self._person, i32),
-                             pl.Series("point", self._point, i32)])
+        people = pl.DataFrame(
+            {c: [p.get(c) for p in self._people] for c in columns},
+            schema={
+                "file": i32,
+                "participant": s,
+                "participant_name": s,
+                **{c: polars_type(c) for c in self._profile},
+            },
+        )
+        rows = pl.DataFrame(
+            [pl.Series("person", self._person, i32), pl.Series("point", self._point, i32)]
+        )
         return rows, files, people, points
 
 
@@ -190,5 +236,6 @@ def table(batches: list[Batch], people_hook: Any = None) -> pl.DataFrame:
     if people_hook is not None:
         people_all = people_hook(people_all)
     who = people_all[at["person"]]
-    return pl.concat([one(files)[who["file"]], who.drop("file"), one(points)[at["point"]]],
-                     how="horizontal").with_columns(pl.lit(1, pl.Int64).alias("count"))
+    return pl.concat(
+        [one(files)[who["file"]], who.drop("file"), one(points)[at["point"]]], how="horizontal"
+    ).with_columns(pl.lit(1, pl.Int64).alias("count"))

@@ -41,9 +41,16 @@ FORMATS = (".csv", ".parquet", ".xlsx")
 PARALLEL_ABOVE = 50
 #: Files per chunk handed to a worker (also the progress bar's step).
 CHUNK = 25
-SUMMARY_COLUMNS = ("community", "instrument", "domain", "domain_title", "sessions", "answers",
-                   "abstentions", "mean_score")
-
+SUMMARY_COLUMNS = (
+    "community",
+    "instrument",
+    "domain",
+    "domain_title",
+    "sessions",
+    "answers",
+    "abstentions",
+    "mean_score",
+)
 
 
 #: Exit status when the output was written but some files were skipped (each named on stderr).
@@ -64,8 +71,10 @@ def run_rollup(folder: Path, out: Path, *, anonymize: bool = False) -> int:
     folder, out = Path(folder), Path(out)
     ext = out.suffix.lower()
     if not as_folder and ext not in FORMATS:
-        raise UsageError(f"the output must be a file ending in {', '.join(FORMATS)} or a folder "
-                         f"ending in / (not {out.suffix or 'nothing'}): {out.name}")
+        raise UsageError(
+            f"the output must be a file ending in {', '.join(FORMATS)} or a folder "
+            f"ending in / (not {out.suffix or 'nothing'}): {out.name}"
+        )
     if not folder.is_dir():
         raise UsageError(f"there is no folder {folder} to roll up")
     if as_folder:
@@ -85,9 +94,12 @@ def run_rollup(folder: Path, out: Path, *, anonymize: bool = False) -> int:
         first, problem = outcome.skipped[0]
         raise SessionFileError(
             f"none of the {len(found)} .toml file(s) under {folder} could be read as a bcr "
-            f"session (first: {first}: {problem})")
-    print(f"Read {outcome.read} sessions ({len(outcome.skipped) + len(passed)} skipped) from "
-          f"{folder}: {outcome.rows} rows to {out}")
+            f"session (first: {first}: {problem})"
+        )
+    print(
+        f"Read {outcome.read} sessions ({len(outcome.skipped) + len(passed)} skipped) from "
+        f"{folder}: {outcome.rows} rows to {out}"
+    )
     return SKIPPED_EXIT if outcome.skipped or passed else 0
 
 
@@ -146,8 +158,11 @@ class Result:
             columns.extend(c for c in chunk.columns if c not in columns)
         batches = [c.batch for c in self.chunks if c.batch is not None]
         frames = [table(batches, people_hook)] if batches else []
-        frames += [frame_from_columns(c.tables).with_columns(pl.Series("f", c.numbers, pl.Int32))
-                   for c in self.chunks if c.tables]
+        frames += [
+            frame_from_columns(c.tables).with_columns(pl.Series("f", c.numbers, pl.Int32))
+            for c in self.chunks
+            if c.tables
+        ]
         if people_hook is not None:
             plain = 1 if batches else 0  # the plain sessions' table has the hook applied
             frames = frames[:plain] + [people_hook(f) for f in frames[plain:]]
@@ -175,7 +190,7 @@ def read_stream(paths: Sequence[Path], root: Path) -> Iterator[Chunk]:
     if len(names) <= PARALLEL_ABOVE or _workers() < 2:
         with _progress(len(names)) as advance:
             for start in starts:
-                chunk = read_chunk(names[start:start + CHUNK], str(root), start)
+                chunk = read_chunk(names[start : start + CHUNK], str(root), start)
                 advance(len(chunk.skipped) + chunk.read)
                 yield chunk
         return
@@ -186,13 +201,14 @@ def read_stream(paths: Sequence[Path], root: Path) -> Iterator[Chunk]:
         pending: deque[Future[Chunk]] = deque()
         queue = iter(starts)
         for start in islice(queue, ahead):
-            pending.append(pool.submit(read_chunk, names[start:start + CHUNK], str(root), start))
+            pending.append(pool.submit(read_chunk, names[start : start + CHUNK], str(root), start))
         with _progress(len(names)) as advance:
             while pending:
                 chunk = pending.popleft().result()
                 for start in islice(queue, 1):
-                    pending.append(pool.submit(read_chunk, names[start:start + CHUNK],
-                                               str(root), start))
+                    pending.append(
+                        pool.submit(read_chunk, names[start : start + CHUNK], str(root), start)
+                    )
                 advance(len(chunk.skipped) + chunk.read)
                 yield chunk
 
@@ -239,8 +255,7 @@ def read_chunk(paths: Sequence[str], root: str, start: int = 0, *, joins: bool =
             continue
         out.read += 1
         out.ids.append((source, session.id))
-        out.columns.extend(c for c in tidy.columns(session, source=source)
-                           if c not in out.columns)
+        out.columns.extend(c for c in tidy.columns(session, source=source) if c not in out.columns)
     if len(batch):
         out.batch = batch
     if tables:
@@ -290,8 +305,14 @@ def _context() -> Any:
         return multiprocessing.get_context("fork")
     if "forkserver" in methods:
         ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["bcr_tui.outputs.rollup", "bcr_tui.storage.fastread", "bcr_tui.outputs.rolltable",
-                                    "bcr_tui.outputs.export"])
+        ctx.set_forkserver_preload(
+            [
+                "bcr_tui.outputs.rollup",
+                "bcr_tui.storage.fastread",
+                "bcr_tui.outputs.rolltable",
+                "bcr_tui.outputs.export",
+            ]
+        )
         return ctx
     return multiprocessing.get_context()
 
@@ -315,8 +336,14 @@ class _progress:  # noqa: N801 - used like a function: `with _progress(n) as adv
             TimeRemainingColumn,
         )
 
-        self.bar = Progress(TextColumn("Reading sessions"), BarColumn(), MofNCompleteColumn(),
-                            TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+        self.bar = Progress(
+            TextColumn("Reading sessions"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self.bar.start()
         task = self.bar.add_task("read", total=self.total)
         return lambda n: self.bar.advance(task, n)
@@ -349,7 +376,8 @@ def summarize(table: pl.DataFrame | pl.LazyFrame) -> pl.DataFrame:
             pl.col("domain_title").first(),
             pl.col(tidy.SOURCE if tidy.SOURCE in table.collect_schema() else "session")
             .n_unique()
-            .cast(pl.Int64).alias("sessions"),
+            .cast(pl.Int64)
+            .alias("sessions"),
             pl.col("count").filter(answered).sum().alias("answers"),
             pl.col("count").filter(~answered).sum().alias("abstentions"),
             pl.when(n_scored > 0)

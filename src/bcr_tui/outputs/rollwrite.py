@@ -109,12 +109,15 @@ def _write(out: Path, parts: list[Path], schema: dict[str, Any], drop: list[str]
     ext = out.suffix.lower()
     if ext == ".xlsx":
         if rows >= XLSX_MAX_ROWS:
-            raise UsageError(f"{rows} rows do not fit in an Excel sheet (at most "
-                             f"{XLSX_MAX_ROWS - 1}); write .parquet or .csv, or a folder, instead")
+            raise UsageError(
+                f"{rows} rows do not fit in an Excel sheet (at most "
+                f"{XLSX_MAX_ROWS - 1}); write .parquet or .csv, or a folder, instead"
+            )
         table = lazy.collect()
         summary = [list(r) for r in summarize(table).iter_rows()]
-        write_private(out, lambda tmp: write_xlsx(tmp, table, [
-            ("summary", SUMMARY_COLUMNS, summary)]))
+        write_private(
+            out, lambda tmp: write_xlsx(tmp, table, [("summary", SUMMARY_COLUMNS, summary)])
+        )
         return rows
     side = summary_path(out)
     check_out(side)
@@ -142,5 +145,6 @@ def _append_csv(path: Path, parts: list[Path], schema: dict[str, Any], keep: pl.
             table = pl.read_parquet(part)
             table = table.select(
                 pl.col(c) if c in table.columns else pl.lit(None, dtype).alias(c)
-                for c, dtype in schema.items()).filter(keep)
+                for c, dtype in schema.items()
+            ).filter(keep)
             csv_safe(table).write_csv(handle, include_header=n == 0)

@@ -54,8 +54,13 @@ def demo_session() -> Session:
     """The demo session: fully rated, with notes and action steps; deterministic."""
     instrument = load_instrument(find_instrument("partnership-assessment-inventory"))
     people = [(name, org) for name, org, _ in PEOPLE]
-    session = new_session(instrument, "Ventura partners, fall check-in (demo)", people,
-                          community="Ventura County", mode="round-robin")
+    session = new_session(
+        instrument,
+        "Ventura partners, fall check-in (demo)",
+        people,
+        community="Ventura County",
+        mode="round-robin",
+    )
     session.created = CREATED
     session.id = "demo-ventura-2026"
     rng = random.Random(2026)
@@ -69,23 +74,42 @@ def demo_session() -> Session:
             else:
                 weights = LEANING[item.domain_id]
                 if sector in URGENT_SECTORS and item.domain_id in (
-                        "capacity-building", "systems-structure-accountability"):
+                    "capacity-building",
+                    "systems-structure-accountability",
+                ):
                     weights = (weights[0] * 0.4, weights[1] + 0.3, weights[2])
             if rng.random() < 0.02:
                 session.abstain(person.id, item.id)
             else:
                 session.record(person.id, item.id, rng.choices(keys, weights)[0])
-    session.set_note("capacity-building-1", "Partners want a shared budget conversation before "
-                     "the spring funding cycle.")
-    session.set_note("integrated-learning-3", "Agencies see two-way channels; parents and CBOs "
-                     "say information flows one way.")
-    session.add_action(Action("Hold a joint resource-allocation workshop",
-                              "Budget summaries from each partner", "Dana Whitfield", "2027-01-31"))
-    session.add_action(Action("Set up a parent feedback loop at every partner meeting",
-                              "Interpreters, child care", "Keisha Moore", "2026-12-15"))
+    session.set_note(
+        "capacity-building-1",
+        "Partners want a shared budget conversation before the spring funding cycle.",
+    )
+    session.set_note(
+        "integrated-learning-3",
+        "Agencies see two-way channels; parents and CBOs say information flows one way.",
+    )
+    session.add_action(
+        Action(
+            "Hold a joint resource-allocation workshop",
+            "Budget summaries from each partner",
+            "Dana Whitfield",
+            "2027-01-31",
+        )
+    )
+    session.add_action(
+        Action(
+            "Set up a parent feedback loop at every partner meeting",
+            "Interpreters, child care",
+            "Keisha Moore",
+            "2026-12-15",
+        )
+    )
     # Fixed clock: the log reads as a 90-minute meeting that started at CREATED.
-    session.log = [e._replace(at=CREATED + timedelta(seconds=15 * n))
-                   for n, e in enumerate(session.log)]
+    session.log = [
+        e._replace(at=CREATED + timedelta(seconds=15 * n)) for n, e in enumerate(session.log)
+    ]
     last = instrument.items[-1].id
     session.cursor = Cursor(last, None)
     return session

@@ -19,8 +19,7 @@ from bcr_tui.session.state import clean_name
 def parse_roster(text: str) -> list[tuple[str, str | None]]:
     """Names (and organizations) from typed or pasted text: commas and lines separate people,
     `Name | Organization` gives one person's organization."""
-    lines = [ln for ln in text.replace("\r", "\n").split("\n")
-             if not ln.lstrip().startswith("#")]
+    lines = [ln for ln in text.replace("\r", "\n").split("\n") if not ln.lstrip().startswith("#")]
     people = []
     for entry in (part for line in lines for part in line.split(",")):
         if not entry.strip():

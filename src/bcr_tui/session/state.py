@@ -118,14 +118,18 @@ class Session:
         for p in self.participants:
             given = self.answers.get(p.id, {})
             first = ids.index(arrivals[p.id]) if arrivals.get(p.id) in ids else 0
-            total += len(given) if p.absent else (
-                n - first + sum(1 for i in ids[:first] if i in given))
+            total += (
+                len(given) if p.absent else (n - first + sum(1 for i in ids[:first] if i in given))
+            )
         return total
 
     def _arrivals(self) -> dict[str, str]:
         """The item on screen when each late arrival joined (the `join` entries' `item`)."""
-        return self._fold_log("arrivals", dict, lambda seen, e: seen.update(
-            {e.who: e.item}) if e.op == "join" else None)
+        return self._fold_log(
+            "arrivals",
+            dict,
+            lambda seen, e: seen.update({e.who: e.item}) if e.op == "join" else None,
+        )
 
     def answered_count(self) -> int:
         """How many answers are recorded (a tallied item counts once)."""
@@ -134,8 +138,9 @@ class Session:
         known = {i.id for i in self.items}
         return sum(1 for a in self.answers.values() for k in a if k in known)
 
-    def _fold_log(self, name: str, start: Callable[[], Any],
-                  step: Callable[[Any, LogEntry], None]) -> Any:
+    def _fold_log(
+        self, name: str, start: Callable[[], Any], step: Callable[[Any, LogEntry], None]
+    ) -> Any:
         """`start()` updated by `step(value, entry)` over the log, reading only the entries
         added since the last call (a key's save must not read ten thousand entries); all of
         it again when the log was read in front of what it held."""
@@ -188,8 +193,9 @@ class Session:
 
     def set_note(self, target: str, text: str) -> LogEntry:
         """Attach a note to an item or domain (empty text removes it)."""
-        return self._apply("note", "", target, self.notes.get(target),
-                           printable(text.strip()) or None)
+        return self._apply(
+            "note", "", target, self.notes.get(target), printable(text.strip()) or None
+        )
 
     def set_profile(self, pid: str, question: str, value: Any) -> LogEntry:
         """Answer one About-You question for a participant (None clears it)."""
@@ -204,8 +210,7 @@ class Session:
             validate_value(item, value)
         elif value is not None and not isinstance(value, str):
             raise UsageError("an 'Other' answer is text")
-        return self._apply("profile", pid, question, person.profile.get(question),
-                           printable(value))
+        return self._apply("profile", pid, question, person.profile.get(question), printable(value))
 
     def add_participant(self, name: str, organization: str | None = None) -> Participant:
         """Add someone (also mid-meeting: a late arrival). Returns the new participant."""
@@ -214,7 +219,8 @@ class Session:
             raise UsageError(f"a session holds at most {MAX_PARTICIPANTS} participants")
         # Never the id of someone removed: undoing the removal brings them back.
         taken = {p.id for p in self.participants} | {
-            e.who for e in self.log if e.op in ("join", "remove")}
+            e.who for e in self.log if e.op in ("join", "remove")
+        }
         n = len(self.participants) + 1
         while participant_id(n) in taken:
             n += 1
@@ -237,14 +243,18 @@ class Session:
         person = self._person(pid)
         if self.answers.get(pid) or person.profile:
             raise UsageError(f"{person.name} has answers: mark them absent instead")
-        old = {"name": person.name, "organization": person.organization or "",
-               "index": self.participants.index(person)}
+        old = {
+            "name": person.name,
+            "organization": person.organization or "",
+            "index": self.participants.index(person),
+        }
         return self._apply("remove", pid, "", old, None)
 
     def format(self) -> str:
         """The file format this session needs (`FORMAT_2` only for the roster's log kinds)."""
-        found = self._fold_log("new-ops", set, lambda ops, e: ops.add(e.op) if e.op in NEW_OPS
-                               else None)
+        found = self._fold_log(
+            "new-ops", set, lambda ops, e: ops.add(e.op) if e.op in NEW_OPS else None
+        )
         return FORMAT_2 if found else FORMAT
 
     def _person(self, pid: str) -> Participant:
@@ -262,8 +272,9 @@ class Session:
         """Add an action step."""
         if not action.step.strip():
             raise UsageError("an action step needs a description")
-        self.actions.append(Action(*(printable(getattr(action, k)) for k in
-                                     ("step", "needs", "owner", "due"))))
+        self.actions.append(
+            Action(*(printable(getattr(action, k)) for k in ("step", "needs", "owner", "due")))
+        )
 
     def remove_action(self, index: int) -> None:
         """Remove the action step at this position."""
@@ -278,8 +289,11 @@ class Session:
             raise UsageError("an action step needs a description")
         if not 0 <= index <= len(self.actions) - (action is None):
             raise UsageError("no such action step")
-        new = None if action is None else {k: getattr(action, k).strip()
-                                           for k in ("step", "needs", "owner", "due")}
+        new = (
+            None
+            if action is None
+            else {k: getattr(action, k).strip() for k in ("step", "needs", "owner", "due")}
+        )
         if index == len(self.actions):
             return self._apply("action", "add", str(index), None, new)
         old = vars(self.actions[index]).copy()
@@ -331,46 +345,82 @@ class Session:
         elif op == "note":
             ok = value is None or isinstance(value, str)
         elif op == "profile":
-            ok = (self.participant(who) is not None and item is not None
-                  and self.instrument.is_profile(item.id)
-                  and (value is None or (isinstance(value, str) if target != item.id
-                                         else check_value(item, value))))
+            ok = (
+                self.participant(who) is not None
+                and item is not None
+                and self.instrument.is_profile(item.id)
+                and (
+                    value is None
+                    or (isinstance(value, str) if target != item.id else check_value(item, value))
+                )
+            )
         elif op == "tally":
-            ok = (item is not None and item.scale is not None and not self.instrument.is_profile(
-                item.id) and (value is None or isinstance(value, dict) and all(
-                    (k == ABSTAIN or item.scale.point(k) is not None) and type(n) is int
-                    and n >= 0 for k, n in value.items())))
+            ok = (
+                item is not None
+                and item.scale is not None
+                and not self.instrument.is_profile(item.id)
+                and (
+                    value is None
+                    or isinstance(value, dict)
+                    and all(
+                        (k == ABSTAIN or item.scale.point(k) is not None)
+                        and type(n) is int
+                        and n >= 0
+                        for k, n in value.items()
+                    )
+                )
+            )
         elif op in ("rename", "remove", "action"):
             ok = self._roster_or_action_ok(op, who, target, value)
         else:  # set
-            ok = ((who == GROUP or self.participant(who) is not None) and item is not None
-                  and not self.instrument.is_profile(item.id)
-                  and (value is None or check_value(item, value)))
+            ok = (
+                (who == GROUP or self.participant(who) is not None)
+                and item is not None
+                and not self.instrument.is_profile(item.id)
+                and (value is None or check_value(item, value))
+            )
         if not ok:
-            raise UsageError(f"this change cannot be {done}: the session's history names a "
-                             "person, item or answer this session does not have (was the file "
-                             "edited by hand?); the answers are unchanged")
+            raise UsageError(
+                f"this change cannot be {done}: the session's history names a "
+                "person, item or answer this session does not have (was the file "
+                "edited by hand?); the answers are unchanged"
+            )
         return printable(value)
 
     def _roster_or_action_ok(self, op: str, who: str, target: str, value: Any) -> bool:
         """Whether a roster or action-step entry from the log can be applied: the text fields
         are text, a renamed or removed person exists (and a removed one has given nothing), a
         person brought back does not exist yet, an action step's position is one there is."""
-        fields = ("name", "organization", "index") if op != "action" else (
-            "step", "needs", "owner", "due")
-        if value is not None and not (isinstance(value, dict) and all(
+        fields = (
+            ("name", "organization", "index")
+            if op != "action"
+            else ("step", "needs", "owner", "due")
+        )
+        if value is not None and not (
+            isinstance(value, dict)
+            and all(
                 isinstance(v, str) or (k == "index" and type(v) is int)
-                for k, v in value.items() if k in fields)):
+                for k, v in value.items()
+                if k in fields
+            )
+        ):
             return False
         person = self.participant(who)
         if op == "rename":
-            return person is not None and value is not None and bool(
-                one_line(str(value.get("name") or "")))
+            return (
+                person is not None
+                and value is not None
+                and bool(one_line(str(value.get("name") or "")))
+            )
         if op == "remove":
             if value is None:  # removing (again): only someone who has given nothing
                 return person is not None and not self.answers.get(who) and not person.profile
-            return person is None and bool(who) and one_line(who) == who and bool(
-                one_line(str(value.get("name") or "")))
+            return (
+                person is None
+                and bool(who)
+                and one_line(who) == who
+                and bool(one_line(str(value.get("name") or "")))
+            )
         if not target.isdigit():
             return False
         index = int(target)
@@ -426,15 +476,15 @@ class Session:
         if op == "set" and not target:
             self.answers.pop(who, None)
 
-
     def _set_action(self, kind: str, position: str, value: Any) -> None:
         index = int(position) if position.isdigit() else len(self.actions)
         if value is None:
             if index < len(self.actions):
                 del self.actions[index]
         elif isinstance(value, dict):
-            action = Action(**{k: str(value.get(k) or "") for k in ("step", "needs", "owner",
-                                                                   "due")})
+            action = Action(
+                **{k: str(value.get(k) or "") for k in ("step", "needs", "owner", "due")}
+            )
             if kind == "edit" and index < len(self.actions):
                 self.actions[index] = action
             else:  # an added step, or a deleted one brought back
@@ -450,9 +500,14 @@ class Session:
         elif op == "remove" and isinstance(value, dict) and person is None:
             index = value.get("index")
             index = index if isinstance(index, int) and index >= 0 else len(self.participants)
-            self.participants.insert(index, Participant(
-                pid, one_line(str(value.get("name") or "")) or pid,
-                one_line(str(value.get("organization") or "")) or None))
+            self.participants.insert(
+                index,
+                Participant(
+                    pid,
+                    one_line(str(value.get("name") or "")) or pid,
+                    one_line(str(value.get("organization") or "")) or None,
+                ),
+            )
 
 
 def new_session(
@@ -478,14 +533,16 @@ def new_session(
         raise UsageError("round-robin needs participants (give --participants, or use group mode)")
     if not instrument.items:
         raise UsageError("this instrument has no items")
-    session = Session(instrument, title, community=one_line(community), mode=mode,
-                      order=order, blind=blind)
+    session = Session(
+        instrument, title, community=one_line(community), mode=mode, order=order, blind=blind
+    )
     if len(people or []) > MAX_PARTICIPANTS:
         raise UsageError(f"a session holds at most {MAX_PARTICIPANTS} participants")
     # The roster at creation is not a change (later arrivals are logged): ids in order.
     session.participants = [
         Participant(participant_id(n), clean_name(name), one_line(organization or "") or None)
-        for n, (name, organization) in enumerate(people or [], start=1)]
+        for n, (name, organization) in enumerate(people or [], start=1)
+    ]
     if mode == "round-robin":
         session.cursor = Cursor(session.items[0].id, session.participants[0].id)
     return session
@@ -531,7 +588,8 @@ def validate_value(item: Item, value: Any) -> None:
     elif item.kind == "multichoice":
         keys = {o.key for o in item.options} | _other(item)
         if not isinstance(value, list) or any(
-                not isinstance(v, str) or v not in keys for v in value):
+            not isinstance(v, str) or v not in keys for v in value
+        ):
             raise UsageError(f"the answer to {item.id!r} must be a list of its options")
     elif item.kind == "text":
         if not isinstance(value, str):
@@ -539,7 +597,8 @@ def validate_value(item: Item, value: Any) -> None:
     elif item.kind == "table":
         columns = {c.key for c in item.columns}
         if not isinstance(value, list) or not all(
-            isinstance(row, dict) and set(row) <= columns
+            isinstance(row, dict)
+            and set(row) <= columns
             and all(isinstance(v, str) for v in row.values())
             for row in value
         ):

@@ -166,8 +166,9 @@ def after_absence(session: Session, pid: str) -> None:
 
 def _next_unanswered(session: Session, item: str, after: str | None) -> str | None:
     """The first present person after `after` (wrapping round) who has not answered `item`."""
-    return next((p.id for p in _present_after(session, after)
-                 if session.answer(p.id, item) is None), None)
+    return next(
+        (p.id for p in _present_after(session, after) if session.answer(p.id, item) is None), None
+    )
 
 
 def _next_item_for(session: Session, who: str, item: str) -> str | None:
@@ -183,8 +184,14 @@ def _first_unanswered_item(session: Session, who: str) -> str | None:
 
 def _next_person_with_work(session: Session, after: str | None) -> str | None:
     """The next present person (wrapping round) who still has items to answer."""
-    return next((p.id for p in _present_after(session, after)
-                 if _first_unanswered_item(session, p.id) is not None), None)
+    return next(
+        (
+            p.id
+            for p in _present_after(session, after)
+            if _first_unanswered_item(session, p.id) is not None
+        ),
+        None,
+    )
 
 
 def _present_after(session: Session, after: str | None) -> list:

@@ -34,8 +34,10 @@ _LOG = "\n[[log]]\n"
 #: After the first [[log]]: a line that starts with a blank, or with "[" but not [[log]].
 _NOT_LOG = re.compile(r"\n(?:[ \t]|\[(?!\[log\]\]\n))")
 #: What `_log_start` looks for, in text and in bytes (a roll-up never decodes the log).
-_CUT = {str: (_LOG, _NOT_LOG, '"""', "'''"),
-        bytes: (_LOG.encode(), re.compile(_NOT_LOG.pattern.encode()), b'"""', b"'''")}
+_CUT = {
+    str: (_LOG, _NOT_LOG, '"""', "'''"),
+    bytes: (_LOG.encode(), re.compile(_NOT_LOG.pattern.encode()), b'"""', b"'''"),
+}
 _INSTRUMENT = "\n[instrument]\n"
 _RATINGS = "\n[ratings."
 #: A header inside the embedded instrument that is not under `instrument.` (a hand edit).
@@ -61,7 +63,8 @@ _ENTRY = re.compile(
     rf"(?:item = ({_STRING})\n)?"
     rf"(?:old = ({_VALUE})\n)?"
     rf"(?:new = ({_VALUE})\n)?"
-    r"\n?")
+    r"\n?"
+)
 _UNESCAPE = re.compile(r"\\(.)")
 _ESCAPED = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", '"': '"', "\\": "\\"}
 #: Parsed embedded instruments by their text: the sessions of a roll-up mostly share a few.
@@ -139,7 +142,7 @@ def session_data(text: str) -> dict[str, Any] | None:
 
 def _head_data(text: str, cut: int) -> dict[str, Any] | None:
     """The TOML of everything before the [[log]] tables at `cut`, or None (not safe)."""
-    parts = _head(text[:cut + 1])
+    parts = _head(text[: cut + 1])
     if parts is None:
         return None
     data, block = parts
@@ -162,7 +165,7 @@ def plain_ratings(path: Path) -> tuple[Session, str] | None:
     cut = None if data is None else _log_start(data)
     if cut is None:
         return None
-    head = decode(data[:cut + 1], path, SessionFileError)  # the log is never decoded
+    head = decode(data[: cut + 1], path, SessionFileError)  # the log is never decoded
     parts = _head(head, check=False)
     if parts is None or parts[1] is None:
         return None
@@ -212,10 +215,10 @@ def _head(head: str, *, check: bool = True) -> tuple[dict[str, Any], str | None]
         if split < 0 or _NOT_INSTRUMENT.search(head, split + 1) is not None:
             parts = _cut_ratings(head, check)
         else:
-            parts = _cut_ratings(head[:split + 1], check)
+            parts = _cut_ratings(head[: split + 1], check)
             if parts is None or "instrument" in parts[0]:
                 return None
-            part = head[split + 1:]
+            part = head[split + 1 :]
             parsed = _INSTRUMENTS.get(part)
             if parsed is None:
                 parsed = tomli.loads(part)
@@ -240,13 +243,13 @@ def _cut_ratings(text: str, check: bool = True) -> tuple[dict[str, Any], str | N
         return tomli.loads(text), None
     after = _NOT_RATINGS.search(text, start + 1)
     end = len(text) if after is None else after.start() + 1
-    block = text[start + 1:end]
+    block = text[start + 1 : end]
     if check and _RATINGS_BLOCK.fullmatch(block) is None:
         return tomli.loads(text), None
     # Before and after the block, each parsed on its own: the text before must be complete (so
     # the block does not start inside an array); what follows starts with a table header, so
     # parsed alone it means what it meant in place, unless it reopens a table from before.
-    data = tomli.loads(text[:start + 1])
+    data = tomli.loads(text[: start + 1])
     rest = tomli.loads(text[end:])
     if data.keys() & rest.keys() or "ratings" in data or "ratings" in rest:
         return None
@@ -291,15 +294,19 @@ def _log_entries(text: str, start: int, texts: list[str] | None = None) -> list[
             if op not in ops:
                 return None
             # Strings without a backslash (nearly all) need only their quotes taken off.
-            append(LogEntry(when_of(when), op,
-                            who[1:-1] if "\\" not in who else _string(who),
-                            "" if item is None else
-                            item[1:-1] if "\\" not in item else _string(item),
-                            None if old is None else _value(old),
-                            None if new is None else _value(new)))
+            append(
+                LogEntry(
+                    when_of(when),
+                    op,
+                    who[1:-1] if "\\" not in who else _string(who),
+                    "" if item is None else item[1:-1] if "\\" not in item else _string(item),
+                    None if old is None else _value(old),
+                    None if new is None else _value(new),
+                )
+            )
             pos = found.end()
             if texts is not None:  # the blank line that ends a table begins the next one
-                written.append("\n" + text[found.start():pos - (text[pos - 2:pos] == "\n\n")])
+                written.append("\n" + text[found.start() : pos - (text[pos - 2 : pos] == "\n\n")])
     except ValueError:  # a date that does not exist (February 30th): the full parse names it
         return None
     if pos != len(text):

@@ -54,10 +54,18 @@ class Renderer:
 
     def render(self, session: Session) -> str:
         """The whole file for `session`."""
-        parts = [HEADER, _head(session), _audience(session), _participants(session),
-                 self._answers_text(session), _tally(session), _notes(session),
-                 _actions(session),
-                 self._instrument_text(session.instrument), self._log_text(session.log)]
+        parts = [
+            HEADER,
+            _head(session),
+            _audience(session),
+            _participants(session),
+            self._answers_text(session),
+            _tally(session),
+            _notes(session),
+            _actions(session),
+            self._instrument_text(session.instrument),
+            self._log_text(session.log),
+        ]
         return "".join(p for p in parts if p)
 
     def _answers_text(self, session: Session) -> str:
@@ -89,10 +97,10 @@ class Renderer:
 
     def _log_text(self, log: list[LogEntry]) -> str:
         n = len(self._log)
-        if n > len(log) or any(a is not b for a, b in zip(self._log_source[-3:],
-                                                           log[max(n - 3, 0) : n],
-                                                           strict=False)):
-            self._log, self._log_source, n = [], [], 0   # the log was replaced: start again
+        if n > len(log) or any(
+            a is not b for a, b in zip(self._log_source[-3:], log[max(n - 3, 0) : n], strict=False)
+        ):
+            self._log, self._log_source, n = [], [], 0  # the log was replaced: start again
         self._log.extend(_log_entry(e) for e in log[n:])
         self._log_source.extend(log[n:])
         return "".join(self._log)
@@ -109,9 +117,14 @@ def _line(key: str, value: Any) -> str:
 
 def _head(s: Session) -> str:
     lines = [
-        _line("format", s.format()), _line("id", s.id), _line("title", s.title),
-        _line("community", s.community), _line("created", s.created), _line("mode", s.mode),
-        _line("order", s.order), _line("blind", s.blind),
+        _line("format", s.format()),
+        _line("id", s.id),
+        _line("title", s.title),
+        _line("community", s.community),
+        _line("created", s.created),
+        _line("mode", s.mode),
+        _line("order", s.order),
+        _line("blind", s.blind),
         _line("revealed", [i.id for i in s.items if i.id in s.revealed]),
     ]
     cursor = ["\n[cursor]\n", _line("item", s.cursor.item)]
@@ -191,8 +204,11 @@ def _actions(s: Session) -> str:
     out = []
     for a in s.actions:
         out.append("\n[[actions]]\n")
-        out += [_line(k, v) for k, v in
-                (("step", a.step), ("needs", a.needs), ("owner", a.owner), ("due", a.due)) if v]
+        out += [
+            _line(k, v)
+            for k, v in (("step", a.step), ("needs", a.needs), ("owner", a.owner), ("due", a.due))
+            if v
+        ]
     return "".join(out)
 
 
@@ -211,13 +227,33 @@ def _log_entry(e: LogEntry) -> str:
 
 REQUIRED = object()
 LOG_KEYS = {"when", "op", "who", "item", "old", "new"}
-TOP_KEYS = {"format", "id", "title", "community", "created", "mode", "order", "blind", "revealed",
-            "audience", "cursor", "participants", "ratings", "tally", "notes", "actions",
-            "instrument", "log"}
+TOP_KEYS = {
+    "format",
+    "id",
+    "title",
+    "community",
+    "created",
+    "mode",
+    "order",
+    "blind",
+    "revealed",
+    "audience",
+    "cursor",
+    "participants",
+    "ratings",
+    "tally",
+    "notes",
+    "actions",
+    "instrument",
+    "log",
+}
 
 
-def parse(data: Any, path: Path, known: dict[int, tuple[Any, Instrument]] | None = None,
-          ) -> Session:
+def parse(
+    data: Any,
+    path: Path,
+    known: dict[int, tuple[Any, Instrument]] | None = None,
+) -> Session:
     """Build a Session from a parsed file; raises SessionFileError with one sentence if damaged.
 
     `known` caches validated instruments by the identity of their parsed document, for callers
@@ -229,7 +265,8 @@ def parse(data: Any, path: Path, known: dict[int, tuple[Any, Instrument]] | None
     if fmt not in FORMATS:
         if isinstance(fmt, str) and fmt.startswith("bcr-session/"):
             raise SessionFileError(
-                f"was written in format {fmt!r} by a newer bcr; this bcr reads {FORMAT!r}", path)
+                f"was written in format {fmt!r} by a newer bcr; this bcr reads {FORMAT!r}", path
+            )
         raise SessionFileError(f"is not a bcr session file (its format is {fmt!r})", path)
     try:
         return _Parser(data, path, known).session()
@@ -240,8 +277,9 @@ def parse(data: Any, path: Path, known: dict[int, tuple[Any, Instrument]] | None
 
 
 class _Parser:
-    def __init__(self, data: dict, path: Path,
-                 known: dict[int, tuple[Any, Instrument]] | None = None) -> None:
+    def __init__(
+        self, data: dict, path: Path, known: dict[int, tuple[Any, Instrument]] | None = None
+    ) -> None:
         self.data = data
         self.path = path
         self.known = known
@@ -249,8 +287,14 @@ class _Parser:
     def fail(self, where: str, message: str) -> SessionFileError:
         return SessionFileError(f"is damaged at {where}: {message}", self.path)
 
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = REQUIRED,
-            where: str | None = None, table: dict | None = None) -> Any:
+    def get(
+        self,
+        key: str,
+        kind: type | tuple[type, ...],
+        default: Any = REQUIRED,
+        where: str | None = None,
+        table: dict | None = None,
+    ) -> Any:
         """`table[key]` checked to be of `kind`; `default` when absent (an error if required)."""
         table = self.data if table is None else table
         where = where or key
@@ -279,7 +323,8 @@ class _Parser:
                     self.known[id(raw)] = (raw, instrument)
         except InstrumentError as exc:
             raise SessionFileError(
-                f"has a damaged embedded instrument ({exc.problems[0]})", self.path) from None
+                f"has a damaged embedded instrument ({exc.problems[0]})", self.path
+            ) from None
         mode = self.get("mode", str, "round-robin")
         order = self.get("order", str, "item-major")
         if mode not in MODES:
@@ -290,13 +335,17 @@ class _Parser:
         if created.tzinfo is None:
             created = created.replace(tzinfo=UTC)
         session = Session(
-            instrument=instrument, title=one_line(self.get("title", str)),
+            instrument=instrument,
+            title=one_line(self.get("title", str)),
             id=one_line(self.get("id", str)),
-            community=one_line(self.get("community", str, "")), created=created, mode=mode,
+            community=one_line(self.get("community", str, "")),
+            created=created,
+            mode=mode,
             order=order,
             blind=self.get("blind", bool, False),
             participants=self.participants(instrument),
-            notes=self.string_table("notes"), actions=self.actions(),
+            notes=self.string_table("notes"),
+            actions=self.actions(),
             revealed=set(self.strings("revealed")),
         )
         for key, value in self.get("audience", dict, {}).items():
@@ -355,13 +404,18 @@ class _Parser:
                         raise self.fail(f"{where}.profile.{question}", "expected text")
                 elif not check_value(item, value):
                     raise self.fail(f"{where}.profile.{question}", "not a valid answer")
-            out.append(Participant(  # cleaned: a file must not drive the terminal
-                id=pid, name=one_line(self.get("name", str, REQUIRED, f"{where}.name", raw)),
-                organization=one_line(self.get("organization", str, "",
-                                               f"{where}.organization", raw)) or None,
-                absent=self.get("absent", bool, False, f"{where}.absent", raw),
-                profile=printable(dict(profile)),
-            ))
+            out.append(
+                Participant(  # cleaned: a file must not drive the terminal
+                    id=pid,
+                    name=one_line(self.get("name", str, REQUIRED, f"{where}.name", raw)),
+                    organization=one_line(
+                        self.get("organization", str, "", f"{where}.organization", raw)
+                    )
+                    or None,
+                    absent=self.get("absent", bool, False, f"{where}.absent", raw),
+                    profile=printable(dict(profile)),
+                )
+            )
         return out
 
     def answers(self, session: Session) -> None:
@@ -403,8 +457,12 @@ class _Parser:
             if item is None or item.scale is None or not isinstance(counts, dict):
                 raise self.fail(f"tally.{item_id}", "no such rated item")
             for key, count in counts.items():
-                if (key != "abstain" and item.scale.point(key) is None) or isinstance(
-                        count, bool) or not isinstance(count, int) or count < 0:
+                if (
+                    (key != "abstain" and item.scale.point(key) is None)
+                    or isinstance(count, bool)
+                    or not isinstance(count, int)
+                    or count < 0
+                ):
                     raise self.fail(f"tally.{item_id}.{key}", "not a count of a scale point")
             session.tally[item_id] = dict(counts)
 
@@ -414,8 +472,14 @@ class _Parser:
             where = f"actions[{n}]"
             if not isinstance(raw, dict) or set(raw) - {"step", "needs", "owner", "due"}:
                 raise self.fail(where, "expected step, needs, owner and due")
-            out.append(Action(**{k: printable(self.get(k, str, "", f"{where}.{k}", raw))
-                                 for k in ("step", "needs", "owner", "due")}))
+            out.append(
+                Action(
+                    **{
+                        k: printable(self.get(k, str, "", f"{where}.{k}", raw))
+                        for k in ("step", "needs", "owner", "due")
+                    }
+                )
+            )
         return out
 
     def log(self) -> list[LogEntry]:
@@ -429,8 +493,14 @@ class _Parser:
             if type(raw) is dict and raw.keys() <= keys:
                 at, op = raw.get("when"), raw.get("op")
                 who, item = raw.get("who", ""), raw.get("item", "")
-                if (type(at) is datetime and at.tzinfo is not None and type(op) is str
-                        and op in ops and type(who) is str and type(item) is str):
+                if (
+                    type(at) is datetime
+                    and at.tzinfo is not None
+                    and type(op) is str
+                    and op in ops
+                    and type(who) is str
+                    and type(item) is str
+                ):
                     append(LogEntry(at, op, who, item, raw.get("old"), raw.get("new")))
                     continue
             where = f"log[{n}]"
@@ -440,15 +510,27 @@ class _Parser:
             if op not in LOG_OPS:
                 raise self.fail(f"{where}.op", f"unknown operation {op!r}")
             at = self.get("when", datetime, REQUIRED, f"{where}.when", raw)
-            out.append(LogEntry(at if at.tzinfo else at.replace(tzinfo=UTC), op,
-                                self.get("who", str, "", f"{where}.who", raw),
-                                self.get("item", str, "", f"{where}.item", raw),
-                                raw.get("old"), raw.get("new")))
+            out.append(
+                LogEntry(
+                    at if at.tzinfo else at.replace(tzinfo=UTC),
+                    op,
+                    self.get("who", str, "", f"{where}.who", raw),
+                    self.get("item", str, "", f"{where}.item", raw),
+                    raw.get("old"),
+                    raw.get("new"),
+                )
+            )
         return out
 
 
 def _name(kind: type | tuple[type, ...]) -> str:
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {str: "a string", bool: "true or false", int: "a whole number", dict: "a table",
-             list: "an array", datetime: "a date and time"}
+    names = {
+        str: "a string",
+        bool: "true or false",
+        int: "a whole number",
+        dict: "a table",
+        list: "an array",
+        datetime: "a date and time",
+    }
     return " or ".join(names.get(k, k.__name__) for k in kinds)

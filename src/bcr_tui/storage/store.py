@@ -84,8 +84,13 @@ class SessionStore:
         self._renderer.seed_log(entries, texts)
 
     @classmethod
-    def open(cls, path: Path | str, *, lock: bool = True, log_later: bool = False,
-             ) -> SessionStore:
+    def open(
+        cls,
+        path: Path | str,
+        *,
+        lock: bool = True,
+        log_later: bool = False,
+    ) -> SessionStore:
         """Load `path` and take its lock (refused with SessionLockedError if held).
 
         With `log_later` the change log is read by `read_log()` (the meeting calls it after its
@@ -116,8 +121,9 @@ class SessionStore:
         try:
             make_folder(path.parent)
         except OSError as exc:
-            raise SaveError(f"cannot create the folder ({exc.strerror or exc})",
-                            path.parent) from None
+            raise SaveError(
+                f"cannot create the folder ({exc.strerror or exc})", path.parent
+            ) from None
         if os.path.lexists(path):  # a link, even one to nothing, is not followed to make a file
             raise SaveError("already exists; bcr will not overwrite it", path)
         store = cls(path, session, lock=True)
@@ -145,8 +151,12 @@ class SessionStore:
         # A file that is gone is written again (nothing is overwritten); one that another
         # program changed is not, until the facilitator says so (force).
         if not force and self._seen is not None and now is not None and now != self._seen:
-            raise SaveError("was changed by another program since bcr last saved it; "
-                            "bcr has not overwritten it", self.path, conflict=True)
+            raise SaveError(
+                "was changed by another program since bcr last saved it; "
+                "bcr has not overwritten it",
+                self.path,
+                conflict=True,
+            )
         try:
             self.read_log()
         except SessionFileError as exc:
@@ -199,15 +209,19 @@ class SessionLock:
                 if holder is not None:
                     raise SessionLockedError(
                         f"is open in another bcr ({holder}); close it there first, or open it "
-                        f"read-only with `bcr view`", self.path) from None
+                        f"read-only with `bcr view`",
+                        self.path,
+                    ) from None
                 with contextlib.suppress(FileNotFoundError):
                     os.unlink(self.lock_path)
                 continue
             except OSError as exc:
                 raise SaveError(f"cannot be locked ({exc.strerror or exc})", self.path) from None
             with os.fdopen(fd, "w") as handle:
-                handle.write(f"pid = {os.getpid()}\nhost = \"{_host()}\"\nuser = \"{_user()}\"\n"
-                             f"since = \"{datetime.now().astimezone():%Y-%m-%d %H:%M}\"\n")
+                handle.write(
+                    f'pid = {os.getpid()}\nhost = "{_host()}"\nuser = "{_user()}"\n'
+                    f'since = "{datetime.now().astimezone():%Y-%m-%d %H:%M}"\n'
+                )
             self.held = True
             return
         raise SessionLockedError("is being opened by another bcr at this moment", self.path)
@@ -225,7 +239,8 @@ class SessionLock:
             raise SessionLockedError(
                 f"cannot be opened: its lock file {label(str(self.lock_path))} is not a regular "
                 "file (bcr never makes one like it); if no bcr has this session open, remove it",
-                self.path)
+                self.path,
+            )
         try:
             text = read_bytes(self.lock_path, SessionLockedError, 4096).decode("utf-8", "replace")
         except SessionLockedError:
@@ -238,11 +253,14 @@ class SessionLock:
         host = fields.get("host", "?")
         if host == _host() and not _alive(pid):
             return None
-        held = (f"{fields.get('user', '?')} on {host}, process {pid}, "
-                f"since {fields.get('since', '?')}")
+        held = (
+            f"{fields.get('user', '?')} on {host}, process {pid}, since {fields.get('since', '?')}"
+        )
         if host != _host():  # bcr cannot tell whether a process on another computer still runs
-            held += (f"; if bcr is no longer running on {host}, delete "
-                     f"{label(str(self.lock_path))} to take the session over")
+            held += (
+                f"; if bcr is no longer running on {host}, delete "
+                f"{label(str(self.lock_path))} to take the session over"
+            )
         return held
 
     def release(self) -> None:
@@ -321,7 +339,22 @@ def list_sessions(folder: Path) -> list[Listing]:
         except BcrError as exc:
             rows.append(Listing(path, problem=exc.message))
             continue
-        rows.append(Listing(path, s.title, s.community, s.instrument.short_title
-                            or s.instrument.title, s.created, s.answered_count(), s.expected()))
-    return sorted(rows, key=lambda r: (r.created is None, -(r.created.timestamp())
-                                       if r.created else 0, r.path.name))
+        rows.append(
+            Listing(
+                path,
+                s.title,
+                s.community,
+                s.instrument.short_title or s.instrument.title,
+                s.created,
+                s.answered_count(),
+                s.expected(),
+            )
+        )
+    return sorted(
+        rows,
+        key=lambda r: (
+            r.created is None,
+            -(r.created.timestamp()) if r.created else 0,
+            r.path.name,
+        ),
+    )

@@ -25,8 +25,13 @@ class BcrApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [Binding("ctrl+q", "quit", "quit", show=False, id="app-quit", priority=True)]
 
-    def __init__(self, store: SessionStore | None, sessions_dir: Path,
-                 view: Path | None = None, notice: str | None = None) -> None:
+    def __init__(
+        self,
+        store: SessionStore | None,
+        sessions_dir: Path,
+        view: Path | None = None,
+        notice: str | None = None,
+    ) -> None:
         super().__init__()
         self.notice = notice
         self.store = store
@@ -118,29 +123,41 @@ class BcrApp(App[int]):
                 allowed = screen.check_action(name, args)
                 if allowed:
                     yield SystemCommand(
-                        f"{command.label.capitalize()}  [{command.keys_text}]", command.help,
-                        lambda a=command.action: screen.run_action(a))
+                        f"{command.label.capitalize()}  [{command.keys_text}]",
+                        command.help,
+                        lambda a=command.action: screen.run_action(a),
+                    )
             for key, what in (("names", "names"), ("results", "answer counts and heatmaps")):
                 shown = screen.meeting.session.audience.get(key, True)  # type: ignore[attr-defined]
                 yield SystemCommand(
                     f"Audience view: {'hide' if shown else 'show'} {what}",
                     f"What `bcr view` shows on the projector: {what} are now "
                     f"{'shown' if shown else 'hidden'}.",
-                    lambda k=key: screen.audience(k))  # type: ignore[attr-defined]
+                    lambda k=key: screen.audience(k),
+                )  # type: ignore[attr-defined]
             store = screen.meeting.store  # type: ignore[attr-defined]
-            yield SystemCommand("Export this session to a spreadsheet (XLSX)",
-                                "One row per answer plus a summary sheet per domain, beside the "
-                                "session file.", lambda: palette_outputs.export_session(screen, store))
-            yield SystemCommand("Write the report (HTML)", "A self-contained report beside the "
-                                "session file: heatmap, strengths, priorities, actions.",
-                                lambda: palette_outputs.write_report(screen, store))
-            yield SystemCommand("Compare with an earlier session",
-                                "The change per domain and item since an earlier session of the "
-                                "same instrument in this folder.",
-                                lambda: palette_outputs.compare_earlier(screen, store))
-            yield SystemCommand("Add a participant (late arrival)",
-                                "Add someone who arrived late; they take turns from now on.",
-                                lambda: self._ask_participant(screen))
+            yield SystemCommand(
+                "Export this session to a spreadsheet (XLSX)",
+                "One row per answer plus a summary sheet per domain, beside the session file.",
+                lambda: palette_outputs.export_session(screen, store),
+            )
+            yield SystemCommand(
+                "Write the report (HTML)",
+                "A self-contained report beside the "
+                "session file: heatmap, strengths, priorities, actions.",
+                lambda: palette_outputs.write_report(screen, store),
+            )
+            yield SystemCommand(
+                "Compare with an earlier session",
+                "The change per domain and item since an earlier session of the "
+                "same instrument in this folder.",
+                lambda: palette_outputs.compare_earlier(screen, store),
+            )
+            yield SystemCommand(
+                "Add a participant (late arrival)",
+                "Add someone who arrived late; they take turns from now on.",
+                lambda: self._ask_participant(screen),
+            )
             yield from screen.more_commands()  # type: ignore[attr-defined]
         yield from super().get_system_commands(screen)
 
@@ -154,5 +171,11 @@ class BcrApp(App[int]):
                 except BcrError as exc:
                     self.notify(str(exc), severity="error", markup=False)
 
-        self.push_screen(PromptScreen("Name of the late arrival (Name | Organization)", "",
-                                      "e.g. Ana Ruiz | Family Resource Center"), done)
+        self.push_screen(
+            PromptScreen(
+                "Name of the late arrival (Name | Organization)",
+                "",
+                "e.g. Ana Ruiz | Family Resource Center",
+            ),
+            done,
+        )

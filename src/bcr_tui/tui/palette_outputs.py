@@ -21,6 +21,7 @@ from bcr_tui.storage.store import SessionStore
 
 def export_session(screen: Screen, store: SessionStore) -> None:
     """Export the saved session to `<name>.xlsx` beside it."""
+
     def write(out: Path) -> None:
         from bcr_tui.outputs.export import export_files
 
@@ -31,6 +32,7 @@ def export_session(screen: Screen, store: SessionStore) -> None:
 
 def write_report(screen: Screen, store: SessionStore) -> None:
     """Write `<name>-report.html` beside the session file."""
+
     def write(out: Path) -> None:
         from bcr_tui.outputs.report import write_report as report
         from bcr_tui.storage.store import load_session
@@ -45,11 +47,13 @@ def _write_beside(screen: Screen, out: Path, write: Callable[[Path], None]) -> N
         try:
             write(out)
         except BcrError as exc:
-            screen.app.call_from_thread(screen.notify, str(exc), severity="error", timeout=10,
-                                        markup=False)
+            screen.app.call_from_thread(
+                screen.notify, str(exc), severity="error", timeout=10, markup=False
+            )
         else:
-            screen.app.call_from_thread(screen.notify, f"Written: {label(str(out))}",
-                                        timeout=10, markup=False)
+            screen.app.call_from_thread(
+                screen.notify, f"Written: {label(str(out))}", timeout=10, markup=False
+            )
 
     screen.notify(f"Writing {label(out.name)} …", markup=False)
     screen.run_worker(work, thread=True, exclusive=False, group="writes")
@@ -81,8 +85,9 @@ def same_instrument(here: Path, session: Session) -> dict[str, Session]:
             other, _ = read_session_head(path)
         except BcrError:
             continue
-        if other.instrument.id == session.instrument.id and [
-                i.id for i in other.items] == [i.id for i in session.items]:
+        if other.instrument.id == session.instrument.id and [i.id for i in other.items] == [
+            i.id for i in session.items
+        ]:
             others[str(path)] = other
     return others
 
@@ -95,8 +100,10 @@ def _pick_earlier(screen: Screen, session: Session, others: dict[str, Session]) 
         screen.notify("No earlier session of this instrument in this folder.", timeout=8)
         return
     newest_first = sorted(others.items(), key=lambda kv: kv[1].created, reverse=True)
-    choices = [(f"{s.title} · {s.community or '—'} · {s.created:%Y-%m-%d}", path)
-               for path, s in newest_first]
+    choices = [
+        (f"{s.title} · {s.community or '—'} · {s.created:%Y-%m-%d}", path)
+        for path, s in newest_first
+    ]
 
     def chosen(value: str | None) -> None:
         if value:

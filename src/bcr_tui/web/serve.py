@@ -36,7 +36,7 @@ def offline_templates() -> Path:
     target = Path(tempfile.mkdtemp(prefix="bcr-serve-"))
     for template in source.glob("*.html"):
         text = template.read_text("utf-8")
-        text = re.sub(r'<link[^>]*fonts\.googleapis\.com[^>]*/>', "", text, flags=re.S)
+        text = re.sub(r"<link[^>]*fonts\.googleapis\.com[^>]*/>", "", text, flags=re.S)
         (target / template.name).write_text(text, "utf-8")
     return target
 
@@ -74,12 +74,15 @@ def guard(host: str, port: int):  # noqa: ANN201 - an aiohttp middleware
         origin = request.headers.get("Origin")
         websocket = request.headers.get("Upgrade", "").lower() == "websocket"
         if hosts is not None and asked not in hosts:
-            return web.Response(status=403, text="bcr: refused: this server answers only to "
-                                f"http://{sorted(hosts)[0]}\n")
+            return web.Response(
+                status=403,
+                text=f"bcr: refused: this server answers only to http://{sorted(hosts)[0]}\n",
+            )
         page = (origin or "").lower()  # the page at localhost:8000 talks to 127.0.0.1:8000
         if (origin is not None or websocket) and page not in (origins or {f"http://{asked}"}):
-            return web.Response(status=403, text="bcr: refused: a page from another site may "
-                                "not use this session\n")
+            return web.Response(
+                status=403, text="bcr: refused: a page from another site may not use this session\n"
+            )
         return await handler(request)
 
     return middleware
@@ -98,13 +101,22 @@ def make_server(command: str, *, host: str, port: int, title: str, templates: Pa
     return GuardedServer(command, host=host, port=port, title=title, templates_path=templates)
 
 
-def run_serve(session: Path | None, *, port: int, view: bool, host: str, allow_network: bool,
-              sessions_dir: Path) -> int:
+def run_serve(
+    session: Path | None,
+    *,
+    port: int,
+    view: bool,
+    host: str,
+    allow_network: bool,
+    sessions_dir: Path,
+) -> int:
     """Serve until interrupted; returns the exit code."""
     if host not in LOCAL_HOSTS and not allow_network:
-        raise UsageError(f"serving on {host} was refused: a session has no accounts, so "
-                         f"anyone who can reach {host}:{port} could change it (bcr serves on "
-                         "127.0.0.1 only unless you add --allow-network)")
+        raise UsageError(
+            f"serving on {host} was refused: a session has no accounts, so "
+            f"anyone who can reach {host}:{port} could change it (bcr serves on "
+            "127.0.0.1 only unless you add --allow-network)"
+        )
     if view and session is None:
         raise UsageError("--view needs a session file to show")
     if session is not None:
@@ -114,12 +126,19 @@ def run_serve(session: Path | None, *, port: int, view: bool, host: str, allow_n
     if not 1 <= port <= 65535:
         raise UsageError("the port must be a number from 1 to 65535")
     if host not in LOCAL_HOSTS:
-        sys.stderr.write(f"bcr: WARNING: serving on {host}:{port}. Anyone who can reach this "
-                         "address can open and change the session. Stop with Ctrl+C.\n")
+        sys.stderr.write(
+            f"bcr: WARNING: serving on {host}:{port}. Anyone who can reach this "
+            "address can open and change the session. Stop with Ctrl+C.\n"
+        )
     os.environ[SERVED_ENV] = "1"
     title = "bcr audience view" if view else "bcr"
-    server = make_server(command_for(session, view=view, sessions_dir=sessions_dir), host=host,
-                         port=port, title=title, templates=offline_templates())
+    server = make_server(
+        command_for(session, view=view, sessions_dir=sessions_dir),
+        host=host,
+        port=port,
+        title=title,
+        templates=offline_templates(),
+    )
     print(f"bcr: serving on http://{host}:{port} (Ctrl+C stops; every answer is already saved)")
     sys.stdout.flush()
     server.serve()

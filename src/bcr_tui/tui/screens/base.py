@@ -57,5 +57,8 @@ def _too_small(width: int, height: int) -> bool:
 
 
 def _message() -> TooSmall:
-    return TooSmall(f"Please enlarge the window.\n\nbcr needs at least {MIN_WIDTH} × {MIN_HEIGHT} "
-                    "characters. Nothing is lost: everything is saved.", id="too-small")
+    return TooSmall(
+        f"Please enlarge the window.\n\nbcr needs at least {MIN_WIDTH} × {MIN_HEIGHT} "
+        "characters. Nothing is lost: everything is saved.",
+        id="too-small",
+    )

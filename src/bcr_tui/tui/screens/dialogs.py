@@ -43,8 +43,12 @@ class FirstField:
     def on_key(self, event: events.Key) -> None:
         """A key that reached the dialog while no field had the keyboard goes into the first."""
         field = self.first_field()
-        if self.focused is None and field is not None and event.is_printable \
-                and isinstance(field, Input):  # type: ignore[attr-defined]
+        if (
+            self.focused is None
+            and field is not None
+            and event.is_printable
+            and isinstance(field, Input)
+        ):  # type: ignore[attr-defined]
             field.select_on_focus = False  # what was typed stays: the next key adds to it
             self.set_focus(field)  # type: ignore[attr-defined]
             field.insert_text_at_cursor(event.character or "")
@@ -91,16 +95,17 @@ class NoteScreen(PromptScreen):
     """The note on the current item."""
 
     def __init__(self, current: str) -> None:
-        super().__init__("Note on this item (empty removes it)", current,
-                         "What did the room say?")
+        super().__init__("Note on this item (empty removes it)", current, "What did the room say?")
 
 
 class FormScreen(FirstField, ModalScreen):
     """A dialog of several boxes: Enter moves to the next box and saves on the last; Ctrl+S
     saves; Esc cancels. Subclasses define `action_save`."""
 
-    BINDINGS = [Binding("escape", "cancel", "cancel", id="form-cancel"),
-                Binding("ctrl+s", "save", "save", id="form-save")]
+    BINDINGS = [
+        Binding("escape", "cancel", "cancel", id="form-cancel"),
+        Binding("ctrl+s", "save", "save", id="form-save"),
+    ]
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -135,13 +140,23 @@ class TallyScreen(FormScreen):
             with Grid(id="tally-grid"):
                 for n, point in enumerate(self.item.scale.points, start=1):
                     yield Label(f"{n}  {point.label}", markup=False)
-                    yield Input(str(self.counts.get(point.key, "")), type="integer",
-                                id=f"tally-{point.key}", placeholder="0")
+                    yield Input(
+                        str(self.counts.get(point.key, "")),
+                        type="integer",
+                        id=f"tally-{point.key}",
+                        placeholder="0",
+                    )
                 yield Label("0  Abstain")
-                yield Input(str(self.counts.get(ABSTAIN, "")), type="integer",
-                            id=f"tally-{ABSTAIN}", placeholder="0")
-            yield Static("Tab moves · Enter on the last box (or Ctrl+S) saves · Esc cancels",
-                         classes="dialog-help")
+                yield Input(
+                    str(self.counts.get(ABSTAIN, "")),
+                    type="integer",
+                    id=f"tally-{ABSTAIN}",
+                    placeholder="0",
+                )
+            yield Static(
+                "Tab moves · Enter on the last box (or Ctrl+S) saves · Esc cancels",
+                classes="dialog-help",
+            )
 
     def first_field(self) -> Widget | None:
         """Start in the box of the answer whose number was pressed."""
@@ -174,13 +189,17 @@ class ActionScreen(FormScreen):
             for key in ("step", "needs", "owner", "due"):
                 yield Label(Text(getattr(self.spec, key)))
                 yield Input(getattr(self.current, key, ""), id=f"action-{key}")
-            yield Static("Tab moves · Enter on the last box (or Ctrl+S) saves · Esc cancels",
-                         classes="dialog-help")
+            yield Static(
+                "Tab moves · Enter on the last box (or Ctrl+S) saves · Esc cancels",
+                classes="dialog-help",
+            )
 
     def action_save(self) -> None:
         """Keep the action step (a step needs words)."""
-        values = {k: self.query_one(f"#action-{k}", Input).value.strip()
-                  for k in ("step", "needs", "owner", "due")}
+        values = {
+            k: self.query_one(f"#action-{k}", Input).value.strip()
+            for k in ("step", "needs", "owner", "due")
+        }
         if not values["step"]:
             self.query_one("#action-step", Input).focus()
             return
@@ -203,8 +222,13 @@ class PickScreen(ModalScreen[str | None]):
 
         with Vertical(classes="dialog"):
             yield Label(Text(self.title_text), classes="dialog-title")
-            yield OptionList(*[Option(Text(label) if isinstance(label, str) else label, id=value)
-                               for label, value in self.options], id="pick")  # never markup
+            yield OptionList(
+                *[
+                    Option(Text(label) if isinstance(label, str) else label, id=value)
+                    for label, value in self.options
+                ],
+                id="pick",
+            )  # never markup
             yield Static("↑ ↓ choose · Enter opens · Esc cancels", classes="dialog-help")
 
     def on_option_list_option_selected(self, event) -> None:  # noqa: ANN001
@@ -216,27 +240,31 @@ class PickScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def pick(app: App, title: str, options: list[tuple[str, str]],
-         then: Callable[[str], object]) -> None:
+def pick(
+    app: App, title: str, options: list[tuple[str, str]], then: Callable[[str], object]
+) -> None:
     """Ask which of `options` (label, value), then call `then(value)`; one option is not asked."""
     if len(options) == 1:
         then(options[0][1])
     elif options:
-        app.push_screen(PickScreen(title, options),
-                        lambda chosen: None if chosen is None else then(chosen))
+        app.push_screen(
+            PickScreen(title, options), lambda chosen: None if chosen is None else then(chosen)
+        )
 
 
-def change_action_step(app: App, meeting: Meeting, verb: str,
-                       done: Callable[[Outcome], object]) -> None:
+def change_action_step(
+    app: App, meeting: Meeting, verb: str, done: Callable[[Outcome], object]
+) -> None:
     """Add, edit or delete an action step (verb "add", "edit", "delete"): ask which step and
     what it says, change it through the meeting (logged, so u undoes it), `done(outcome)`."""
     actions = meeting.session.actions
 
     def edit(index: int) -> None:
         current = actions[index] if index < len(actions) else None
-        app.push_screen(ActionScreen(meeting.session.instrument.actions, current),
-                        lambda action: None if action is None else done(
-                            meeting.change_action(index, action)))
+        app.push_screen(
+            ActionScreen(meeting.session.instrument.actions, current),
+            lambda action: None if action is None else done(meeting.change_action(index, action)),
+        )
 
     if verb == "add":
         edit(len(actions))
@@ -245,5 +273,9 @@ def change_action_step(app: App, meeting: Meeting, verb: str,
     if verb == "edit":
         pick(app, "Edit which action step?", steps, lambda n: edit(int(n)))
     else:
-        pick(app, "Delete which action step?", steps,
-             lambda n: done(meeting.change_action(int(n), None)))
+        pick(
+            app,
+            "Delete which action step?",
+            steps,
+            lambda n: done(meeting.change_action(int(n), None)),
+        )

@@ -28,8 +28,9 @@ class HelpScreen(ModalScreen[None]):
                 for command in (c for c in self.commands if c.in_help):
                     yield Static(Text(command.keys_text), classes="help-keys")
                     yield Static(command.help, classes="help-text")
-            yield Static("Esc closes this help. Everything is saved as it is keyed.",
-                         classes="dialog-help")
+            yield Static(
+                "Esc closes this help. Everything is saved as it is keyed.", classes="dialog-help"
+            )
 
 
 class AboutScreen(ModalScreen[None]):

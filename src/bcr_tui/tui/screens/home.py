@@ -37,12 +37,16 @@ class HomeScreen(BcrScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_too_small()
-        yield Static(Text.assemble(("bcr", "bold"), "  ·  partnership assessments, live in "
-                                   "the room"), id="home-title")
+        yield Static(
+            Text.assemble(("bcr", "bold"), "  ·  partnership assessments, live in the room"),
+            id="home-title",
+        )
         yield Static(id="home-folder")
         yield OptionList(id="sessions")
-        yield Static("Enter opens the highlighted session · n starts a new one · d opens a demo",
-                     id="home-help")
+        yield Static(
+            "Enter opens the highlighted session · n starts a new one · d opens a demo",
+            id="home-help",
+        )
         yield KeyBar()
 
     def on_screen_resume(self) -> None:
@@ -61,7 +65,8 @@ class HomeScreen(BcrScreen):
     def action_reload(self) -> None:
         """Re-read the sessions folder, in a worker: the screen stays live while it reads."""
         self.query_one("#home-folder", Static).update(
-            Text(f"Sessions in {label(str(self.sessions_dir.resolve()))}  (reading …)"))
+            Text(f"Sessions in {label(str(self.sessions_dir.resolve()))}  (reading …)")
+        )
         self._read_folder(self.sessions_dir)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="home-list")
@@ -75,12 +80,17 @@ class HomeScreen(BcrScreen):
     def _show(self, message: Listed) -> None:
         self.rows = message.rows
         self.query_one("#home-folder", Static).update(
-            Text(f"Sessions in {label(str(self.sessions_dir.resolve()))}  ({len(self.rows)})"))
+            Text(f"Sessions in {label(str(self.sessions_dir.resolve()))}  ({len(self.rows)})")
+        )
         options = self.query_one("#sessions", OptionList)
         options.clear_options()
         if not self.rows:
-            options.add_option(Option(Text("No sessions yet. Press n for a new session or d for "
-                                           "the demo."), disabled=True))
+            options.add_option(
+                Option(
+                    Text("No sessions yet. Press n for a new session or d for the demo."),
+                    disabled=True,
+                )
+            )
         for n, row in enumerate(self.rows):
             options.add_option(Option(_row_text(row), id=str(n), disabled=bool(row.problem)))
         # Enter opens the highlighted session: the first one that can be opened, from the start.
@@ -107,11 +117,13 @@ class HomeScreen(BcrScreen):
 
         session = demo_session()
         try:
-            store = SessionStore.create(new_path(self.sessions_dir, session.title,
-                                                 session.created), session)
+            store = SessionStore.create(
+                new_path(self.sessions_dir, session.title, session.created), session
+            )
         except BcrError as exc:
-            self.notify(str(exc), title="Cannot write the demo", severity="error", timeout=10,
-                        markup=False)
+            self.notify(
+                str(exc), title="Cannot write the demo", severity="error", timeout=10, markup=False
+            )
             return
         self.app.adopt(store)  # type: ignore[attr-defined]
 
@@ -120,7 +132,12 @@ def _row_text(row: Listing) -> Text:
     if row.problem:
         return Text.assemble(("✗ ", "bold"), row.file, f"  cannot be read: {row.problem}")
     date = f"{row.created:%Y-%m-%d}" if row.created else ""
-    done = "✓ complete" if row.expected and row.answered >= row.expected else (
-        f"{row.answered}/{row.expected} answers")
-    return Text.assemble((row.title, "bold"), f"  ·  {row.community or '—'}  ·  {row.instrument}"
-                         f"  ·  {date}  ·  {done}")
+    done = (
+        "✓ complete"
+        if row.expected and row.answered >= row.expected
+        else (f"{row.answered}/{row.expected} answers")
+    )
+    return Text.assemble(
+        (row.title, "bold"),
+        f"  ·  {row.community or '—'}  ·  {row.instrument}  ·  {date}  ·  {done}",
+    )

@@ -93,7 +93,8 @@ class MeetingScreen(BcrScreen):
 
     def _render_live_heatmap(self) -> None:
         self.query_one("#live-heatmap", HeatmapView).show(
-            domain_answers(self.meeting.session, self._counts))
+            domain_answers(self.meeting.session, self._counts)
+        )
 
     # -- actions ---------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -102,8 +103,9 @@ class MeetingScreen(BcrScreen):
         round_robin = session.mode == "round-robin"
         if self.has_class("-too-small") and action not in ("help",):
             return False  # nothing is recorded that the facilitator cannot see
-        if action in ("toggle_absent",) or (action == "move" and parameters[:1] in
-                                            (("up",), ("down",))):
+        if action in ("toggle_absent",) or (
+            action == "move" and parameters[:1] in (("up",), ("down",))
+        ):
             return round_robin
         if action == "save_over":
             return self.meeting.conflict or None
@@ -183,9 +185,15 @@ class MeetingScreen(BcrScreen):
         session = self.meeting.session
         instrument = session.instrument
         domain = instrument.domain_of(self.meeting.item.id)
-        parts = [(heading, fill(text.strip(), session.community)) for heading, text in (
-            ("Instructions", instrument.instructions), ("About this instrument", instrument.intro),
-            (domain.title if domain else "", domain.description if domain else None)) if text]
+        parts = [
+            (heading, fill(text.strip(), session.community))
+            for heading, text in (
+                ("Instructions", instrument.instructions),
+                ("About this instrument", instrument.intro),
+                (domain.title if domain else "", domain.description if domain else None),
+            )
+            if text
+        ]
         if not parts:
             parts = [("", "This instrument has no instructions or descriptions.")]
         self.app.push_screen(AboutScreen(instrument.title, parts))
@@ -228,23 +236,38 @@ class MeetingScreen(BcrScreen):
         """Commands only the palette offers (`BcrApp.get_system_commands` lists them)."""
         session = self.meeting.session
         if session.participants:
-            yield SystemCommand("Correct a participant's name", "Fix a name (Name | "
-                                "Organization); the change is in the change log, u undoes it.",
-                                self._ask_rename)
-            yield SystemCommand("Remove a participant (no answers yet)", "Someone added by "
-                                "mistake or who never came; u brings them back.",
-                                self._ask_remove)
+            yield SystemCommand(
+                "Correct a participant's name",
+                "Fix a name (Name | Organization); the change is in the change log, u undoes it.",
+                self._ask_rename,
+            )
+            yield SystemCommand(
+                "Remove a participant (no answers yet)",
+                "Someone added by mistake or who never came; u brings them back.",
+                self._ask_remove,
+            )
         if session.instrument.profile and session.participants:
-            yield SystemCommand("About You: everyone, one after another", "Each person's "
-                                "About-You questions in turn (Esc skips a person).",
-                                lambda: self._profiles([p.id for p in session.participants]))
-        yield SystemCommand("Add an action step", "What, what is needed, who, by when.",
-                            lambda: self._action_step("add"))
+            yield SystemCommand(
+                "About You: everyone, one after another",
+                "Each person's About-You questions in turn (Esc skips a person).",
+                lambda: self._profiles([p.id for p in session.participants]),
+            )
+        yield SystemCommand(
+            "Add an action step",
+            "What, what is needed, who, by when.",
+            lambda: self._action_step("add"),
+        )
         if session.actions:
-            yield SystemCommand("Edit an action step", "Change an agreed action step.",
-                                lambda: self._action_step("edit"))
-            yield SystemCommand("Delete an action step", "Remove an action step (u undoes).",
-                                lambda: self._action_step("delete"))
+            yield SystemCommand(
+                "Edit an action step",
+                "Change an agreed action step.",
+                lambda: self._action_step("edit"),
+            )
+            yield SystemCommand(
+                "Delete an action step",
+                "Remove an action step (u undoes).",
+                lambda: self._action_step("delete"),
+            )
 
     def _action_step(self, verb: str) -> None:
         from bcr_tui.tui.screens.dialogs import change_action_step
@@ -266,21 +289,32 @@ class MeetingScreen(BcrScreen):
             current = person.name + (f" | {person.organization}" if person.organization else "")
             self.app.push_screen(
                 PromptScreen(f"Correct the name of {person.name} (Name | Organization)", current),
-                lambda text: text is not None and self._after(
-                    self.meeting.rename_participant(pid, text)))
+                lambda text: (
+                    text is not None and self._after(self.meeting.rename_participant(pid, text))
+                ),
+            )
 
-        self._pick("Whose name?", [(plain(p.name), p.id)
-                                   for p in self.meeting.session.participants], rename)
+        self._pick(
+            "Whose name?",
+            [(plain(p.name), p.id) for p in self.meeting.session.participants],
+            rename,
+        )
 
     def _ask_remove(self) -> None:
         session = self.meeting.session
-        removable = [(plain(p.name), p.id) for p in session.participants
-                     if not session.answers.get(p.id) and not p.profile]
+        removable = [
+            (plain(p.name), p.id)
+            for p in session.participants
+            if not session.answers.get(p.id) and not p.profile
+        ]
         if not removable:
             self._flash("Everyone has answers: mark someone absent (a) instead.", saved=None)
             return
-        self._pick("Remove whom? (only people with no answers)", removable,
-                   lambda pid: self._after(self.meeting.remove_participant(pid)))
+        self._pick(
+            "Remove whom? (only people with no answers)",
+            removable,
+            lambda pid: self._after(self.meeting.remove_participant(pid)),
+        )
 
     def _profile_due(self, person: Participant | None) -> int:
         """How many About-You questions to offer `person` on their first turn (0: none)."""
@@ -381,17 +415,26 @@ class MeetingScreen(BcrScreen):
         item = meeting.item
         instrument = session.instrument
         community = session.community
-        self.query_one("#title", Line).show(Text.assemble(
-            (instrument.short_title or instrument.title, "bold"), " · ", session.title,
-            (f" · {community}" if community else "")))
+        self.query_one("#title", Line).show(
+            Text.assemble(
+                (instrument.short_title or instrument.title, "bold"),
+                " · ",
+                session.title,
+                (f" · {community}" if community else ""),
+            )
+        )
         self._render_save_status()
         chosen = session.answer(meeting.rater, item.id) if meeting.rater else None
         if session.mode == "group":
             chosen = session.answer("group", item.id)
         enabled = meeting.rater is not None
-        self.query_one(ItemStage).show(session, item, chosen if session.is_visible(item.id) or
-                                       session.mode != "round-robin" else None, enabled=enabled,
-                                       note=session.notes.get(item.id))
+        self.query_one(ItemStage).show(
+            session,
+            item,
+            chosen if session.is_visible(item.id) or session.mode != "round-robin" else None,
+            enabled=enabled,
+            note=session.notes.get(item.id),
+        )
         self._render_answer_form()
         self._render_turn()
         self.query_one(RosterStrip).show_roster(session, item.id)
@@ -408,13 +451,18 @@ class MeetingScreen(BcrScreen):
         if meeting.unsaved:
             status.show(Text("⚠ NOT SAVED", style="bold"))
             if meeting.conflict:
-                advice = ("bcr keeps every answer in memory. Press ctrl+s to save bcr's answers "
-                          "over the other program's version. Do not close bcr.")
+                advice = (
+                    "bcr keeps every answer in memory. Press ctrl+s to save bcr's answers "
+                    "over the other program's version. Do not close bcr."
+                )
             else:
-                advice = (f"bcr keeps every answer in memory and tries again every "
-                          f"{RETRY_SECONDS:.0f} s. Do not close bcr.")
-            warning.update(Text.assemble(("⚠ NOT SAVED: ", "bold"), f"{meeting.save_error}. ",
-                                         advice))
+                advice = (
+                    f"bcr keeps every answer in memory and tries again every "
+                    f"{RETRY_SECONDS:.0f} s. Do not close bcr."
+                )
+            warning.update(
+                Text.assemble(("⚠ NOT SAVED: ", "bold"), f"{meeting.save_error}. ", advice)
+            )
         else:
             status.show(Text("✓ all saved", style="bold"))
         status.set_class(meeting.unsaved, "-unsaved")
@@ -442,20 +490,30 @@ class MeetingScreen(BcrScreen):
             labels = " | ".join(c.label for c in item.columns)
             rows = self.meeting.session.answer(self.meeting.rater or "", item.id) or []
             lines = [" | ".join(r.get(c.key, "") for c in item.columns) for r in rows]
-            help_text.update(Text(f"Type one row as: {labels}   (Enter adds it; Enter on an "
-                                  "empty line goes on)\n") + Text("\n".join(f"• {ln}" for ln in
-                                                                            lines)))
+            help_text.update(
+                Text(
+                    f"Type one row as: {labels}   (Enter adds it; Enter on an empty line goes on)\n"
+                )
+                + Text("\n".join(f"• {ln}" for ln in lines))
+            )
         else:
-            help_text.update(Text("Type the answer and press Enter (Enter on an empty line skips; "
-                                  "Esc leaves the box to use the other keys)."))
+            help_text.update(
+                Text(
+                    "Type the answer and press Enter (Enter on an empty line skips; "
+                    "Esc leaves the box to use the other keys)."
+                )
+            )
         self._take_keyboard(box)
 
     def _box_wanted(self) -> bool:
         """True when the current item is answered in words and its box should have the keys."""
         meeting = self.meeting
-        return (meeting.item.kind in ("text", "table") and meeting.rater is not None
-                and self._box_left != (meeting.item.id, meeting.rater)
-                and not self.has_class("-too-small"))
+        return (
+            meeting.item.kind in ("text", "table")
+            and meeting.rater is not None
+            and self._box_left != (meeting.item.id, meeting.rater)
+            and not self.has_class("-too-small")
+        )
 
     def _take_keyboard(self, box: Input) -> None:
         """Give the answer box the keyboard now (not after a refresh: the next key is text)."""
@@ -489,13 +547,16 @@ class MeetingScreen(BcrScreen):
         session = meeting.session
         if meeting.waiting_for_reveal:
             message = Text("Everyone has answered: ", style="bold") + Text(
-                "press r to reveal, then → for the next item.")
+                "press r to reveal, then → for the next item."
+            )
         elif session.mode == "tally":
             message = Text("Count hands: ", style="bold") + Text(
-                "press an answer's number, then type how many chose it.")
+                "press an answer's number, then type how many chose it."
+            )
         elif meeting.rater is None:
             message = Text("Everyone present has answered this item. ", style="bold") + Text(
-                "Press → for the next item.")
+                "Press → for the next item."
+            )
         else:
             message = Text("▶ Turn: ", style="bold") + Text(meeting.rater_name, style="bold")
             person = session.participant(meeting.rater)
@@ -503,8 +564,10 @@ class MeetingScreen(BcrScreen):
                 message.append(f"  ({person.organization})")
             unanswered = self._profile_due(person)
             if unanswered:  # their first turn: offered, never forced (a digit just goes on)
-                message.append(f"   · p: About You ({unanswered} question"
-                               f"{'s' if unanswered > 1 else ''})", style="bold")
+                message.append(
+                    f"   · p: About You ({unanswered} question{'s' if unanswered > 1 else ''})",
+                    style="bold",
+                )
         # The session's progress sits here, by the turn, not in the top bar: what changes on every
         # key stays at the bottom of the screen, so a key repaints only that part of it.
         progress = Text(f"{session.answered_count()}/{session.expected()} answers")

@@ -17,18 +17,25 @@ from bcr_tui.errors import BcrError
 from bcr_tui.instrument.load import load_instrument, shipped_paths
 from bcr_tui.tui.screens.dialogs import FirstField
 
-MODES = [("Round-robin: person by person", "round-robin"), ("Group: one rating per item",
-         "group"), ("Tally: count raised hands", "tally")]
-ORDERS = [("Around the room on each item", "item-major"),
-          ("One person does every item, then the next", "participant-major")]
+MODES = [
+    ("Round-robin: person by person", "round-robin"),
+    ("Group: one rating per item", "group"),
+    ("Tally: count raised hands", "tally"),
+]
+ORDERS = [
+    ("Around the room on each item", "item-major"),
+    ("One person does every item, then the next", "participant-major"),
+]
 
 
 class NewSessionScreen(FirstField, ModalScreen[None]):
     """The form for a new session. Ctrl+S (or the button) creates it and opens the meeting.
     It opens in its first field, the instrument."""
 
-    BINDINGS = [Binding("ctrl+s", "create", "create", id="new-create"),
-                Binding("escape", "app.pop_screen", "cancel", id="new-cancel")]
+    BINDINGS = [
+        Binding("ctrl+s", "create", "create", id="new-create"),
+        Binding("escape", "app.pop_screen", "cancel", id="new-cancel"),
+    ]
 
     def __init__(self, sessions_dir: Path) -> None:
         super().__init__()
@@ -39,14 +46,19 @@ class NewSessionScreen(FirstField, ModalScreen[None]):
         with VerticalScroll(classes="dialog", id="new-session"):
             yield Label("New session", classes="dialog-title")
             yield Label("Instrument")
-            yield Select([(i.title, i.id) for i in self.instruments], allow_blank=False,
-                         value="partnership-assessment-inventory", id="instrument")
+            yield Select(
+                [(i.title, i.id) for i in self.instruments],
+                allow_blank=False,
+                value="partnership-assessment-inventory",
+                id="instrument",
+            )
             yield Label("Title")
             yield Input(placeholder="e.g. Fall check-in", id="title")
             yield Label("Community")
             yield Input(placeholder="e.g. Ventura County", id="community")
-            yield Label("Participants: one per line, or separated by commas "
-                        "(Name | Organization allowed)")
+            yield Label(
+                "Participants: one per line, or separated by commas (Name | Organization allowed)"
+            )
             yield TextArea(id="participants")
             yield Label("How the room answers")
             yield Select(MODES, allow_blank=False, value="round-robin", id="mode")
@@ -80,13 +92,17 @@ class NewSessionScreen(FirstField, ModalScreen[None]):
         try:
             people = parse_roster(self.query_one("#participants", TextArea).text)
             session = new_session(
-                instrument, self.query_one("#title", Input).value, people,
+                instrument,
+                self.query_one("#title", Input).value,
+                people,
                 community=self.query_one("#community", Input).value,
                 mode=str(self.query_one("#mode", Select).value),
                 order=str(self.query_one("#order", Select).value),
-                blind=self.query_one("#blind", Checkbox).value)
-            store = SessionStore.create(new_path(self.sessions_dir, session.title,
-                                                 session.created), session)
+                blind=self.query_one("#blind", Checkbox).value,
+            )
+            store = SessionStore.create(
+                new_path(self.sessions_dir, session.title, session.created), session
+            )
         except BcrError as exc:
             self.query_one("#new-error", Static).update(Text(f"⚠ {exc}"))
             return

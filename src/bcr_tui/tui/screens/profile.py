@@ -20,8 +20,10 @@ from bcr_tui.tui.screens.dialogs import FirstField
 class ProfileScreen(FirstField, ModalScreen[tuple[Participant, dict[str, Any]] | None]):
     """One participant's About-You answers. Ctrl+S saves, Esc cancels (skips this person)."""
 
-    BINDINGS = [Binding("ctrl+s", "save", "save", id="profile-save"),
-                Binding("escape", "cancel", "cancel", id="profile-cancel")]
+    BINDINGS = [
+        Binding("ctrl+s", "save", "save", id="profile-save"),
+        Binding("escape", "cancel", "cancel", id="profile-cancel"),
+    ]
 
     def __init__(self, instrument: Instrument, person: Participant) -> None:
         super().__init__()
@@ -36,12 +38,18 @@ class ProfileScreen(FirstField, ModalScreen[tuple[Participant, dict[str, Any]] |
                 with Vertical(classes="question"):
                     yield Label(q.text, classes="question-text", markup=False)
                     if q.kind == "choice":
-                        yield RadioSet(*[RadioButton(Text(o.label), value=current == o.key,
-                                                     name=o.key)
-                                         for o in q.options]
-                                       + ([RadioButton("Other", value=current == "other",
-                                                       name="other")] if q.other else []),
-                                       id=f"q-{q.id}")
+                        yield RadioSet(
+                            *[
+                                RadioButton(Text(o.label), value=current == o.key, name=o.key)
+                                for o in q.options
+                            ]
+                            + (
+                                [RadioButton("Other", value=current == "other", name="other")]
+                                if q.other
+                                else []
+                            ),
+                            id=f"q-{q.id}",
+                        )
                     elif q.kind == "multichoice":
                         chosen = set(current or [])
                         options = [(Text(o.label), o.key, o.key in chosen) for o in q.options]
@@ -51,10 +59,15 @@ class ProfileScreen(FirstField, ModalScreen[tuple[Participant, dict[str, Any]] |
                     else:
                         yield Input(current or "", id=f"q-{q.id}")
                     if q.other:
-                        yield Input(self.person.profile.get(f"{q.id}-other", ""),
-                                    placeholder="Other: please say", id=f"q-{q.id}-other")
-            yield Static("Tab moves · Space or Enter picks · Ctrl+S saves · Esc cancels",
-                         classes="dialog-help")
+                        yield Input(
+                            self.person.profile.get(f"{q.id}-other", ""),
+                            placeholder="Other: please say",
+                            id=f"q-{q.id}-other",
+                        )
+            yield Static(
+                "Tab moves · Space or Enter picks · Ctrl+S saves · Esc cancels",
+                classes="dialog-help",
+            )
 
     def first_field(self) -> Widget | None:
         """The first question's answers have the keyboard when the dialog opens."""
@@ -74,8 +87,9 @@ class ProfileScreen(FirstField, ModalScreen[tuple[Participant, dict[str, Any]] |
             elif isinstance(widget, Input):
                 out[q.id] = widget.value.strip() or None
             if q.other:
-                out[f"{q.id}-other"] = self.query_one(f"#q-{q.id}-other", Input).value.strip() \
-                    or None
+                out[f"{q.id}-other"] = (
+                    self.query_one(f"#q-{q.id}-other", Input).value.strip() or None
+                )
         return out
 
     def action_save(self) -> None:

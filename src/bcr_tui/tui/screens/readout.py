@@ -21,14 +21,30 @@ class ReadoutScreen(BcrScreen):
     """What the room should discuss now."""
 
     BINDINGS = [
-        Binding("escape,o", "app.pop_screen", "back", id="readout-back",
-                tooltip="Back to the meeting."),
-        Binding("a,plus", "action_step('add')", "add action step", id="readout-add",
-                tooltip="Add an agreed action step (saved in the session)."),
-        Binding("e", "action_step('edit')", "edit step", id="readout-edit",
-                tooltip="Change an action step."),
-        Binding("d", "action_step('delete')", "delete step", id="readout-delete",
-                tooltip="Delete an action step (u in the meeting undoes it)."),
+        Binding(
+            "escape,o", "app.pop_screen", "back", id="readout-back", tooltip="Back to the meeting."
+        ),
+        Binding(
+            "a,plus",
+            "action_step('add')",
+            "add action step",
+            id="readout-add",
+            tooltip="Add an agreed action step (saved in the session).",
+        ),
+        Binding(
+            "e",
+            "action_step('edit')",
+            "edit step",
+            id="readout-edit",
+            tooltip="Change an action step.",
+        ),
+        Binding(
+            "d",
+            "action_step('delete')",
+            "delete step",
+            id="readout-delete",
+            tooltip="Delete an action step (u in the meeting undoes it).",
+        ),
     ]
 
     def __init__(self, meeting: Meeting) -> None:
@@ -48,17 +64,22 @@ class ReadoutScreen(BcrScreen):
         """(Re)build the read-out from the session: headings, then indented findings."""
         session = self.meeting.session
         f = findings(session)
-        lines: list[Static] = [Static(Text(f"Read-out · {session.title}", style="bold"),
-                                      classes="results-title")]
+        lines: list[Static] = [
+            Static(Text(f"Read-out · {session.title}", style="bold"), classes="results-title")
+        ]
         counted = f"{f.answers} answers counted"
         if f.hidden:
             counted += f" · {f.hidden} blind item(s) not yet revealed are left out"
         lines.append(Static(counted, classes="results-note"))
         lines += _section("Major strengths", f.strengths, "No item stands out as a strength yet.")
-        lines += _section("Needs immediate attention", f.priorities,
-                          "No item needs immediate attention yet.")
-        lines += _section("Where the room disagrees", f.contested,
-                          "No item splits the room (or too few answers to say).")
+        lines += _section(
+            "Needs immediate attention", f.priorities, "No item needs immediate attention yet."
+        )
+        lines += _section(
+            "Where the room disagrees",
+            f.contested,
+            "No item splits the room (or too few answers to say).",
+        )
         if f.missing:
             lines += _section('Conditions answered "No" (not in place)', f.missing, "")
         if f.groups:
@@ -70,23 +91,38 @@ class ReadoutScreen(BcrScreen):
             lines += [Static(Text(f"• {a}"), classes="finding") for a in answers]
         for title, questions in f.reflection:
             lines.append(Static(title, classes="results-heading", markup=False))
-            lines += [Static(f"{n}. {q}", classes="finding", markup=False)
-                      for n, q in enumerate(questions, start=1)]
+            lines += [
+                Static(f"{n}. {q}", classes="finding", markup=False)
+                for n, q in enumerate(questions, start=1)
+            ]
         if f.notes:
             lines += _section("Notes", f.notes, "")
         lines.append(Static("Action steps", classes="results-heading"))
         if not f.actions:
             lines.append(Static("None yet. Press a to add one.", classes="finding"))
         else:
-            lines.append(Static("a adds a step · e edits one · d deletes one (u in the meeting "
-                                "undoes)", classes="results-note"))
+            lines.append(
+                Static(
+                    "a adds a step · e edits one · d deletes one (u in the meeting undoes)",
+                    classes="results-note",
+                )
+            )
         for n, a in enumerate(f.actions, start=1):
-            details = " · ".join(x for x in (f"needs: {a.needs}" if a.needs else "",
-                                             f"owner: {a.owner}" if a.owner else "",
-                                             f"due: {a.due}" if a.due else "") if x)
-            lines.append(Static(Text.assemble((f"{n}. {a.step}", "bold"),
-                                              f"\n{details}" if details else ""),
-                                classes="finding"))
+            details = " · ".join(
+                x
+                for x in (
+                    f"needs: {a.needs}" if a.needs else "",
+                    f"owner: {a.owner}" if a.owner else "",
+                    f"due: {a.due}" if a.due else "",
+                )
+                if x
+            )
+            lines.append(
+                Static(
+                    Text.assemble((f"{n}. {a.step}", "bold"), f"\n{details}" if details else ""),
+                    classes="finding",
+                )
+            )
         body = self.query_one("#readout", VerticalScroll)
         body.remove_children()
         body.mount_all(lines)
@@ -95,8 +131,9 @@ class ReadoutScreen(BcrScreen):
         """Add, edit or delete an action step (logged: undo in the meeting covers it)."""
         from bcr_tui.tui.screens.dialogs import change_action_step
 
-        change_action_step(self.app, self.meeting, verb,
-                           lambda outcome: self.post_message(SessionChanged(outcome)))
+        change_action_step(
+            self.app, self.meeting, verb, lambda outcome: self.post_message(SessionChanged(outcome))
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Edit and delete only when there is a step."""
@@ -108,10 +145,12 @@ class ReadoutScreen(BcrScreen):
         """Show the new action step and whether it is saved."""
         self.render_findings()
         saved = "saved" if event.outcome.saved else "NOT SAVED (retrying)"
-        said = f"{event.outcome.message} ({saved})" if event.outcome.changed else \
-            event.outcome.message
-        self.notify(said, severity="information" if event.outcome.saved else "error",
-                    markup=False)  # the step's words are the facilitator's, not markup
+        said = (
+            f"{event.outcome.message} ({saved})" if event.outcome.changed else event.outcome.message
+        )
+        self.notify(
+            said, severity="information" if event.outcome.saved else "error", markup=False
+        )  # the step's words are the facilitator's, not markup
 
 
 def _section(title: str, items: tuple[Finding, ...], empty: str) -> list[Static]:
@@ -119,7 +158,14 @@ def _section(title: str, items: tuple[Finding, ...], empty: str) -> list[Static]
     if not items:
         out.append(Static(empty, classes="finding"))
     for n, item in enumerate(items, start=1):
-        out.append(Static(Text.assemble((f"{n}. {item.title}", "bold"),
-                                        f"  ({item.where})" if item.where else "",
-                                        f"\n{item.figures}"), classes="finding"))
+        out.append(
+            Static(
+                Text.assemble(
+                    (f"{n}. {item.title}", "bold"),
+                    f"  ({item.where})" if item.where else "",
+                    f"\n{item.figures}",
+                ),
+                classes="finding",
+            )
+        )
     return out

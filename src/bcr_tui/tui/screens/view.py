@@ -35,8 +35,15 @@ POLL_SECONDS = 0.2
 class ViewScreen(BcrScreen):
     """Follow a session file and show the current item to the room."""
 
-    BINDINGS = [Binding("h", "heatmap", "heatmap", id="view-heatmap",
-                        tooltip="Full-screen heatmap (if the facilitator shows results).")]
+    BINDINGS = [
+        Binding(
+            "h",
+            "heatmap",
+            "heatmap",
+            id="view-heatmap",
+            tooltip="Full-screen heatmap (if the facilitator shows results).",
+        )
+    ]
     VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     def __init__(self, path: Path, session: Session) -> None:
@@ -86,9 +93,12 @@ class ViewScreen(BcrScreen):
         names = session.audience.get("names", True)
         results = session.audience.get("results", True)
         item = session.instrument.item(session.cursor.item) or session.items[0]
-        title = Text.assemble((session.instrument.short_title or session.instrument.title,
-                               "bold"), " · ", session.title,
-                              f" · {session.community}" if session.community else "")
+        title = Text.assemble(
+            (session.instrument.short_title or session.instrument.title, "bold"),
+            " · ",
+            session.title,
+            f" · {session.community}" if session.community else "",
+        )
         self.query_one("#title", Static).update(title)
         self.query_one(ItemStage).show(session, item, None, enabled=True)
         turn = session.cursor.who
@@ -99,7 +109,8 @@ class ViewScreen(BcrScreen):
             message = Text("Everyone: ", style="bold") + Text("raise your hand for your answer.")
         elif person is not None:
             message = Text("▶ Turn: ", style="bold") + Text(
-                person.name if names else "the next person", style="bold")
+                person.name if names else "the next person", style="bold"
+            )
         else:
             message = Text("Everyone has answered this item.", style="bold")
         self.query_one("#turn", Static).update(message)
@@ -114,8 +125,11 @@ class ViewScreen(BcrScreen):
         live.show(domain_answers(session) if results else None)
         self.query_one("#flash", Static).update(Text(self.problem or ""))
         shown = self.app.screen  # the heatmap, if open, shows what the facilitator now hides
-        if shown is not self and hasattr(shown, "names") and not (results and (
-                names or not shown.names)):
+        if (
+            shown is not self
+            and hasattr(shown, "names")
+            and not (results and (names or not shown.names))
+        ):
             self.app.pop_screen()
 
     def action_heatmap(self) -> None:
@@ -125,5 +139,6 @@ class ViewScreen(BcrScreen):
             return
         from bcr_tui.tui.screens.heatmap import HeatmapScreen
 
-        self.app.push_screen(HeatmapScreen(self.session,
-                                           names=self.session.audience.get("names", True)))
+        self.app.push_screen(
+            HeatmapScreen(self.session, names=self.session.audience.get("names", True))
+        )

@@ -54,15 +54,17 @@ class HeatmapView(TextLines):
         """The grid, fitted to the widget's width (what tests and screen readers read)."""
         lines = self._grid_lines(self.size.width)
         return Text("\n", no_wrap=True, overflow="crop").join(
-            Text.assemble(*line) for line in lines)
+            Text.assemble(*line) for line in lines
+        )
 
     def _render_strips(self, width: int, style: Style) -> list[Strip]:
         # Straight to segments: Rich's wrapping of a many-span Text cost ~1 ms on every key.
         strips = []
         for line in self._grid_lines(width):
             segments = Segment.apply_style([Segment(text, s) for text, s in line], style)
-            strips.append(Strip(Segment.adjust_line_length(list(segments), width, style=style),
-                                width))
+            strips.append(
+                Strip(Segment.adjust_line_length(list(segments), width, style=style), width)
+            )
         return strips
 
     def _grid_lines(self, width: int) -> list[list[tuple[str, Style | None]]]:
@@ -87,12 +89,15 @@ class HeatmapView(TextLines):
             pieces = [(shown.ljust(label) + " ", None)]
             for c in cells:
                 text = c.text.center(cell - 1)[: cell - 1]
-                pieces.append((text, None if c.value is None else
-                               _cell_style(colour(c.value, self._colours()))))
+                pieces.append(
+                    (
+                        text,
+                        None if c.value is None else _cell_style(colour(c.value, self._colours())),
+                    )
+                )
                 pieces.append((" ", None))
             lines.append(pieces)
         return lines
-
 
     def _colours(self) -> int | None:
         """256 in a terminal with 256 colours (or fewer), else None (true colour)."""
@@ -108,9 +113,14 @@ def _headings(columns: tuple[str, ...], cell: int) -> list[list[str]]:
     """Each column heading wrapped at words to the cell width (at most HEADER_LINES lines); a
     word wider than the cell is cut with "…" ("Independ…"), never broken over two lines."""
     width = cell - 1
-    return [[line if len(line) <= width else line[:width - 1] + "…"
-             for line in textwrap.wrap(name, width, break_long_words=False)[:HEADER_LINES]]
-            or [""] for name in columns]
+    return [
+        [
+            line if len(line) <= width else line[: width - 1] + "…"
+            for line in textwrap.wrap(name, width, break_long_words=False)[:HEADER_LINES]
+        ]
+        or [""]
+        for name in columns
+    ]
 
 
 @lru_cache(maxsize=512)

@@ -27,8 +27,10 @@ DEFAULT_PORT = 8765
 PORT_TRIES = 10
 FOLLOW_S = 0.5
 REPAINT_S = 1 / 30
-NOT_FOR_MODE = ("Phones are for sessions where people answer for themselves (round-robin or "
-                "blind); in {mode} mode the room answers together at the keyboard.")
+NOT_FOR_MODE = (
+    "Phones are for sessions where people answer for themselves (round-robin or "
+    "blind); in {mode} mode the room answers together at the keyboard."
+)
 
 
 @dataclass(frozen=True)
@@ -42,8 +44,7 @@ class PhoneOptions:
 def panel_text(url: str, footer: str = "") -> Text:
     """The join line, the QR code, and a footer line."""
     base, _, code = url.rpartition("/j/")
-    text = Text.assemble(("Join: ", "bold"), f"{base}/\n", ("code: ", "bold"), (code, "bold"),
-                         "\n")
+    text = Text.assemble(("Join: ", "bold"), f"{base}/\n", ("code: ", "bold"), (code, "bold"), "\n")
     for line in half_blocks(url):
         text.append(line, QR_STYLE)
         text.append("\n")
@@ -106,8 +107,9 @@ class JoinPanel(Static):
 
         meeting = self.screen.meeting  # type: ignore[attr-defined]
         if meeting.session.mode != "round-robin":
-            self.app.notify(NOT_FOR_MODE.format(mode=meeting.session.mode), severity="warning",
-                            markup=False)
+            self.app.notify(
+                NOT_FOR_MODE.format(mode=meeting.session.mode), severity="warning", markup=False
+            )
             return
         options = getattr(self.app, "phones", None) or PhoneOptions()
         try:
@@ -119,23 +121,29 @@ class JoinPanel(Static):
                 host = lan.choose_host(None)[0]
             await self._start(meeting, host or options.host)
         except BcrError as exc:
-            self.app.notify(exc.message.capitalize() + ".", title="Phones",
-                            severity="error", timeout=10, markup=False)
+            self.app.notify(
+                exc.message.capitalize() + ".",
+                title="Phones",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
             return
         announce.announce(meeting.store.path, self.room.join_url)
         self.show()
-        self.app.notify(f"Phones on. {announce.join_line(self.room.join_url)}", title="Phones",
-                        markup=False)
+        self.app.notify(
+            f"Phones on. {announce.join_line(self.room.join_url)}", title="Phones", markup=False
+        )
 
     def _pick_network(self, found: list[str]) -> None:
         from bcr_tui.tui.screens.dialogs import PickScreen
         from bcr_tui.web.phones import lan
 
         options = [(Text(f"{a}  {lan.kind(a)}"), a) for a in found]
-        self.app.push_screen(PickScreen("Which network are the phones on?",
-                                        options),  # type: ignore[arg-type]
-                             lambda a: self.run_worker(self.start(a), group="phones") if a
-                             else None)
+        self.app.push_screen(
+            PickScreen("Which network are the phones on?", options),  # type: ignore[arg-type]
+            lambda a: self.run_worker(self.start(a), group="phones") if a else None,
+        )
 
     async def _start(self, meeting, host: str) -> None:  # noqa: ANN001 - a Meeting
         from bcr_tui.errors import UsageError
@@ -143,8 +151,11 @@ class JoinPanel(Static):
 
         options = getattr(self.app, "phones", None) or PhoneOptions()
         if self.room is None:
-            ports = [options.port] if options.port else list(
-                range(DEFAULT_PORT, DEFAULT_PORT + PORT_TRIES))
+            ports = (
+                [options.port]
+                if options.port
+                else list(range(DEFAULT_PORT, DEFAULT_PORT + PORT_TRIES))
+            )
             for port in ports:
                 room = PhoneRoom(meeting, host, port, on_change=self._votes_saved)
                 try:
@@ -154,8 +165,10 @@ class JoinPanel(Static):
                     continue
                 self.room = room
                 return
-            raise UsageError(f"phones could not start on {host} ({problem.strerror or problem})"
-                             "; try another --port or --host")
+            raise UsageError(
+                f"phones could not start on {host} ({problem.strerror or problem})"
+                "; try another --port or --host"
+            )
         try:
             await self.room.start()
         except OSError as exc:
@@ -168,8 +181,11 @@ class JoinPanel(Static):
         await self.room.stop()
         announce.withdraw(self.room.meeting.store.path)
         self.display = False
-        self.app.notify("Phones off: answers from phones are refused until j again.",
-                        title="Phones", markup=False)
+        self.app.notify(
+            "Phones off: answers from phones are refused until j again.",
+            title="Phones",
+            markup=False,
+        )
 
     def show(self) -> None:
         """Repaint: the join line, the QR, and how many are on phones."""
@@ -225,9 +241,10 @@ class JoinPanel(Static):
                 self.app.notify("No phone has a seat.", title="Phones", markup=False)
                 return
             options = [(Text(name), pid) for pid, name in choices]
-            self.app.push_screen(PickScreen("Release whose seat? (a lost or swapped phone)",
-                                            options),  # type: ignore[arg-type]
-                                 lambda pid: self.release(pid) if pid else None)
+            self.app.push_screen(
+                PickScreen("Release whose seat? (a lost or swapped phone)", options),  # type: ignore[arg-type]
+                lambda pid: self.release(pid) if pid else None,
+            )
 
     def release_choices(self) -> list[tuple[str, str]]:
         """Seated participants: (id, name)."""
@@ -240,8 +257,12 @@ class JoinPanel(Static):
         """Free a seat (lost phone)."""
         if self.room is not None and self.room.release(pid):
             person = self.room.meeting.session.participant(pid)
-            self.app.notify(f"{person.name if person else pid}'s seat is free: they can join "
-                            "again from another phone.", title="Phones", markup=False)
+            self.app.notify(
+                f"{person.name if person else pid}'s seat is free: they can join "
+                "again from another phone.",
+                title="Phones",
+                markup=False,
+            )
             self.show()
 
     def toggle_auto_reveal(self) -> None:

@@ -61,8 +61,14 @@ class KeyBar(Widget):
             seen.add(binding.action)
             click = Style(meta={"@click": self._namespaced(node, binding.action)})
             dim = Style() if enabled else UNAVAILABLE
-            entries.append((self.app.get_key_display(binding), binding.description,
-                            KEY + dim + click, dim + click))
+            entries.append(
+                (
+                    self.app.get_key_display(binding),
+                    binding.description,
+                    KEY + dim + click,
+                    dim + click,
+                )
+            )
         width = self.size.width
         kept = list(entries)
         gap = next((g for g in ("  ", " ") if _width(entries, g) <= width), " ")
@@ -83,5 +89,6 @@ class KeyBar(Widget):
 
 
 def _width(entries: list[tuple[str, str, Style, Style]], gap: str) -> int:
-    return sum(cell_len(key) + cell_len(description) + 3 + len(gap)
-               for key, description, *_ in entries)
+    return sum(
+        cell_len(key) + cell_len(description) + 3 + len(gap) for key, description, *_ in entries
+    )

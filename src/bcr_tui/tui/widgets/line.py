@@ -21,8 +21,14 @@ from textual.geometry import Region, Size
 from textual.strip import Strip
 from textual.widget import Widget
 
-JUSTIFY = {"start": "left", "end": "right", "left": "left", "right": "right",
-           "center": "center", "justify": "full"}
+JUSTIFY = {
+    "start": "left",
+    "end": "right",
+    "left": "left",
+    "right": "right",
+    "center": "center",
+    "justify": "full",
+}
 
 
 class TextLines(Widget):
@@ -67,8 +73,11 @@ class TextLines(Widget):
             self.refresh()
             return
         new = self._lines(width)
-        changed = [y for y in range(height)
-                   if (old[y] if y < len(old) else None) != (new[y] if y < len(new) else None)]
+        changed = [
+            y
+            for y in range(height)
+            if (old[y] if y < len(old) else None) != (new[y] if y < len(new) else None)
+        ]
         if changed:
             self.refresh(*(Region(0, y, width, 1) for y in changed))
 
@@ -80,13 +89,20 @@ class TextLines(Widget):
         return self._strips
 
     def _render_strips(self, width: int, style: Style) -> list[Strip]:
-        return render_strips(self._text, width, style, self.styles.text_align,
-                             self.styles.text_wrap != "nowrap", self.styles.text_overflow,
-                             self.app.console)
+        return render_strips(
+            self._text,
+            width,
+            style,
+            self.styles.text_align,
+            self.styles.text_wrap != "nowrap",
+            self.styles.text_overflow,
+            self.app.console,
+        )
 
 
-def render_strips(text: Text, width: int, style: Style, align: str, wrap: bool, overflow: str,
-                  console) -> list[Strip]:  # noqa: ANN001 - a rich Console
+def render_strips(
+    text: Text, width: int, style: Style, align: str, wrap: bool, overflow: str, console
+) -> list[Strip]:  # noqa: ANN001 - a rich Console
     """`text` as strips of exactly `width` cells, in the widget's base `style`."""
     if width <= 0:
         return []
@@ -105,8 +121,10 @@ def line_strip(text: Text, width: int, style: Style, justify: str, console) -> S
     pad = max(0, width - text.cell_len)
     left = {"center": pad // 2, "right": pad}.get(justify, 0)
     segments = [Segment(" " * left), *text.render(console), Segment(" " * (pad - left))]
-    return Strip(Segment.adjust_line_length(list(Segment.apply_style(segments, style)), width,
-                                            style=style), width)
+    return Strip(
+        Segment.adjust_line_length(list(Segment.apply_style(segments, style)), width, style=style),
+        width,
+    )
 
 
 class Line(TextLines):

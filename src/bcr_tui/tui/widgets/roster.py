@@ -52,8 +52,11 @@ def roster_parts(session: Session, item_id: str) -> list[Text]:
     """The roster as parts that are never split across lines: the counts, then each name with
     its glyph (a label such as "next:" kept with the name after it)."""
     if session.mode != "round-robin":
-        who = "The whole group answers together." if session.mode == "group" else (
-            "Count the raised hands for each answer.")
+        who = (
+            "The whole group answers together."
+            if session.mode == "group"
+            else ("Count the raised hands for each answer.")
+        )
         return [Text(who)]
     turn = session.cursor.who
     answered = {p.id for p in session.participants if session.answer(p.id, item_id) is not None}
@@ -66,13 +69,16 @@ def roster_parts(session: Session, item_id: str) -> list[Text]:
     head.append("   ")
     parts = [head]
     if len(session.participants) <= FULL_ROSTER:
-        parts += [_name(person.name, _glyph(person.id, person.absent, turn, answered))
-                  for person in session.participants]
+        parts += [
+            _name(person.name, _glyph(person.id, person.absent, turn, answered))
+            for person in session.participants
+        ]
         return parts
     ids = [p.id for p in present]
     start = ids.index(turn) + 1 if turn in ids else 0
-    upcoming = [p for p in present[start:] + present[:start]
-                if p.id not in answered and p.id != turn][:UPCOMING]
+    upcoming = [
+        p for p in present[start:] + present[:start] if p.id not in answered and p.id != turn
+    ][:UPCOMING]
     person = session.participant(turn) if turn is not None else None
     if person is not None:
         parts.append(_name(person.name, ("▶", "bold reverse")))
@@ -80,8 +86,7 @@ def roster_parts(session: Session, item_id: str) -> list[Text]:
     waiting = len(present) - done - (turn is not None) - len(upcoming)
     if waiting > 0:
         parts.append(Text(f" +{waiting} more"))
-    parts += _labelled("  absent:", [_name(p.name, ("✗", "dim strike"))
-                                     for p in absent[:UPCOMING]])
+    parts += _labelled("  absent:", [_name(p.name, ("✗", "dim strike")) for p in absent[:UPCOMING]])
     return parts
 
 

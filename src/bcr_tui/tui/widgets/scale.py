@@ -32,8 +32,9 @@ LAYOUTS = ("cards", "list", "compact")
 class PointCard(Static):
     """One answer: `1` over `Currently exists / Maintain`; `mark()` shows it chosen or not."""
 
-    def __init__(self, digit: str, label: str, detail: str | None, value: str, *,
-                 abstain: bool = False) -> None:
+    def __init__(
+        self, digit: str, label: str, detail: str | None, value: str, *, abstain: bool = False
+    ) -> None:
         super().__init__()
         self.digit, self.label, self.detail, self.value = digit, label, detail, value
         self.set_class(abstain, "-abstain")
@@ -68,7 +69,7 @@ class PointCard(Static):
 
 
 def layout_for(labels: list[tuple[str, str | None]], width: int, height: int) -> str:
-    """"cards" when every word of every (label, detail) fits a card's width, else "list" when
+    """ "cards" when every word of every (label, detail) fits a card's width, else "list" when
     its lines fit the rows the meeting screen leaves the cards, else "compact"."""
     if not labels or width <= 0:
         return "cards"
@@ -76,8 +77,9 @@ def layout_for(labels: list[tuple[str, str | None]], width: int, height: int) ->
     words = [w for label, detail in labels for w in f"{label} {detail or ''}".split()]
     if max((len(w) for w in words), default=0) <= inner:
         return "cards"
-    lines = 1 + sum(-(-(len(label) + len(detail or "") + 8) // max(1, width - 1))
-                    for label, detail in labels)
+    lines = 1 + sum(
+        -(-(len(label) + len(detail or "") + 8) // max(1, width - 1)) for label, detail in labels
+    )
     return "list" if lines <= height - OTHER_ROWS else "compact"
 
 
@@ -108,8 +110,10 @@ class ScaleView(Horizontal):
         if points != self._points:
             self._points = points
             self.remove_children()
-            self._cards = [PointCard(str(n), label, detail, value)
-                           for n, (value, label, detail) in enumerate(points[0], start=1)]
+            self._cards = [
+                PointCard(str(n), label, detail, value)
+                for n, (value, label, detail) in enumerate(points[0], start=1)
+            ]
             if points[1]:
                 self._cards.append(PointCard("0", "Abstain", None, ABSTAIN, abstain=True))
             self.display = bool(points[0])

@@ -31,8 +31,15 @@ class ItemStage(Vertical):
     _shown: tuple | None = None
     _note: str | None = ""
 
-    def show(self, session: Session, item: Item, chosen: object, *, enabled: bool,
-             note: str | None = None) -> None:
+    def show(
+        self,
+        session: Session,
+        item: Item,
+        chosen: object,
+        *,
+        enabled: bool,
+        note: str | None = None,
+    ) -> None:
         """Render `item` of `session`, marking `chosen` on the cards, with its `note` (no-op if
         unchanged; the item's text is set again only when the item changes: a new text costs a
         new layout)."""
@@ -83,8 +90,12 @@ class ItemStage(Vertical):
         text = Text()
         if item.id == session.items[0].id and instrument.instructions:
             text.append(first_paragraph(instrument.instructions), style="italic")
-        if domain is not None and domain.items and domain.items[0].id == item.id \
-                and domain.description:
+        if (
+            domain is not None
+            and domain.items
+            and domain.items[0].id == item.id
+            and domain.description
+        ):
             text.append("\n\n" if text else "")
             text.append(first_paragraph(fill(domain.description, session.community)))
         about.display = bool(text) and arriving

@@ -15,14 +15,34 @@ from typing import Any
 from bcr_tui.errors import UsageError
 
 #: Networks that a hotspot made by the laptop (or a phone) hands out: tried first.
-HOTSPOT_NETWORKS = tuple(ipaddress.ip_network(n) for n in (
-    "192.168.137.0/24", "192.168.2.0/24", "10.42.0.0/24", "192.168.43.0/24", "172.20.10.0/28"))
+HOTSPOT_NETWORKS = tuple(
+    ipaddress.ip_network(n)
+    for n in (
+        "192.168.137.0/24",
+        "192.168.2.0/24",
+        "10.42.0.0/24",
+        "192.168.43.0/24",
+        "172.20.10.0/28",
+    )
+)
 #: The private networks of RFC 1918: a room's router or hotspot hands out one of these.
-PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12",
-                                                   "192.168.0.0/16"))
+PRIVATE = tuple(ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"))
 #: Adapter names of virtual networks phones cannot reach (containers, VMs, VPNs).
-VIRTUAL = ("docker", "br-", "veth", "virbr", "vbox", "vmnet", "utun", "tun", "tap", "wg",
-           "tailscale", "zt", "lo")
+VIRTUAL = (
+    "docker",
+    "br-",
+    "veth",
+    "virbr",
+    "vbox",
+    "vmnet",
+    "utun",
+    "tun",
+    "tap",
+    "wg",
+    "tailscale",
+    "zt",
+    "lo",
+)
 
 
 def candidates(adapters: Iterable[Any]) -> list[str]:
@@ -58,11 +78,15 @@ def check_host(host: str) -> str:
     try:
         address = ipaddress.ip_address(host.strip("[]"))
     except ValueError:
-        raise UsageError(f"--host {host!r} is not an IP address (give the laptop's address on "
-                         "the room's network, e.g. 192.168.137.1)") from None
+        raise UsageError(
+            f"--host {host!r} is not an IP address (give the laptop's address on "
+            "the room's network, e.g. 192.168.137.1)"
+        ) from None
     if address.is_unspecified:
-        raise UsageError("--host 0.0.0.0 would listen on every network the laptop is on; give "
-                         "the address of the room's network instead")
+        raise UsageError(
+            "--host 0.0.0.0 would listen on every network the laptop is on; give "
+            "the address of the room's network instead"
+        )
     return str(address)
 
 
@@ -79,6 +103,8 @@ def choose_host(host: str | None) -> tuple[str, list[str]]:
         return check_host(host), []
     found = local_addresses()
     if not found:
-        raise UsageError("the laptop is on no private network the phones could reach; start its "
-                         "hotspot (or join the room's Wi-Fi) and try again, or give --host")
+        raise UsageError(
+            "the laptop is on no private network the phones could reach; start its "
+            "hotspot (or join the room's Wi-Fi) and try again, or give --host"
+        )
     return found[0], found[1:]

@@ -53,17 +53,18 @@ window.addEventListener('online',again)})();"""
 def page(title: str, body: str, *, nonce: str, version: str = "") -> str:
     """A whole page around `body` (already escaped HTML)."""
     return (
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">"
-        f"<title>{escape(title)}</title><style nonce=\"{nonce}\">{STYLE}</style></head>"
-        f"<body data-v=\"{escape(version)}\"><main>{body}</main>"
-        f"<script nonce=\"{nonce}\">{SCRIPT}</script></body></html>\n")
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width,initial-scale=1">'
+        f'<title>{escape(title)}</title><style nonce="{nonce}">{STYLE}</style></head>'
+        f'<body data-v="{escape(version)}"><main>{body}</main>'
+        f'<script nonce="{nonce}">{SCRIPT}</script></body></html>\n'
+    )
 
 
 def notice(text: str, *, problem: bool = False) -> str:
     """A sentence in a box (a problem, or what was saved)."""
     kind = "problem" if problem else "saved"
-    return f"<p class=\"{kind}\" role=\"status\">{escape(text)}</p>"
+    return f'<p class="{kind}" role="status">{escape(text)}</p>'
 
 
 def join_body(problem: str | None = None) -> str:
@@ -71,64 +72,106 @@ def join_body(problem: str | None = None) -> str:
     return (
         "<h1>Join the meeting</h1>"
         + (notice(problem, problem=True) if problem else "")
-        + "<form method=\"post\" action=\"/join\"><label for=\"code\">Join code</label>"
-        "<input type=\"text\" id=\"code\" name=\"code\" autocomplete=\"off\" "
-        "autocapitalize=\"characters\" maxlength=\"12\" required>"
-        "<button type=\"submit\">Join</button></form>"
-        "<p class=\"muted\">The code is on the projector.</p>")
+        + '<form method="post" action="/join"><label for="code">Join code</label>'
+        '<input type="text" id="code" name="code" autocomplete="off" '
+        'autocapitalize="characters" maxlength="12" required>'
+        '<button type="submit">Join</button></form>'
+        '<p class="muted">The code is on the projector.</p>'
+    )
 
 
 def names_body(code: str, people: Iterable[tuple[str, str]], problem: str | None = None) -> str:
     """The names not yet claimed: tap yours."""
     buttons = "".join(
-        f"<button type=\"submit\" name=\"who\" value=\"{escape(pid)}\">{escape(name)}</button>"
-        for pid, name in people)
+        f'<button type="submit" name="who" value="{escape(pid)}">{escape(name)}</button>'
+        for pid, name in people
+    )
     if not buttons:
-        buttons = ("<p class=\"problem\">Every name has a phone. If yours is missing, ask the "
-                   "facilitator to add you.</p>")
+        buttons = (
+            '<p class="problem">Every name has a phone. If yours is missing, ask the '
+            "facilitator to add you.</p>"
+        )
     return (
         "<h1>Who are you?</h1>"
         + (notice(problem, problem=True) if problem else "")
-        + "<form method=\"post\" action=\"/seat\">"
-        f"<input type=\"hidden\" name=\"code\" value=\"{escape(code)}\">{buttons}</form>"
-        "<p class=\"muted\">Not on the list? Ask the facilitator to add you.</p>")
+        + '<form method="post" action="/seat">'
+        f'<input type="hidden" name="code" value="{escape(code)}">{buttons}</form>'
+        '<p class="muted">Not on the list? Ask the facilitator to add you.</p>'
+    )
 
 
-def item_body(*, name: str, item: Item, position: str, token: str, mine: object,
-              saved_label: str | None, open_: bool, problem: str | None = None,
-              about: bool = False) -> str:
+def item_body(
+    *,
+    name: str,
+    item: Item,
+    position: str,
+    token: str,
+    mine: object,
+    saved_label: str | None,
+    open_: bool,
+    problem: str | None = None,
+    about: bool = False,
+) -> str:
     """The current question for one person: their answer buttons (or a text box), and what of
     theirs is saved. `mine` is their own answer (the only answer a phone ever sees)."""
-    link = (" · <a href=\"/about\">About you</a>" if about else "") + (
-        "<noscript><br>When the facilitator moves on, reload this page.</noscript>")
-    head = (f"<p class=\"muted\">You: <strong>{escape(name)}</strong> · {escape(position)}"
-            f"{link}</p><h1>{escape(item.text)}</h1>")
+    link = (' · <a href="/about">About you</a>' if about else "") + (
+        "<noscript><br>When the facilitator moves on, reload this page.</noscript>"
+    )
+    head = (
+        f'<p class="muted">You: <strong>{escape(name)}</strong> · {escape(position)}'
+        f"{link}</p><h1>{escape(item.text)}</h1>"
+    )
     said = (notice(problem, problem=True) if problem else "") + (
-        notice(f"Saved: {saved_label}") if saved_label else "")
+        notice(f"Saved: {saved_label}") if saved_label else ""
+    )
     if not open_:
-        return head + said + ("<p class=\"problem\" role=\"status\">Answers to this question are "
-                              "closed. The next question will show here.</p>")
+        return (
+            head
+            + said
+            + (
+                '<p class="problem" role="status">Answers to this question are '
+                "closed. The next question will show here.</p>"
+            )
+        )
     if item.kind == "table":
         return head + said + "<p>This question is answered at the laptop.</p>"
-    hidden = (f"<input type=\"hidden\" name=\"t\" value=\"{escape(token)}\">"
-              f"<input type=\"hidden\" name=\"item\" value=\"{escape(item.id)}\">")
+    hidden = (
+        f'<input type="hidden" name="t" value="{escape(token)}">'
+        f'<input type="hidden" name="item" value="{escape(item.id)}">'
+    )
     if item.kind in ("rating", "choice"):
-        return head + said + (f"<form method=\"post\" action=\"/vote\">{hidden}"
-                              f"{_answer_buttons(item, mine)}</form>")
+        return (
+            head
+            + said
+            + (f'<form method="post" action="/vote">{hidden}{_answer_buttons(item, mine)}</form>')
+        )
     if item.kind == "multichoice":
         chosen = set(mine) if isinstance(mine, list) else set()
         boxes = "".join(
-            f"<label class=\"choice\"><input type=\"checkbox\" name=\"choice\" "
-            f"value=\"{escape(o.key)}\"{' checked' if o.key in chosen else ''}>"
-            f"{escape(o.label)}</label>" for o in item.options)
-        return head + said + (f"<form method=\"post\" action=\"/vote\">{hidden}{boxes}"
-                              "<button type=\"submit\">Send</button></form>")
+            f'<label class="choice"><input type="checkbox" name="choice" '
+            f'value="{escape(o.key)}"{" checked" if o.key in chosen else ""}>'
+            f"{escape(o.label)}</label>"
+            for o in item.options
+        )
+        return (
+            head
+            + said
+            + (
+                f'<form method="post" action="/vote">{hidden}{boxes}'
+                '<button type="submit">Send</button></form>'
+            )
+        )
     text = mine if isinstance(mine, str) else ""
-    return head + said + (
-        f"<form method=\"post\" action=\"/vote\">{hidden}"
-        "<label for=\"text\">Your answer</label>"
-        f"<textarea id=\"text\" name=\"text\" maxlength=\"2000\" required>{escape(text)}"
-        "</textarea><button type=\"submit\">Send</button></form>")
+    return (
+        head
+        + said
+        + (
+            f'<form method="post" action="/vote">{hidden}'
+            '<label for="text">Your answer</label>'
+            f'<textarea id="text" name="text" maxlength="2000" required>{escape(text)}'
+            '</textarea><button type="submit">Send</button></form>'
+        )
+    )
 
 
 def _answer_buttons(item: Item, mine: object) -> str:
@@ -142,9 +185,11 @@ def _answer_buttons(item: Item, mine: object) -> str:
 
 
 def _button(key: str, label: str, pressed: bool, css: str = "") -> str:
-    klass = f" class=\"{css}\"" if css else ""
-    return (f"<button type=\"submit\" name=\"answer\" value=\"{escape(key)}\"{klass} "
-            f"aria-pressed=\"{'true' if pressed else 'false'}\">{escape(label)}</button>")
+    klass = f' class="{css}"' if css else ""
+    return (
+        f'<button type="submit" name="answer" value="{escape(key)}"{klass} '
+        f'aria-pressed="{"true" if pressed else "false"}">{escape(label)}</button>'
+    )
 
 
 def stopped_body() -> str:
@@ -152,34 +197,44 @@ def stopped_body() -> str:
     return "<h1>Phones are off</h1><p>The facilitator is not taking answers from phones now.</p>"
 
 
-def about_body(questions: Iterable[Item], profile: dict, token: str, *, saved: bool,
-               problem: str | None = None) -> str:
+def about_body(
+    questions: Iterable[Item], profile: dict, token: str, *, saved: bool, problem: str | None = None
+) -> str:
     """The About-You questions for one person, with their own answers filled in."""
-    parts = ["<h1>About you</h1>", notice(problem, problem=True) if problem else "",
-             notice("Saved: your About-You answers") if saved else "",
-             "<form method=\"post\" action=\"/about\">",
-             f"<input type=\"hidden\" name=\"t\" value=\"{escape(token)}\">"]
+    parts = [
+        "<h1>About you</h1>",
+        notice(problem, problem=True) if problem else "",
+        notice("Saved: your About-You answers") if saved else "",
+        '<form method="post" action="/about">',
+        f'<input type="hidden" name="t" value="{escape(token)}">',
+    ]
     for q in questions:
         current = profile.get(q.id)
-        options = [(o.key, o.label) for o in q.options] + ([("other", "Other")] if q.other
-                                                           else [])
+        options = [(o.key, o.label) for o in q.options] + ([("other", "Other")] if q.other else [])
         parts.append(f"<fieldset><legend>{escape(q.text)}</legend>")
         if q.kind in ("choice", "multichoice"):
             kind = "radio" if q.kind == "choice" else "checkbox"
             chosen = set(current) if isinstance(current, list) else {current}
             parts.extend(
-                f"<label class=\"choice\"><input type=\"{kind}\" name=\"{escape(q.id)}\" "
-                f"value=\"{escape(key)}\"{' checked' if key in chosen else ''}>"
-                f"{escape(label)}</label>" for key, label in options)
+                f'<label class="choice"><input type="{kind}" name="{escape(q.id)}" '
+                f'value="{escape(key)}"{" checked" if key in chosen else ""}>'
+                f"{escape(label)}</label>"
+                for key, label in options
+            )
         else:
-            parts.append(f"<input type=\"text\" name=\"{escape(q.id)}\" maxlength=\"300\" "
-                         f"aria-label=\"{escape(q.text)}\" value=\"{escape(current or '')}\">")
+            parts.append(
+                f'<input type="text" name="{escape(q.id)}" maxlength="300" '
+                f'aria-label="{escape(q.text)}" value="{escape(current or "")}">'
+            )
         if q.other:
             other = profile.get(f"{q.id}-other") or ""
-            parts.append(f"<input type=\"text\" name=\"{escape(q.id)}-other\" maxlength=\"300\" "
-                         f"aria-label=\"Other: please say\" placeholder=\"Other: please say\" "
-                         f"value=\"{escape(other)}\">")
+            parts.append(
+                f'<input type="text" name="{escape(q.id)}-other" maxlength="300" '
+                f'aria-label="Other: please say" placeholder="Other: please say" '
+                f'value="{escape(other)}">'
+            )
         parts.append("</fieldset>")
-    parts.append("<button type=\"submit\">Save</button></form>"
-                 "<p><a href=\"/\">Back to the question</a></p>")
+    parts.append(
+        '<button type="submit">Save</button></form><p><a href="/">Back to the question</a></p>'
+    )
     return "".join(parts)

@@ -38,7 +38,8 @@ def half_blocks(url: str) -> tuple[str, ...]:
     rows = matrix(url)
     if len(rows) % 2:
         rows.append([False] * len(rows[0]))
-    glyph = {(True, True): FULL, (True, False): UPPER, (False, True): LOWER,
-             (False, False): EMPTY}
-    return tuple("".join(glyph[(top, bottom)] for top, bottom in zip(upper, lower, strict=True))
-                 for upper, lower in zip(rows[0::2], rows[1::2], strict=True))
+    glyph = {(True, True): FULL, (True, False): UPPER, (False, True): LOWER, (False, False): EMPTY}
+    return tuple(
+        "".join(glyph[(top, bottom)] for top, bottom in zip(upper, lower, strict=True))
+        for upper, lower in zip(rows[0::2], rows[1::2], strict=True)
+    )

@@ -41,8 +41,9 @@ ABOUT = "\0about"  # what an About-You form's token is bound to (no item id has 
 class PhoneRoom:
     """The phones of one meeting: seats, votes, and the server they reach."""
 
-    def __init__(self, meeting: Meeting, host: str, port: int,
-                 on_change: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, meeting: Meeting, host: str, port: int, on_change: Callable[[], None] | None = None
+    ) -> None:
         self.meeting = meeting
         self.host = host
         self.port = port
@@ -85,14 +86,20 @@ class PhoneRoom:
     async def start(self) -> None:
         """Listen on host:port (raises OSError if the port is taken or the address is not ours)."""
         app = web.Application(client_max_size=MAX_BODY, middlewares=[self._guard])
-        app.add_routes([
-            web.get("/", self._index), web.post("/join", self._join),
-            web.get("/j/{code}", self._join_link), web.get("/J/{code}", self._join_link),
-            web.post("/seat", self._seat), web.post("/vote", self._vote),
-            web.get("/events", self._events), web.get("/about", self._about),
-            web.post("/about", self._about_post)])
-        runner = web.AppRunner(app, access_log=None, handle_signals=False,
-                               shutdown_timeout=1.0)
+        app.add_routes(
+            [
+                web.get("/", self._index),
+                web.post("/join", self._join),
+                web.get("/j/{code}", self._join_link),
+                web.get("/J/{code}", self._join_link),
+                web.post("/seat", self._seat),
+                web.post("/vote", self._vote),
+                web.get("/events", self._events),
+                web.get("/about", self._about),
+                web.post("/about", self._about_post),
+            ]
+        )
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=1.0)
         await runner.setup()
         try:
             await web.TCPSite(runner, self.host, self.port).start()
@@ -145,25 +152,28 @@ class PhoneRoom:
     def _after_votes(self, votes: list[Vote]) -> None:
         session = self.meeting.session
         item = self.meeting.item.id
-        if self.auto_reveal and session.blind and item not in session.revealed and any(
-                v.item == item for v in votes) and session.present and all(
-                session.answer(p.id, item) is not None for p in session.present):
+        if (
+            self.auto_reveal
+            and session.blind
+            and item not in session.revealed
+            and any(v.item == item for v in votes)
+            and session.present
+            and all(session.answer(p.id, item) is not None for p in session.present)
+        ):
             self.meeting.reveal()
         if self.on_change is not None:
             self.on_change()
 
     # -- requests ----------------------------------------------------------------------------
     @web.middleware
-    async def _guard(self, request: web.Request, handler: Callable[..., Any]
-                     ) -> web.StreamResponse:
+    async def _guard(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
         if request.host != self.address:
             return _plain("This address is not the meeting's.", 421)
         if request.method == "POST":
             origin = request.headers.get("Origin")
             if origin is not None and origin != self.base_url.rstrip("/"):
                 return _plain("This form did not come from the meeting's page.", 403)
-            if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin",
-                                                                               "none"):
+            if request.headers.get("Sec-Fetch-Site", "same-origin") not in ("same-origin", "none"):
                 return _plain("This form did not come from the meeting's page.", 403)
             if request.content_length is None or request.content_length > MAX_BODY:
                 return _plain("Too much was sent.", 413)
@@ -176,9 +186,14 @@ class PhoneRoom:
         except web.HTTPRequestEntityTooLarge:
             return _plain("Too much was sent.", 413)
         if not response.prepared:
-            response.headers.update({
-                "Referrer-Policy": "same-origin", "X-Content-Type-Options": "nosniff",
-                "X-Frame-Options": "DENY", "Cache-Control": "no-store"})
+            response.headers.update(
+                {
+                    "Referrer-Policy": "same-origin",
+                    "X-Content-Type-Options": "nosniff",
+                    "X-Frame-Options": "DENY",
+                    "Cache-Control": "no-store",
+                }
+            )
         return response
 
     def _version_for(self, request: web.Request) -> str:
@@ -186,15 +201,17 @@ class PhoneRoom:
         phone has a seat: the version says the same (a released phone's page reloads)."""
         return f"{self.version}-{'in' if self._seated(request) else 'out'}"
 
-    def _page(self, request: web.Request, title: str, body: str, status: int = 200
-              ) -> web.Response:
+    def _page(self, request: web.Request, title: str, body: str, status: int = 200) -> web.Response:
         nonce = secrets.token_urlsafe(12)
-        response = web.Response(text=pages.page(title, body, nonce=nonce,
-                                                version=self._version_for(request)),
-                                content_type="text/html", status=status)
+        response = web.Response(
+            text=pages.page(title, body, nonce=nonce, version=self._version_for(request)),
+            content_type="text/html",
+            status=status,
+        )
         response.headers["Content-Security-Policy"] = (
             f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; "
-            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'")
+            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+        )
         return response
 
     def _seated(self, request: web.Request) -> tuple[str, str] | None:
@@ -208,8 +225,14 @@ class PhoneRoom:
             return self._page(request, "Join", pages.join_body())
         return self._item_page(request, *seat)
 
-    def _item_page(self, request: web.Request, pid: str, cookie: str, problem: str | None = None,
-                   status: int = 200) -> web.Response:
+    def _item_page(
+        self,
+        request: web.Request,
+        pid: str,
+        cookie: str,
+        problem: str | None = None,
+        status: int = 200,
+    ) -> web.Response:
         meeting = self.meeting
         session = meeting.session
         person = session.participant(pid)
@@ -218,13 +241,23 @@ class PhoneRoom:
         saved = describe(item, mine) if mine is not None and self.batcher.durable(pid) else None
         if saved == "abstains":
             saved = "Abstain"
-        is_open = person is not None and not person.absent and not (
-            session.blind and item.id in session.revealed)
+        is_open = (
+            person is not None
+            and not person.absent
+            and not (session.blind and item.id in session.revealed)
+        )
         position = f"question {session.items.index(item) + 1} of {len(session.items)}"
-        body = pages.item_body(name=person.name if person else "", item=item, position=position,
-                               token=self.seats.token(cookie, item.id), mine=mine,
-                               saved_label=saved, open_=is_open, problem=problem,
-                               about=bool(session.instrument.profile))
+        body = pages.item_body(
+            name=person.name if person else "",
+            item=item,
+            position=position,
+            token=self.seats.token(cookie, item.id),
+            mine=mine,
+            saved_label=saved,
+            open_=is_open,
+            problem=problem,
+            about=bool(session.instrument.profile),
+        )
         return self._page(request, "Your answer", body, status)
 
     async def _join(self, request: web.Request) -> web.Response:
@@ -234,16 +267,25 @@ class PhoneRoom:
     async def _join_link(self, request: web.Request) -> web.Response:
         return self._names(request, request.match_info["code"])
 
-    def _names(self, request: web.Request, code: str, problem: str | None = None,
-               status: int = 200) -> web.Response:
+    def _names(
+        self, request: web.Request, code: str, problem: str | None = None, status: int = 200
+    ) -> web.Response:
         client = request.remote or "?"
         if self.wrong.blocked(client):
-            return self._page(request, "Wait a minute", pages.join_body(
-                "Too many wrong codes: wait a minute, then try again."), 429)
+            return self._page(
+                request,
+                "Wait a minute",
+                pages.join_body("Too many wrong codes: wait a minute, then try again."),
+                429,
+            )
         if not self.seats.code_matches(code):
             self.wrong.wrong(client)
-            return self._page(request, "Join", pages.join_body(
-                "That is not the join code. Check the projector and try again."), 403)
+            return self._page(
+                request,
+                "Join",
+                pages.join_body("That is not the join code. Check the projector and try again."),
+                403,
+            )
         if self._seated(request) is not None and problem is None:
             return _see_other()
         taken = self.seats.taken()
@@ -266,8 +308,13 @@ class PhoneRoom:
             return _see_other()
         cookie = self.seats.claim(pid)
         if cookie is None:
-            return self._names(request, code, f"{person.name} already has a phone. Ask the "
-                               "facilitator to release it if that is not you.", 409)
+            return self._names(
+                request,
+                code,
+                f"{person.name} already has a phone. Ask the "
+                "facilitator to release it if that is not you.",
+                409,
+            )
         response = _see_other()
         response.set_cookie(SEAT_COOKIE, cookie, httponly=True, samesite="Strict", path="/")
         return response
@@ -275,24 +322,42 @@ class PhoneRoom:
     async def _vote(self, request: web.Request) -> web.Response:
         seat = self._seated(request)
         if seat is None:
-            return self._page(request, "Join", pages.join_body(
-                "This phone has no seat (the facilitator may have released it): join again."),
-                403)
+            return self._page(
+                request,
+                "Join",
+                pages.join_body(
+                    "This phone has no seat (the facilitator may have released it): join again."
+                ),
+                403,
+            )
         pid, cookie = seat
         form = await request.post()
         item_id, token = str(form.get("item", "")), str(form.get("t", ""))
         if not self.seats.token_ok(cookie, item_id, token):
-            return self._item_page(request, pid, cookie, "That answer came from an old or "
-                                   "foreign page and was not recorded. Here is the current "
-                                   "question.", 403)
+            return self._item_page(
+                request,
+                pid,
+                cookie,
+                "That answer came from an old or "
+                "foreign page and was not recorded. Here is the current "
+                "question.",
+                403,
+            )
         item = self.meeting.item
         if item_id != item.id:
-            return self._item_page(request, pid, cookie, "The facilitator has moved on: that "
-                                   "answer was not recorded. Here is the current question.", 409)
+            return self._item_page(
+                request,
+                pid,
+                cookie,
+                "The facilitator has moved on: that "
+                "answer was not recorded. Here is the current question.",
+                409,
+            )
         value = answer_from(item.kind, form)
         if value is None or not check_value(item, value):
-            return self._item_page(request, pid, cookie,
-                                   "Choose an answer (or write one) first.", 400)
+            return self._item_page(
+                request, pid, cookie, "Choose an answer (or write one) first.", 400
+            )
         self._gate.release()  # waiting for the disk is not work: let other requests in
         try:
             result = await self.batcher.submit(Vote(pid, item_id, value))
@@ -302,16 +367,21 @@ class PhoneRoom:
             return self._item_page(request, pid, cookie, f"Not saved: {result.problem}.", 409)
         return _see_other()
 
-    async def _about(self, request: web.Request, problem: str | None = None,
-                     status: int = 200) -> web.Response:
+    async def _about(
+        self, request: web.Request, problem: str | None = None, status: int = 200
+    ) -> web.Response:
         """The About-You questions, with this person's own answers."""
         seat = self._seated(request)
         person = self.meeting.session.participant(seat[0]) if seat else None
         if seat is None or person is None:
             return self._page(request, "Join", pages.join_body(), 403)
-        body = pages.about_body(self.meeting.session.instrument.profile, person.profile,
-                                self.seats.token(seat[1], ABOUT), problem=problem,
-                                saved=request.query.get("saved") == "1" and problem is None)
+        body = pages.about_body(
+            self.meeting.session.instrument.profile,
+            person.profile,
+            self.seats.token(seat[1], ABOUT),
+            problem=problem,
+            saved=request.query.get("saved") == "1" and problem is None,
+        )
         return self._page(request, "About you", body, status)
 
     async def _about_post(self, request: web.Request) -> web.Response:
@@ -321,8 +391,9 @@ class PhoneRoom:
             return self._page(request, "Join", pages.join_body(), 403)
         form = await request.post()
         if not self.seats.token_ok(seat[1], ABOUT, str(form.get("t", ""))):
-            return await self._about(request, "That form came from an old or foreign page and "
-                                     "was not saved.", 403)
+            return await self._about(
+                request, "That form came from an old or foreign page and was not saved.", 403
+            )
         answers: dict[str, Any] = {}
         for q in self.meeting.session.instrument.profile:
             value = answer_from(q.kind, form, q.id)
@@ -335,8 +406,9 @@ class PhoneRoom:
         except BcrError as exc:
             return await self._about(request, exc.message, 400)
         if not outcome.saved:
-            return await self._about(request, "Not saved: the laptop could not save it; try "
-                                     "again.", 409)
+            return await self._about(
+                request, "Not saved: the laptop could not save it; try again.", 409
+            )
         if self.on_change is not None:
             self.on_change()
         return web.Response(status=303, headers={"Location": "/about?saved=1"})
@@ -345,9 +417,13 @@ class PhoneRoom:
         """Server-Sent Events: the version of what this phone's page shows, when it changes."""
         if self._listeners >= MAX_LISTENERS:
             return _plain("Too many pages are listening.", 503)
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream",
-                                               "Cache-Control": "no-store",
-                                               "X-Content-Type-Options": "nosniff"})
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream",
+                "Cache-Control": "no-store",
+                "X-Content-Type-Options": "nosniff",
+            }
+        )
         self._listeners += 1
         try:
             await response.prepare(request)
@@ -378,9 +454,15 @@ def _see_other() -> web.Response:
 
 
 def _plain(text: str, status: int) -> web.Response:
-    return web.Response(text=text + "\n", status=status, headers={
-        "Referrer-Policy": "same-origin", "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "no-store"})
+    return web.Response(
+        text=text + "\n",
+        status=status,
+        headers={
+            "Referrer-Policy": "same-origin",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 __all__ = ["PhoneRoom", "ABSTAIN", "MAX_BODY"]

@@ -75,8 +75,9 @@ class Result:
 class VoteBatcher:
     """Applies votes through the meeting and saves each group of them in one durable write."""
 
-    def __init__(self, meeting: Meeting, saver: Saver,
-                 after: Callable[[list[Vote]], None] | None = None) -> None:
+    def __init__(
+        self, meeting: Meeting, saver: Saver, after: Callable[[list[Vote]], None] | None = None
+    ) -> None:
         self.meeting = meeting
         self.saver = saver
         self.after = after
@@ -124,8 +125,9 @@ class VoteBatcher:
                 else:
                     self.pending.pop(vote.who, None)
                 if not future.done():
-                    future.set_result(Result(saved, None if saved else
-                                             "the laptop could not save it; try again"))
+                    future.set_result(
+                        Result(saved, None if saved else "the laptop could not save it; try again")
+                    )
             if self.after is not None:
                 self.after([v for v, _ in applied])
 
