@@ -13,7 +13,7 @@ from pathlib import Path
 from bcr_tui.errors import UsageError
 from bcr_tui.plaintext import one_line
 from bcr_tui.session.records import MAX_PARTICIPANTS
-from bcr_tui.session.state import clean_name
+from bcr_tui.session.values import clean_name
 
 
 def parse_roster(text: str) -> list[tuple[str, str | None]]:

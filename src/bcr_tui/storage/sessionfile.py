@@ -31,7 +31,8 @@ from bcr_tui.session.records import (
     LogEntry,
     Participant,
 )
-from bcr_tui.session.state import Session, check_value
+from bcr_tui.session.state import Session
+from bcr_tui.session.values import check_value
 from bcr_tui.tomlio import toml_key, toml_value
 
 HEADER = (

@@ -23,7 +23,7 @@ from bcr_tui.driver import Meeting, describe
 from bcr_tui.errors import BcrError
 from bcr_tui.instrument.model import ABSTAIN
 from bcr_tui.plaintext import printable
-from bcr_tui.session.state import check_value
+from bcr_tui.session.values import check_value
 from bcr_tui.web.phones import pages
 from bcr_tui.web.phones.forms import answer_from
 from bcr_tui.web.phones.seats import Seats, WrongCodes
