@@ -32,7 +32,7 @@ from ptyapp import PtyApp  # noqa: E402
 
 from bcr_tui.instrument.load import find_instrument, load_instrument, parse_instrument  # noqa: E402
 from bcr_tui.session.state import new_session  # noqa: E402
-from bcr_tui.storage.sessionfile import render  # noqa: E402
+from bcr_tui.storage.render import render  # noqa: E402
 from bcr_tui.storage.store import SessionStore, load_session  # noqa: E402
 from bcr_tui.tui import FRAMES_PER_SECOND  # noqa: E402
 

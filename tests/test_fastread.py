@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 from bcr_tui.session.demo import demo_session
 from bcr_tui.session.records import LOG_OPS, LogEntry
 from bcr_tui.storage import fastread
-from bcr_tui.storage.sessionfile import parse, render
+from bcr_tui.storage.parse import parse
+from bcr_tui.storage.render import render
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=12)
 VALUES = st.one_of(

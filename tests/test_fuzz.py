@@ -22,7 +22,7 @@ from bcr_tui.errors import InstrumentError, SessionFileError
 from bcr_tui.instrument.load import find_instrument, load_instrument, shipped_paths
 from bcr_tui.session.records import GROUP
 from bcr_tui.session.state import new_session
-from bcr_tui.storage.sessionfile import render
+from bcr_tui.storage.render import render
 from bcr_tui.storage.store import load_session
 
 FUZZ = settings(

@@ -11,7 +11,7 @@ import pytest
 
 from bcr_tui.driver import Meeting
 from bcr_tui.errors import SaveError
-from bcr_tui.storage.sessionfile import render
+from bcr_tui.storage.render import render
 from bcr_tui.storage.store import SessionStore, load_session
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"

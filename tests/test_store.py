@@ -19,8 +19,8 @@ from bcr_tui.errors import SaveError, SessionFileError, SessionLockedError
 from bcr_tui.instrument.load import find_instrument, load_instrument
 from bcr_tui.session.records import GROUP, Action, Cursor
 from bcr_tui.session.state import Session, new_session
-from bcr_tui.storage import fastread, sessionfile
-from bcr_tui.storage.sessionfile import Renderer, render
+from bcr_tui.storage import fastread, parse
+from bcr_tui.storage.render import Renderer, render
 from bcr_tui.storage.store import SessionStore, list_sessions, load_session, new_path
 
 #: Every field of a Session (answers, tally, notes, actions, participants, log, cursor, revealed,
@@ -575,4 +575,4 @@ def test_sessionfile_parse_rejects_unknown_top_level_keys(tmp_path):
     with pytest.raises(SessionFileError, match="extra: unknown key"):
         load_session(path)
     with pytest.raises(SessionFileError):
-        sessionfile.parse([], path)
+        parse.parse([], path)

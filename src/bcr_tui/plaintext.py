@@ -3,7 +3,7 @@
 An escape sequence in a name, a title or an answer would drive the facilitator's terminal (retitle
 it, write its clipboard, clear it); a bidi override (U+202E) would reorder what the room and a
 spreadsheet show, and a zero-width character would make two names look the same. One rule, used
-wherever text comes in: `session` (typed names and titles), `sessionfile` (files read),
+wherever text comes in: `session` (typed names and titles), `storage.parse` (files read),
 `instrument_validation` (instruments, embedded or not), `roster` (rosters pasted or read), `errors`
 (every message naming a file or a key). Names and titles become one line; longer text keeps its
 newlines and tabs. Zero-width joiners stay only between two non-ASCII characters (Persian, Indic

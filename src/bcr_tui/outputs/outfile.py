@@ -40,7 +40,7 @@ EXTENSIONS = {
     "md": (".md", ".markdown"),
     "html": (".html", ".htm"),
 }
-#: What every bcr session file says near its top (storage/sessionfile.py writes it).
+#: What every bcr session file says near its top (storage/render.py writes it).
 SESSION_MARK = b'format = "bcr-session/'
 #: A text cell beginning with one of these is a formula to Excel, LibreOffice or Sheets (OWASP).
 CSV_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -9,7 +9,7 @@ wording, label, score).
 
 So in a worker a `Batch` takes each such session's small tables and its block of `[ratings.WHO]`
 tables as text (`fastread.plain_ratings`), and reads each line of the block by looking it up
-whole: every line bcr can write for a rating of an instrument (`sessionfile.answer_line`) is a key
+whole: every line bcr can write for a rating of an instrument (`render.answer_line`) is a key
 of one dictionary, whose value is the number of that rating's row in the table of points. A line
 that is not there (a hand edit, an answer that is not a point of a scale, anything written
 another way) makes the session not plain, and `tidy.table` reads it instead. What goes back to
@@ -29,7 +29,7 @@ from bcr_tui.analysis import tidy
 from bcr_tui.instrument.model import ABSTAIN, Instrument
 from bcr_tui.session.records import GROUP
 from bcr_tui.session.state import Session
-from bcr_tui.storage.sessionfile import answer_line, rater_header
+from bcr_tui.storage.render import answer_line, rater_header
 
 if TYPE_CHECKING:  # pragma: no cover
     import polars as pl

@@ -1,7 +1,7 @@
 """Reading the session files bcr writes, fast, by shortcuts taken only where they are safe.
 
 A session file is mostly its ratings and its change log (the last and largest part), in shapes
-bcr always writes the same way (`storage/sessionfile.py`): one `key = "value"` line per answer, one
+bcr always writes the same way (`storage/render.py`): one `key = "value"` line per answer, one
 `[[log]]` table per change with its keys in a fixed order, every string on one line. Read by a
 general TOML parser these are most of the time it takes to open a big session or to roll up many.
 Here they are read by patterns that match exactly those shapes, and the embedded instrument
@@ -27,7 +27,7 @@ import tomli
 from bcr_tui.errors import BcrError, SessionFileError
 from bcr_tui.session.records import LOG_OPS, LogEntry
 from bcr_tui.session.state import Session
-from bcr_tui.storage.sessionfile import parse
+from bcr_tui.storage.parse import parse
 from bcr_tui.tomlio import decode, parse_toml, read_bytes, read_text
 
 _LOG = "\n[[log]]\n"
@@ -54,7 +54,7 @@ _NOT_RATINGS = re.compile(r"\n\[(?!ratings\.)")
 #: those, rare, go to the full parse).
 _STRING = r'"[^"\\\x00-\x1f\x7f]*(?:\\[btnfr"\\][^"\\\x00-\x1f\x7f]*)*"'
 _VALUE = rf"{_STRING}|true|false|-?(?:0|[1-9][0-9]*)"
-#: One change in the log, exactly as `sessionfile._log_entry` writes it.
+#: One change in the log, exactly as `render._log_entry` writes it.
 _ENTRY = re.compile(
     r"\[\[log\]\]\n"
     r"when = (\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d))\n"
@@ -280,8 +280,8 @@ def _rater_pairs(block: str) -> list[tuple[str, list[tuple[str, str]]]] | None:
 
 def _log_entries(text: str, start: int, texts: list[str] | None = None) -> list[LogEntry] | None:
     """The [[log]] tables from `start` to the end of `text`, as checked `LogEntry`s (what
-    `sessionfile` would make of them); None if one is not bcr's shape or not valid. `texts`, if
-    given, receives each entry as `sessionfile` writes it (a line break, then the table)."""
+    `parse` would make of them); None if one is not bcr's shape or not valid. `texts`, if
+    given, receives each entry as `render` writes it (a line break, then the table)."""
     out: list[LogEntry] = []
     append, ops, when_of = out.append, LOG_OPS, datetime.fromisoformat
     written: list[str] = []

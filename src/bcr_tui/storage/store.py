@@ -27,7 +27,7 @@ from bcr_tui.errors import BcrError, SaveError, SessionFileError, SessionLockedE
 from bcr_tui.plaintext import label
 from bcr_tui.session.state import Session
 from bcr_tui.storage.fastread import PendingLog, read_log, read_session_head, read_session_text
-from bcr_tui.storage.sessionfile import Renderer
+from bcr_tui.storage.render import Renderer
 from bcr_tui.tomlio import make_folder, read_bytes, write_durably
 
 DEFAULT_DIR = Path("sessions")

@@ -1,0 +1,203 @@
+"""Writing a Session as a `bcr-session/1` file: the TOML text bcr saves after every rating.
+
+The layout is a public contract (see `docs/session-format.md`): people read these files, other
+tools parse them, and sessions reopen years later. Rendering is deterministic (same state, same
+bytes): participants in roster order, answers in instrument order. The append-only log and the
+embedded instrument are rendered once and cached, so a save after one keystroke renders only what
+can have changed. Reading the text back, with its checks, is `parse.py`; the fast reader
+(`fastread.py`) relies on the exact shapes written here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bcr_tui.instrument.model import Instrument
+from bcr_tui.session.records import AUDIENCE_DEFAULTS, GROUP, LogEntry
+from bcr_tui.session.state import Session
+from bcr_tui.tomlio import toml_key, toml_value
+
+HEADER = (
+    "# A bcr session file (format bcr-session/1), saved after every rating.\n"
+    "# Edit it only while no bcr has it open; docs/session-format.md describes every key.\n"
+)
+
+
+class Renderer:
+    """Renders sessions to text, caching the parts that only grow or never change."""
+
+    def __init__(self) -> None:
+        self._instrument: tuple[int, str] | None = None
+        self._log: list[str] = []
+        self._log_source: list[LogEntry] = []
+        self._answers: dict[str, tuple[dict[str, Any], str]] = {}
+
+    def render(self, session: Session) -> str:
+        """The whole file for `session`."""
+        parts = [
+            HEADER,
+            _head(session),
+            _audience(session),
+            _participants(session),
+            self._answers_text(session),
+            _tally(session),
+            _notes(session),
+            _actions(session),
+            self._instrument_text(session.instrument),
+            self._log_text(session.log),
+        ]
+        return "".join(p for p in parts if p)
+
+    def _answers_text(self, session: Session) -> str:
+        """The `[ratings.*]` tables; a rater's block is rendered again only when it changed."""
+        order = {i.id: n for n, i in enumerate(session.items)}
+        out = []
+        for who in _rater_order(session):
+            answers = session.answers[who]
+            cached = self._answers.get(who)
+            if cached is None or cached[0] != answers:
+                cached = (dict(answers), _rater_block(who, answers, order))
+                self._answers[who] = cached
+            out.append(cached[1])
+        return "".join(out)
+
+    def _instrument_text(self, instrument: Instrument) -> str:
+        key = id(instrument.raw)
+        if self._instrument is None or self._instrument[0] != key:
+            import tomli_w  # here, not at the top: only the first save needs it
+
+            self._instrument = (key, "\n" + tomli_w.dumps({"instrument": dict(instrument.raw)}))
+        return self._instrument[1]
+
+    def seed_log(self, log: list[LogEntry], texts: list[str]) -> None:
+        """Start from the log as the file has it (`texts[i]`: `log[i]` as written), so the first
+        save after opening a big session does not render its whole log again."""
+        if len(texts) == len(log):
+            self._log, self._log_source = list(texts), list(log)
+
+    def _log_text(self, log: list[LogEntry]) -> str:
+        n = len(self._log)
+        if n > len(log) or any(
+            a is not b for a, b in zip(self._log_source[-3:], log[max(n - 3, 0) : n], strict=False)
+        ):
+            self._log, self._log_source, n = [], [], 0  # the log was replaced: start again
+        self._log.extend(_log_entry(e) for e in log[n:])
+        self._log_source.extend(log[n:])
+        return "".join(self._log)
+
+
+def render(session: Session) -> str:
+    """The file text for `session` (uncached; see `Renderer` for repeated saves)."""
+    return Renderer().render(session)
+
+
+def _line(key: str, value: Any) -> str:
+    return f"{toml_key(key)} = {toml_value(value)}\n"
+
+
+def _head(s: Session) -> str:
+    lines = [
+        _line("format", s.format()),
+        _line("id", s.id),
+        _line("title", s.title),
+        _line("community", s.community),
+        _line("created", s.created),
+        _line("mode", s.mode),
+        _line("order", s.order),
+        _line("blind", s.blind),
+        _line("revealed", [i.id for i in s.items if i.id in s.revealed]),
+    ]
+    cursor = ["\n[cursor]\n", _line("item", s.cursor.item)]
+    if s.cursor.who is not None:
+        cursor.append(_line("who", s.cursor.who))
+    return "".join(lines + cursor)
+
+
+def _audience(s: Session) -> str:
+    changed = {k: v for k, v in s.audience.items() if AUDIENCE_DEFAULTS.get(k) != v}
+    if not changed:
+        return ""
+    return "\n[audience]\n" + "".join(_line(k, changed[k]) for k in sorted(changed))
+
+
+def _participants(s: Session) -> str:
+    out = []
+    for p in s.participants:
+        out += ["\n[[participants]]\n", _line("id", p.id), _line("name", p.name)]
+        if p.organization:
+            out.append(_line("organization", p.organization))
+        if p.absent:
+            out.append(_line("absent", True))
+        if p.profile:
+            order = [q.id for q in s.instrument.profile]
+            ordered = sorted(p.profile, key=lambda k: (_rank(order, k.removesuffix("-other")), k))
+            out.append(_line("profile", {k: p.profile[k] for k in ordered}))
+    return "".join(out)
+
+
+def _rank(order: list[str], key: str) -> int:
+    return order.index(key) if key in order else len(order)
+
+
+def _rater_order(s: Session) -> list[str]:
+    """Raters in roster order, then the group."""
+    rank = {p.id: n for n, p in enumerate(s.participants)}
+    rank[GROUP] = len(rank)
+    return sorted(s.answers, key=lambda w: (rank.get(w, len(rank) + 1), w))
+
+
+def _rater_block(who: str, answers: dict[str, Any], order: dict[str, int]) -> str:
+    """One `[ratings.WHO]` table, answers in instrument order."""
+    keys = sorted(answers, key=lambda k: (order.get(k, len(order)), k))
+    return f"\n{rater_header(who)}\n" + "".join(_line(k, answers[k]) for k in keys)
+
+
+def rater_header(who: str) -> str:
+    """The line that opens a rater's table of answers, as bcr writes it."""
+    return f"[ratings.{toml_key(who)}]"
+
+
+def answer_line(item_id: str, value: Any) -> str:
+    """The line of one answer in a rater's table, as bcr writes it (without its line break)."""
+    return _line(item_id, value)[:-1]
+
+
+def _tally(s: Session) -> str:
+    order = [i.id for i in s.items]
+    out = []
+    for item in sorted(s.tally, key=lambda k: (_rank(order, k), k)):
+        out.append(f"\n[tally.{toml_key(item)}]\n")
+        found = s.instrument.item(item)
+        points = [p.key for p in found.scale.points] if found and found.scale else []
+        counts = s.tally[item]
+        out += [_line(k, counts[k]) for k in sorted(counts, key=lambda k: (_rank(points, k), k))]
+    return "".join(out)
+
+
+def _notes(s: Session) -> str:
+    if not s.notes:
+        return ""
+    return "\n[notes]\n" + "".join(_line(k, s.notes[k]) for k in sorted(s.notes))
+
+
+def _actions(s: Session) -> str:
+    out = []
+    for a in s.actions:
+        out.append("\n[[actions]]\n")
+        out += [
+            _line(k, v)
+            for k, v in (("step", a.step), ("needs", a.needs), ("owner", a.owner), ("due", a.due))
+            if v
+        ]
+    return "".join(out)
+
+
+def _log_entry(e: LogEntry) -> str:
+    lines = ["\n[[log]]\n", _line("when", e.at), _line("op", e.op), _line("who", e.who)]
+    if e.item:
+        lines.append(_line("item", e.item))
+    if e.old is not None:
+        lines.append(_line("old", e.old))
+    if e.new is not None:
+        lines.append(_line("new", e.new))
+    return "".join(lines)
