@@ -5,5 +5,7 @@ session through the same meeting driver (`meeting.Meeting.vote`) and the same du
 key press. The parts: `lan` (which address to serve on), `seats` (join code, seat cookies, rate
 limit, per-item form tokens), `votes` (votes that arrive together saved together in a worker
 thread, each phone answered after the fsync), `pages` (the server-rendered HTML), `server` (the
-aiohttp app in Textual's own event loop), `qr` (the join QR in half blocks). No Textual here.
+aiohttp app in Textual's own event loop: `PhoneRoom`, its routes, start and stop), built from
+`room` (what the handlers share), `guards` (what every request passes first) and the handlers by
+page (`join`, `question`, `about`, `events`), `qr` (the join QR in half blocks). No Textual here.
 """
