@@ -3,11 +3,15 @@ code the app draws (decoded from an image of its half-block text)."""
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from types import SimpleNamespace
 
 import pytest
 
 from bcr_tui.errors import UsageError
+from bcr_tui.storage.store import SessionLock
 from bcr_tui.web.phones import announce, lan
 from bcr_tui.web.phones.qr import half_blocks, qr_text
 
@@ -76,9 +80,34 @@ def test_the_drawn_qr_decodes_to_the_join_url():
 
 def test_join_announcement_is_only_ever_a_join_url(tmp_path):
     session = tmp_path / "s.toml"
+    lock = SessionLock(session)
+    lock.acquire()  # as `bcr open` holds it
     announce.announce(session, "http://127.0.0.1:8765/j/K7HNP3")
     assert announce.read_join(session) == "http://127.0.0.1:8765/j/K7HNP3"
     announce.join_file(session).write_text("http://evil.example/j/K7HNP3\x1b[2J\n")
     assert announce.read_join(session) is None
     announce.withdraw(session)
     assert announce.read_join(session) is None
+    lock.release()
+
+
+def test_a_killed_bcrs_join_announcement_is_ignored(tmp_path):
+    """`kill -9` leaves `.NAME.phones` behind: the projector must not show a dead link."""
+    session = tmp_path / "s.toml"
+    url = "http://127.0.0.1:8765/j/K7HNP3"
+    announce.announce(session, url)
+    assert announce.read_join(session) is None  # no bcr holds the session
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    lock_file = session.with_name(f".{session.name}.lock")
+    lock_file.write_text(f'pid = {gone.stdout.strip()}\nhost = "{socket.gethostname()}"\n')
+    assert announce.read_join(session) is None  # its bcr was killed
+    lock_file.unlink()
+    lock = SessionLock(session)
+    lock.acquire()
+    assert announce.read_join(session) == url
+    lock.release()

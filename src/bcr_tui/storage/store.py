@@ -263,6 +263,14 @@ class SessionLock:
             )
         return held
 
+    def is_held(self) -> bool:
+        """True while a bcr holds this lock (or one on another computer may: bcr cannot tell);
+        False when there is no lock or its process is gone (e.g. killed)."""
+        try:
+            return self._holder() is not None
+        except SessionLockedError:  # not a regular file: not a lock bcr made
+            return False
+
     def release(self) -> None:
         """Remove the lock file if it is ours."""
         if self.held:

@@ -3,7 +3,9 @@
 `bcr open --phones` writes `.NAME.phones` (one line: the join URL) while phones are on and removes
 it when they stop; `bcr view` and `bcr serve --view` read it to show the same join line and QR on
 the projector. It holds what the projector shows anyway (the address and the code), nothing else.
-A file that does not hold exactly a join URL is ignored (the view never shows a stranger's link).
+A file that does not hold exactly a join URL is ignored (the view never shows a stranger's link),
+and so is one left by a bcr that was killed (`kill -9`, a power cut): it counts only while a live
+bcr holds the session's lock, so the projector never shows a link to a server that is gone.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import contextlib
 import re
 from pathlib import Path
 
+from bcr_tui.storage.store import SessionLock
 from bcr_tui.tomlio import write_durably
 
 JOIN_URL = re.compile(r"http://(\d{1,3}(?:\.\d{1,3}){3}|\[[0-9a-fA-F:]+\]):\d{1,5}/j/[A-Z0-9]{6}")
@@ -35,12 +38,18 @@ def withdraw(session: Path) -> None:
 
 
 def read_join(session: Path) -> str | None:
-    """The join URL announced for `session`, or None (none, or not a join URL)."""
+    """The join URL announced for `session`, or None (none, not a join URL, or its bcr is gone)."""
     try:
         text = join_file(session).read_text("utf-8", errors="replace")[:200].strip()
     except OSError:
         return None
-    return text if JOIN_URL.fullmatch(text) else None
+    if not JOIN_URL.fullmatch(text):
+        return None
+    try:
+        real = session.resolve()  # the lock is taken at the real path (a link stays a link)
+    except (OSError, RuntimeError):
+        return None
+    return text if SessionLock(real).is_held() else None
 
 
 def join_line(url: str) -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from bcr_tui.driver import describe
+from bcr_tui.session.turns import item_index
 from bcr_tui.session.values import check_value
 from bcr_tui.web.phones import pages
 from bcr_tui.web.phones.forms import answer_from
@@ -49,7 +50,7 @@ class QuestionPages(Room):
             and not person.absent
             and not (session.blind and item.id in session.revealed)
         )
-        position = f"question {session.items.index(item) + 1} of {len(session.items)}"
+        position = f"question {item_index(session) + 1} of {len(session.items)}"
         body = pages.item_body(
             name=person.name if person else "",
             item=item,
