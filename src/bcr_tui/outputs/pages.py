@@ -105,15 +105,13 @@ def e(text: str) -> str:
 
 def to_html(blocks: list[Block]) -> str:
     """The blocks as one self-contained HTML document (templates/report.html.j2)."""
-    from markupsafe import Markup
-
-    from bcr_tui.outputs.templating import read, render
+    from bcr_tui.outputs.templating import read, render, trusted
 
     title = blocks[0].text if blocks and isinstance(blocks[0], Text) else "Report"
     return render(
         "report.html.j2",
         title=title,
-        css=Markup(read("report.css")),
+        css=trusted(read("report.css")),
         blocks=[
             ("text", b)
             if isinstance(b, Text)

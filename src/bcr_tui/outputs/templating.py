@@ -43,6 +43,14 @@ def read(name: str) -> str:
     return files("bcr_tui.outputs").joinpath(FOLDER, name).read_text("utf-8")
 
 
+def trusted(text: str) -> Any:
+    """`text` to be written into an HTML template as it is, unescaped: only for bcr's own files
+    (the CSS), never for anything a session holds."""
+    from markupsafe import Markup
+
+    return Markup(text)
+
+
 def _format(name: str) -> str:
     kind = name.removesuffix(".j2").rpartition(".")[2]
     if kind not in ("html", "md"):
