@@ -6,6 +6,9 @@ blocks.html.j2, its style templates/report.css (why templates, and why Jinja2: t
 Every text is escaped for where it goes: HTML-escaped in a page; in Markdown, the characters that
 would make a tag, a link, emphasis or a table cell are escaped, and so are bare addresses that a
 renderer would turn into links.
+
+The Markdown writer stays code: it holds no wording and no markup but Markdown's own syntax, and
+as a template it would be only whitespace rules (every line break a `trim_blocks` question).
 """
 
 from __future__ import annotations
@@ -103,6 +106,10 @@ def e(text: str) -> str:
     return html.escape(str(text), quote=True)
 
 
+#: Which macro of templates/blocks.html.j2 writes a block (a grid is laid out first: `heatmap`).
+KINDS: dict[type, str] = {Text: "text", Bullets: "bullets", Table: "table"}
+
+
 def to_html(blocks: list[Block]) -> str:
     """The blocks as one self-contained HTML document (templates/report.html.j2)."""
     from bcr_tui.outputs.templating import read, render, trusted
@@ -113,13 +120,7 @@ def to_html(blocks: list[Block]) -> str:
         title=title,
         css=trusted(read("report.css")),
         blocks=[
-            ("text", b)
-            if isinstance(b, Text)
-            else ("bullets", b)
-            if isinstance(b, Bullets)
-            else ("table", b)
-            if isinstance(b, Table)
-            else ("heatmap", heatmap(b, f"legend{n}"))
+            (KINDS[type(b)], b) if type(b) in KINDS else ("heatmap", heatmap(b, f"legend{n}"))
             for n, b in enumerate(blocks)
         ],
     )

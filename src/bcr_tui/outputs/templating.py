@@ -18,12 +18,11 @@ brings it through aiohttp-jinja2), pure Python, and it makes the safe thing the 
 
 Markdown templates use no macros: outside autoescape a macro's output is a plain string, which
 would be escaped a second time. Jinja2 is imported only here, inside `_environment`, so that
-starting bcr never pays for it (tests/test_import_hygiene.py).
+starting bcr never pays for it (tests/test_templates.py).
 """
 
 from __future__ import annotations
 
-import html
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -67,11 +66,10 @@ def _environment(kind: str) -> Any:
     from markupsafe import Markup
 
     if kind == "html":
+        from bcr_tui.outputs.pages import e
 
         def finalize(value: Any) -> Any:
-            if isinstance(value, Markup):
-                return value
-            return Markup(html.escape(str(value), quote=True))
+            return value if isinstance(value, Markup) else Markup(e(value))
 
     else:
         from bcr_tui.outputs.pages import md as finalize
