@@ -86,3 +86,22 @@ def test_wording_is_the_toolkits() -> None:
         if line.strip() and line not in lines and f"# {line}" not in lines
     ]
     assert missing == []
+
+
+def test_markdown_significant_names_stay_text(tmp_path: Path, run_bcr) -> None:
+    """Issue 18.3: the draft is a template now; a name, an organization or the community that
+    means something in Markdown (emphasis, a tag, a link, code) is still written as text."""
+    session = demo_session()
+    session.community = "**Ventura** [x](http://evil.example)"
+    first, second = session.participants[:2]
+    first.name, first.organization = "**bold**", "<script>alert(1)</script>"
+    second.name, second.organization = "_u_ `c`", None
+    path, out = tmp_path / "hostile.toml", tmp_path / "mou.md"
+    SessionStore.create(path, session).close()
+    done = run_bcr("mou", path, "--out", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = out.read_text("utf-8")
+    assert "\nin\n\n\\*\\*Ventura\\*\\* \\[x\\](http\\://evil.example)\n" in text
+    assert "**\\<script\\>alert(1)\\</script\\>**\n\nBy: \\*\\*bold\\*\\* (typed name" in text
+    assert "Signed: \\_u\\_ \\`c\\` (typed name & signature)" in text
+    assert "<script>" not in text and "**bold**" not in text and "](http://" not in text

@@ -190,3 +190,27 @@ def test_every_instrument_and_mode_reports(path: Path, mode: str) -> None:
     for text in (report.to_html(report.build(s)), report.to_markdown(report.build(s))):
         for domain in inst.domains:
             assert report.md(domain.title) in text or html.escape(domain.title) in text
+
+
+HOSTILE = ("<script>alert(1)</script>", 'O\'Brien "Q" & Co', "**bold** =1+1", "\x1b[31mred")
+
+
+def test_hostile_names_reach_the_page_only_escaped(tmp_path: Path, run_bcr) -> None:
+    """Issue 18.3: the page is a template now; every session text (names, organizations, the
+    community, notes) still reaches it escaped, with the entities html.escape writes (`&#x27;`,
+    `&quot;`: not markupsafe's `&#39;`), and no terminal escape."""
+    session = demo_session()
+    session.community = HOSTILE[1]
+    for person, name in zip(session.participants, HOSTILE, strict=False):
+        person.name, person.organization = name, f"{name} Org"
+    session.set_note("trust-1", f"Note {HOSTILE[0]}")
+    path = tmp_path / "hostile.toml"
+    SessionStore.create(path, session).close()
+    done = run_bcr("report", path, "--out", tmp_path / "r.html", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    text = (tmp_path / "r.html").read_text("utf-8")
+    assert "<script" not in text and "\x1b" not in text
+    for name in HOSTILE[:3]:
+        assert f"<li><strong>{html.escape(name)}</strong> — {html.escape(name)} Org" in text
+    assert f"<li><strong>Community: </strong>{html.escape(HOSTILE[1])}</li>" in text
+    assert f"Note {html.escape(HOSTILE[0])}" in text
