@@ -45,9 +45,9 @@ PALETTE_ONLY = [
 MEETING = TEXTUAL + KEYS + PALETTE_ONLY
 
 
-async def offered(app, pilot, typed: str = "") -> list[str]:
+async def offered(app, pilot, typed: str = "", *, keys: bool = False) -> list[str]:
     """Open the palette with ctrl+p (and type `typed`): the title of every entry it offers,
-    without its key (`Undo  [u / ctrl+z]` → `Undo`), then close it."""
+    without its key (`Undo  [u / ctrl+z]` → `Undo`) unless `keys`, then close it."""
     await pilot.press("ctrl+p")
     await pilot.pause()
     if typed:
@@ -58,7 +58,8 @@ async def offered(app, pilot, typed: str = "") -> list[str]:
     titles = [str(found.get_option_at_index(n).prompt) for n in range(found.option_count)]
     await pilot.press("escape")
     await pilot.pause()
-    return [_without_key(title.split("\n")[0]) for title in titles]
+    titles = [title.split("\n")[0] for title in titles]
+    return titles if keys else [_without_key(title) for title in titles]
 
 
 def _without_key(title: str) -> str:
@@ -70,15 +71,19 @@ def _without_key(title: str) -> str:
     [
         ("round-robin", False, ["Absent", *PHONES]),
         ("round-robin", True, ["Absent", "Reveal", *PHONES]),
-        ("group", False, PHONES),
-        ("group", True, ["Reveal", *PHONES]),
-        ("tally", False, PHONES),
+        ("group", False, []),
+        ("group", True, ["Reveal"]),
+        ("tally", False, []),
     ],
 )
 async def test_the_palette_offers_in_each_mode(tmp_path, mode, blind, extra):
+    """Phones only where people answer for themselves (issue 19): round-robin, blind or not;
+    in group and tally modes the room answers at the keyboard."""
     path = write_session(tmp_path, mode=mode, blind=blind)
     async with running(path, size=(100, 30)) as (app, pilot):
         assert sorted(await offered(app, pilot)) == sorted(MEETING + extra)
+        if mode != "round-robin":  # nor found by typing
+            assert not [t for t in await offered(app, pilot, "phones") if "Phones" in t]
         await pilot.press("h")
         await pilot.pause()
         assert app.screen.__class__.__name__ == "HeatmapScreen"
@@ -89,6 +94,40 @@ async def test_the_palette_offers_action_steps_once_there_are_some(demo_file):
     async with running(demo_file, size=(100, 30)) as (app, pilot):
         expected = MEETING + ["Absent", *PHONES, "Delete an action step", "Edit an action step"]
         assert sorted(await offered(app, pilot)) == sorted(expected)
+
+
+async def test_the_palette_shows_each_entrys_key(session_file):
+    """The key is in brackets after the title: shown as text, not read as markup (`[i]` was
+    once taken for italics and vanished)."""
+    async with running(session_file, size=(100, 30)) as (app, pilot):
+        titles = await offered(app, pilot, keys=True)
+        assert {"About  [i]", "Undo  [u / ctrl+z]", "Heatmap  [h]", "Read-out  [o]"} <= set(titles)
+        assert "Heatmap  [h]" in await offered(app, pilot, "heat", keys=True)
+
+
+async def test_the_read_out_offers_what_works_there(demo_file):
+    """Once nothing (the meeting's list failed there, Textual's own went with it); typed, it
+    found keys that did nothing and entries that ended bcr with a traceback."""
+    async with running(demo_file, size=(100, 30)) as (app, pilot):
+        await pilot.press("o")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ReadoutScreen"
+        assert sorted(await offered(app, pilot)) == sorted(
+            [
+                *TEXTUAL,
+                "Quit",
+                "Export this session to a spreadsheet (XLSX)",
+                "Write the report (HTML)",
+                "Compare with an earlier session",
+                "Add an action step",
+                "Edit an action step",
+                "Delete an action step",
+            ]
+        )
+        assert await offered(app, pilot, "Audience") == []
+        await pilot.press("ctrl+p", *"Write the report", "enter")
+        await app.workers.wait_for_complete()
+    assert (demo_file.parent / "demo-report.html").is_file()
 
 
 async def test_the_home_screen_offers_textuals_own(tmp_path):
