@@ -46,6 +46,10 @@ def meeting_of(screen: Screen) -> Meeting | None:
     return screen.meeting if isinstance(screen, HasMeeting) else None
 
 
+def _always(session: Session) -> bool:
+    return True
+
+
 @dataclass(frozen=True)
 class Entry:
     """One bcr entry of the palette."""
@@ -54,8 +58,8 @@ class Entry:
     help: str
     action: str
     """A Textual action string, e.g. `audience('names')`; `app.` runs it on the app."""
-    when: Callable[[Session], bool] | None = None
-    """Offered only on a session for which this is true (None: wherever the action is)."""
+    when: Callable[[Session], bool] = _always
+    """Offered only on a session for which this is true."""
 
 
 def phones_offered(session: Session) -> bool:
@@ -69,10 +73,6 @@ def _names_shown(session: Session) -> bool:
 
 def _results_shown(session: Session) -> bool:
     return session.audience.get("results", True)
-
-
-def _on_a_session(session: Session) -> bool:
-    return True
 
 
 def _has_participants(session: Session) -> bool:
@@ -107,7 +107,7 @@ KEYS = tuple(
         f"{command.label.capitalize()}  [{command.keys_text}]",
         command.help,
         command.action,
-        phones_offered if parse(command.action)[1] == "phones" else _on_a_session,
+        phones_offered if parse(command.action)[1] == "phones" else _always,
     )
     for command in MEETING
     if command.palette
@@ -121,20 +121,17 @@ MORE = (
         "Export this session to a spreadsheet (XLSX)",
         "One row per answer plus a summary sheet per domain, beside the session file.",
         "app.export_session",
-        _on_a_session,
     ),
     Entry(
         "Write the report (HTML)",
         "A self-contained report beside the session file: heatmap, strengths, priorities, actions.",
         "app.write_report",
-        _on_a_session,
     ),
     Entry(
         "Compare with an earlier session",
         "The change per domain and item since an earlier session of the "
         "same instrument in this folder.",
         "app.compare_earlier",
-        _on_a_session,
     ),
     Entry(
         "Add a participant (late arrival)",
@@ -178,14 +175,14 @@ ENTRIES = KEYS + MORE
 
 
 def offered(screen: Screen) -> Iterator[Entry]:
-    """The entries that apply on this screen now."""
+    """The entries that apply on this screen now (none off a session: the home screen)."""
     meeting = meeting_of(screen)
+    if meeting is None:
+        return
     for entry in ENTRIES:
         namespace, name, parameters = parse(entry.action)
         target = screen.app if namespace == "app" else screen
-        if not callable(getattr(target, f"action_{name}", None)):
-            continue
-        if entry.when is not None and (meeting is None or not entry.when(meeting.session)):
+        if not callable(getattr(target, f"action_{name}", None)) or not entry.when(meeting.session):
             continue
         if target.check_action(name, parameters):  # None (greyed out) is not offered either
             yield entry
