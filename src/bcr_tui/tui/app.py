@@ -1,20 +1,28 @@
-"""The bcr Textual app: themes, the palette's commands, and which screen opens first."""
+"""The bcr Textual app: themes, which screen opens first, and the palette's outputs (its entries
+and their provider are in `palette.py`)."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Callable
 from pathlib import Path
 
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding
+from textual.command import Provider
 from textual.screen import Screen
 
 from bcr_tui.errors import BcrError
 from bcr_tui.storage.store import SessionStore
 from bcr_tui.tui import palette_outputs
-from bcr_tui.tui.keymap import MEETING
 from bcr_tui.tui.themes import DEFAULT_THEME, THEMES
+
+
+def _palette() -> type[Provider]:
+    """The palette's one provider (`App.COMMANDS`), imported when the palette first opens."""
+    from bcr_tui.tui.palette import BcrCommands
+
+    return BcrCommands
 
 
 class BcrApp(App[int]):
@@ -23,6 +31,7 @@ class BcrApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "bcr"
     ENABLE_COMMAND_PALETTE = True
+    COMMANDS = {_palette}  # bcr's entries and Textual's own (`tui/palette.py`)
     BINDINGS = [Binding("ctrl+q", "quit", "quit", show=False, id="app-quit", priority=True)]
 
     def __init__(
@@ -112,70 +121,22 @@ class BcrApp(App[int]):
                 return f"1-{len(item.scale.points)}"
         return super().get_key_display(binding)
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette: the screen's commands that apply now, then Textual's own."""
-        if hasattr(screen, "meeting"):
-            for command in MEETING:
-                if not command.palette:
-                    continue
-                name, _, params = command.action.partition("(")
-                args = tuple(p.strip("'\" ") for p in params.rstrip(")").split(",") if p)
-                allowed = screen.check_action(name, args)
-                if allowed:
-                    yield SystemCommand(
-                        f"{command.label.capitalize()}  [{command.keys_text}]",
-                        command.help,
-                        lambda a=command.action: screen.run_action(a),
-                    )
-            for key, what in (("names", "names"), ("results", "answer counts and heatmaps")):
-                shown = screen.meeting.session.audience.get(key, True)  # type: ignore[attr-defined]
-                yield SystemCommand(
-                    f"Audience view: {'hide' if shown else 'show'} {what}",
-                    f"What `bcr view` shows on the projector: {what} are now "
-                    f"{'shown' if shown else 'hidden'}.",
-                    lambda k=key: screen.audience(k),
-                )  # type: ignore[attr-defined]
-            store = screen.meeting.store  # type: ignore[attr-defined]
-            yield SystemCommand(
-                "Export this session to a spreadsheet (XLSX)",
-                "One row per answer plus a summary sheet per domain, beside the session file.",
-                lambda: palette_outputs.export_session(screen, store),
-            )
-            yield SystemCommand(
-                "Write the report (HTML)",
-                "A self-contained report beside the "
-                "session file: heatmap, strengths, priorities, actions.",
-                lambda: palette_outputs.write_report(screen, store),
-            )
-            yield SystemCommand(
-                "Compare with an earlier session",
-                "The change per domain and item since an earlier session of the "
-                "same instrument in this folder.",
-                lambda: palette_outputs.compare_earlier(screen, store),
-            )
-            yield SystemCommand(
-                "Add a participant (late arrival)",
-                "Add someone who arrived late; they take turns from now on.",
-                lambda: self._ask_participant(screen),
-            )
-            yield from screen.more_commands()  # type: ignore[attr-defined]
-        yield from super().get_system_commands(screen)
+    # -- the palette's outputs (`tui/palette.py`): app actions, so the read-out offers them too
+    def action_export_session(self) -> None:
+        """Export the session on screen to a spreadsheet beside it."""
+        self._on_session(palette_outputs.export_session)
 
-    def _ask_participant(self, screen: Screen) -> None:
-        from bcr_tui.tui.screens.dialogs import PromptScreen
+    def action_write_report(self) -> None:
+        """Write the HTML report of the session on screen beside it."""
+        self._on_session(palette_outputs.write_report)
 
-        def done(name: str | None) -> None:
-            if name and name.strip():
-                try:
-                    screen.add_participant(name)  # type: ignore[attr-defined]
-                except BcrError as exc:
-                    self.notify(str(exc), severity="error", markup=False)
+    def action_compare_earlier(self) -> None:
+        """Compare the session on screen with an earlier one in its folder."""
+        self._on_session(palette_outputs.compare_earlier)
 
-        self.push_screen(
-            PromptScreen(
-                "Name of the late arrival (Name | Organization)",
-                "",
-                "e.g. Ana Ruiz | Family Resource Center",
-            ),
-            done,
-        )
+    def _on_session(self, output: Callable[[Screen, SessionStore], None]) -> None:
+        from bcr_tui.tui.palette import meeting_of
+
+        meeting = meeting_of(self.screen)
+        if meeting is not None:
+            output(self.screen, meeting.store)

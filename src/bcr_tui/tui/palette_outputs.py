@@ -1,5 +1,9 @@
-"""What the meeting screen's palette writes or opens beside the session: the XLSX export, the
-HTML report, and the comparison with an earlier session of the same instrument.
+"""What the palette writes or opens beside the session: the XLSX export, the HTML report, and
+the comparison with an earlier session of the same instrument.
+
+The palette's entries run them as the app's actions (`app.export_session`, `app.write_report`,
+`app.compare_earlier` in `palette.py`), on whichever screen is on a session: the meeting or the
+read-out.
 
 Writing runs in a worker thread (polars and the report take a moment to load) and works from the
 saved file, which is always the state on screen.

@@ -1,76 +1,63 @@
-"""The commands the meeting screen offers only in the command palette: correct or remove a
-participant, About-You for everyone in turn, add/edit/delete an action step, hide or show names
-and results on the audience view, and add a late arrival.
+"""The meeting screen's actions that only the command palette offers: correct or remove a
+participant, add a late arrival, About-You for everyone in turn, add/edit/delete an action step,
+hide or show names and results on the audience view.
 
-`BcrApp.get_system_commands` lists them through `more_commands()`; each ends, as a key does, in a
-`Meeting` operation whose outcome the screen shows (`_after`). A mixin of `MeetingScreen`.
+The palette's entries (`tui/palette.py`) name these actions, as a key's binding names an action;
+each ends, as a key does, in a `Meeting` operation whose outcome the screen shows (`_after`).
+A mixin of `MeetingScreen`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-
-from textual.app import SystemCommand
+from collections.abc import Callable
 
 from bcr_tui.driver import Meeting
+from bcr_tui.errors import BcrError
 from bcr_tui.plaintext import one_line as plain
 
 
 class MeetingCommands:
-    """The meeting screen's palette-only commands and the dialogs they open."""
+    """The meeting screen's palette-only actions and the dialogs they open."""
 
     meeting: Meeting
 
-    def audience(self, key: str) -> None:
-        """Hide or show names / results on the audience view (the palette's command)."""
+    def action_audience(self, key: str) -> None:
+        """Hide or show names / results on the audience view."""
         self._after(self.meeting.toggle_audience(key))
 
+    def action_add_participant(self) -> None:
+        """Ask for a late arrival's name, then add them."""
+        from bcr_tui.tui.screens.dialogs import PromptScreen
+
+        def done(name: str | None) -> None:
+            if name and name.strip():
+                try:
+                    self.add_participant(name)
+                except BcrError as exc:
+                    self.app.notify(str(exc), severity="error", markup=False)
+
+        self.app.push_screen(
+            PromptScreen(
+                "Name of the late arrival (Name | Organization)",
+                "",
+                "e.g. Ana Ruiz | Family Resource Center",
+            ),
+            done,
+        )
+
     def add_participant(self, name: str) -> None:
-        """Add a late arrival (the palette's command)."""
+        """Add a late arrival (`Name | Organization`)."""
         from bcr_tui.session.roster import parse_roster
 
         for person, organization in parse_roster(name):
             self._after(self.meeting.add_participant(person, organization))
 
-    # -- the palette's commands on the roster, About-You and action steps -------------------
-    def more_commands(self) -> Iterator[SystemCommand]:
-        """Commands only the palette offers (`BcrApp.get_system_commands` lists them)."""
-        session = self.meeting.session
-        if session.participants:
-            yield SystemCommand(
-                "Correct a participant's name",
-                "Fix a name (Name | Organization); the change is in the change log, u undoes it.",
-                self._ask_rename,
-            )
-            yield SystemCommand(
-                "Remove a participant (no answers yet)",
-                "Someone added by mistake or who never came; u brings them back.",
-                self._ask_remove,
-            )
-        if session.instrument.profile and session.participants:
-            yield SystemCommand(
-                "About You: everyone, one after another",
-                "Each person's About-You questions in turn (Esc skips a person).",
-                lambda: self._profiles([p.id for p in session.participants]),
-            )
-        yield SystemCommand(
-            "Add an action step",
-            "What, what is needed, who, by when.",
-            lambda: self._action_step("add"),
-        )
-        if session.actions:
-            yield SystemCommand(
-                "Edit an action step",
-                "Change an agreed action step.",
-                lambda: self._action_step("edit"),
-            )
-            yield SystemCommand(
-                "Delete an action step",
-                "Remove an action step (u undoes).",
-                lambda: self._action_step("delete"),
-            )
+    def action_profiles(self) -> None:
+        """About-You for everyone, one after another."""
+        self._profiles([p.id for p in self.meeting.session.participants])
 
-    def _action_step(self, verb: str) -> None:
+    def action_action_step(self, verb: str) -> None:
+        """Add, edit or delete an action step (as the read-out's keys do)."""
         from bcr_tui.tui.screens.dialogs import change_action_step
 
         change_action_step(self.app, self.meeting, verb, self._after)
@@ -80,7 +67,8 @@ class MeetingCommands:
 
         pick(self.app, title, options, then)
 
-    def _ask_rename(self) -> None:
+    def action_rename_participant(self) -> None:
+        """Pick a participant, then correct their name."""
         from bcr_tui.tui.screens.dialogs import PromptScreen
 
         def rename(pid: str) -> None:
@@ -101,7 +89,8 @@ class MeetingCommands:
             rename,
         )
 
-    def _ask_remove(self) -> None:
+    def action_remove_participant(self) -> None:
+        """Pick a participant with no answers, then remove them."""
         session = self.meeting.session
         removable = [
             (plain(p.name), p.id)
