@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
-for folder in (ROOT / "benchmarks", ROOT / "tests" / "tui", ROOT / "tests" / "phones"):
+ROOT = Path(__file__).resolve().parents[3]
+for folder in (ROOT / "benchmarks", ROOT / "tests" / "tui", ROOT / "tests" / "web" / "phones"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
