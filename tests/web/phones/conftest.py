@@ -1,4 +1,4 @@
-"""Phone tests: the benchmarks folder (phonesim, ptyapp) and the Pilot helpers on the path."""
+"""Phone tests: the benchmarks folder (phonesim, ptyapp) and this folder (phonekit) on the path."""
 
 from __future__ import annotations
 
@@ -6,6 +6,6 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-for folder in (ROOT / "benchmarks", ROOT / "tests" / "tui", ROOT / "tests" / "web" / "phones"):
+for folder in (ROOT / "benchmarks", ROOT / "tests" / "web" / "phones"):
     if str(folder) not in sys.path:
         sys.path.insert(0, str(folder))
