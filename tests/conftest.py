@@ -1,6 +1,13 @@
-"""Shared fixtures: a sessions folder, the PAI instrument, the real CLI in a subprocess, and
-session files and the real app for Pilot (the functions behind them are in
-`tests/tui/pilot_helpers.py`, importable from every test folder).
+"""Shared fixtures: what a test acts on.
+
+A sessions folder, the PAI instrument, the real CLI in a subprocess (`run_bcr`), session files
+written into the test's `tmp_path` (`session_file`, `demo_file`, or `write_session(...)` and
+`write_demo(...)` for other instruments, people, options or folders), a file opened with its lock
+(`opened`), and the real app on a file for Pilot (`running`, `app_for`).
+
+What a test reads back afterwards (the session as saved, the text a screen shows) is plain
+functions in `tests/tui/readback.py`: they are pure, and they are called inside helper functions
+and assert lines, where a fixture would have to be handed down through every helper.
 """
 
 from __future__ import annotations
@@ -8,16 +15,22 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import pytest
 
 from bcr_tui.instrument.load import find_instrument, load_instrument
 from bcr_tui.instrument.model import Instrument
+from bcr_tui.session.state import new_session
+from bcr_tui.storage.store import SessionStore
 
 CLI_TIMEOUT_S = 60
-# pilot_helpers (tests/tui/) is importable from every test folder, for the fixtures below too.
+# The helper modules in tests/tui/ (readback, tmux_helpers, meeting_model) import from every folder.
 sys.path.insert(0, str(Path(__file__).resolve().parent / "tui"))
+#: Who `write_session` puts in a session unless told otherwise: (name, organization).
+PEOPLE = [("Ana Ruiz", "Human Services"), ("Ben O'Neil", None), ("Chen Li", "Schools")]
 
 
 @pytest.fixture
@@ -56,25 +69,99 @@ def run_bcr_fixture():
 
 
 @pytest.fixture
-def session_file(tmp_path: Path) -> Path:
+def people() -> list[tuple[str, str | None]]:
+    """Who `write_session` puts in a session unless told otherwise: (name, organization)."""
+    return list(PEOPLE)
+
+
+@pytest.fixture
+def write_session(tmp_path: Path):
+    """`write_session(folder=tmp_path, instrument="pai", *, people=PEOPLE, **options)`: a new
+    session file as `bcr new` writes it (id `test-session`, Ventura County); returns its path.
+    `options` go to `new_session` (mode, order, blind ...); `people=None` for no one."""
+
+    def write(
+        folder: Path = tmp_path, instrument: str = "pai", *, people=PEOPLE, **options
+    ) -> Path:
+        session = new_session(
+            load_instrument(find_instrument(instrument)),
+            "Test session",
+            list(people) if people else None,
+            community="Ventura County",
+            **options,
+        )
+        session.id = "test-session"
+        store = SessionStore.create(folder / "test.toml", session)
+        store.close()
+        return store.path
+
+    return write
+
+
+@pytest.fixture
+def write_demo(tmp_path: Path):
+    """`write_demo(folder=tmp_path)`: the demo session file, as `bcr demo` writes it; returns its
+    path."""
+
+    def write(folder: Path = tmp_path) -> Path:
+        from bcr_tui.session.demo import demo_session
+
+        store = SessionStore.create(folder / "demo.toml", demo_session())
+        store.close()
+        return store.path
+
+    return write
+
+
+@pytest.fixture
+def session_file(write_session) -> Path:
     """A new PAI session file (Ana, Ben, Chen; round-robin) in tmp_path, as `bcr new` writes it."""
-    from pilot_helpers import write_session
-
-    return write_session(tmp_path)
+    return write_session()
 
 
 @pytest.fixture
-def demo_file(tmp_path: Path) -> Path:
+def demo_file(write_demo) -> Path:
     """The demo session file in tmp_path, as `bcr demo` writes it."""
-    from pilot_helpers import write_demo
+    return write_demo()
 
-    return write_demo(tmp_path)
+
+@contextmanager
+def _opened(path: Path) -> Iterator[SessionStore]:
+    store = SessionStore.open(path)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+def _app_for(store: SessionStore):
+    from bcr_tui.tui.factory import make_app
+
+    return make_app(store, store.path.parent)
+
+
+@asynccontextmanager
+async def _running(path: Path, **run_test_options) -> AsyncIterator[tuple]:
+    with _opened(path) as store:
+        app = _app_for(store)
+        async with app.run_test(**run_test_options) as pilot:
+            yield app, pilot
 
 
 @pytest.fixture
-def run_app():
-    """`async with run_app(path, size=(100, 30)) as (app, pilot):` the real app on a session
-    file, its lock held, driven by Pilot."""
-    from pilot_helpers import running
+def opened():
+    """`with opened(path) as store:` a session file opened with its lock, released after."""
+    return _opened
 
-    return running
+
+@pytest.fixture
+def app_for():
+    """`app_for(store)`: the real app on an open session (for `snap_compare` or `run_test`)."""
+    return _app_for
+
+
+@pytest.fixture
+def running():
+    """`async with running(path, size=(100, 30)) as (app, pilot):` the real app on the session
+    file at `path` (its lock held), driven by Pilot."""
+    return _running

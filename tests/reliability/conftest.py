@@ -1,7 +1,7 @@
 """Reliability tests: faults, kills, bad input, odd terminals, privacy.
 
-The kill harness lives in `benchmarks/kill.py` (a standalone script); the Pilot helpers in
-`tests/tui/pilot_helpers.py`. Both folders are put on the import path here.
+The kill harness lives in `benchmarks/kill.py` (a standalone script); its folder is put on the
+import path here (`tests/conftest.py` puts `tests/tui/` there, for `readback` and `tmux_helpers`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-for folder in (ROOT / "benchmarks", ROOT / "tests" / "tui"):
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
+if str(BENCHMARKS) not in sys.path:
+    sys.path.insert(0, str(BENCHMARKS))
 
 
 @pytest.fixture(autouse=True)

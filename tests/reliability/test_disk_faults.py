@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from pilot_helpers import opened, running, saved, widget_text, write_session
+from readback import saved, widget_text
 
 from bcr_tui.driver import Meeting
 from bcr_tui.errors import SessionLockedError
@@ -59,7 +59,9 @@ def assert_not_saved_shown(app, phrase: str) -> None:
         (errno.EIO, "could not be saved"),
     ],
 )
-async def test_a_refused_save_is_shown_kept_and_retried(tmp_path, monkeypatch, err, phrase):
+async def test_a_refused_save_is_shown_kept_and_retried(
+    tmp_path, monkeypatch, err, phrase, write_session, running
+):
     import bcr_tui.storage.store as store_module
 
     path = write_session(tmp_path)
@@ -90,7 +92,9 @@ async def test_a_refused_save_is_shown_kept_and_retried(tmp_path, monkeypatch, e
     assert leftovers(tmp_path) == []
 
 
-async def test_disk_full_in_the_middle_of_a_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
+async def test_disk_full_in_the_middle_of_a_write_leaves_the_old_file_whole(
+    tmp_path, monkeypatch, write_session, running
+):
     """The real write_durably, failing at its fsync: no temp file left, old file intact."""
     import bcr_tui.tomlio as tomlio
 
@@ -127,7 +131,7 @@ async def test_disk_full_in_the_middle_of_a_write_leaves_the_old_file_whole(tmp_
     os.name != "posix" or os.geteuid() == 0,
     reason="root writes to read-only folders anyway (simulated above)",
 )
-def test_a_really_read_only_folder(tmp_path):
+def test_a_really_read_only_folder(tmp_path, write_session, opened):
     path = write_session(tmp_path)
     with opened(path) as store:
         meeting = Meeting(store)
@@ -145,7 +149,9 @@ def test_a_really_read_only_folder(tmp_path):
 # --------------------------------------------------------------------------- other programs
 
 
-async def test_a_deleted_session_file_is_written_again_with_everything(tmp_path):
+async def test_a_deleted_session_file_is_written_again_with_everything(
+    tmp_path, write_session, running
+):
     """Another program deletes the file mid-meeting. Nothing can be overwritten, so the next
     save writes the whole state back (answers, log, cursor), 0600."""
     path = write_session(tmp_path)
@@ -168,7 +174,9 @@ async def test_a_deleted_session_file_is_written_again_with_everything(tmp_path)
     assert leftovers(tmp_path) == []
 
 
-async def test_a_file_edited_by_another_program_is_never_overwritten_silently(tmp_path):
+async def test_a_file_edited_by_another_program_is_never_overwritten_silently(
+    tmp_path, write_session, running
+):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("1")
@@ -201,7 +209,7 @@ async def test_a_file_edited_by_another_program_is_never_overwritten_silently(tm
         assert saved(path).answer("p01", "trust-2") == "maintain"
 
 
-def test_meeting_driver_outside_edit_then_save_anyway(tmp_path):
+def test_meeting_driver_outside_edit_then_save_anyway(tmp_path, write_session, opened):
     path = write_session(tmp_path)
     with opened(path) as store:
         meeting = Meeting(store)
@@ -238,7 +246,7 @@ def _write_lock(path: Path, pid: int | str, host: str | None = None) -> Path:
     return lock
 
 
-def test_a_stale_lock_after_a_crash_is_taken_over(tmp_path):
+def test_a_stale_lock_after_a_crash_is_taken_over(tmp_path, write_session, opened):
     path = write_session(tmp_path)
     lock = _write_lock(path, _dead_pid())
     with opened(path):
@@ -247,7 +255,7 @@ def test_a_stale_lock_after_a_crash_is_taken_over(tmp_path):
     assert not lock.exists()
 
 
-def test_an_unreadable_lock_is_taken_over_only_once_old(tmp_path):
+def test_an_unreadable_lock_is_taken_over_only_once_old(tmp_path, write_session, opened):
     path = write_session(tmp_path)
     lock = path.with_name(f".{path.name}.lock")
     lock.write_text("garbage\n", "utf-8")
@@ -259,7 +267,7 @@ def test_an_unreadable_lock_is_taken_over_only_once_old(tmp_path):
         assert f"pid = {os.getpid()}" in lock.read_text("utf-8")
 
 
-def test_a_lock_from_another_host_is_respected(tmp_path):
+def test_a_lock_from_another_host_is_respected(tmp_path, write_session):
     """bcr cannot tell whether a process on another machine is alive: it must not take over."""
     path = write_session(tmp_path)
     _write_lock(path, _dead_pid(), host="some-other-laptop")
@@ -267,7 +275,7 @@ def test_a_lock_from_another_host_is_respected(tmp_path):
         SessionStore.open(path)
 
 
-def test_the_real_app_takes_over_a_stale_lock(tmp_path):
+def test_the_real_app_takes_over_a_stale_lock(tmp_path, write_session):
     from ptyapp import PtyApp
 
     path = write_session(tmp_path)
@@ -289,7 +297,7 @@ def test_the_real_app_takes_over_a_stale_lock(tmp_path):
     assert saved(path).answers == {"p01": {"trust-1": "maintain"}}
 
 
-def test_a_second_bcr_open_is_refused_naming_the_holder(tmp_path, run_bcr):
+def test_a_second_bcr_open_is_refused_naming_the_holder(tmp_path, run_bcr, write_session):
     from ptyapp import PtyApp
 
     path = write_session(tmp_path)

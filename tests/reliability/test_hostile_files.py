@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import pytest
-from pilot_helpers import write_session
 
 from bcr_tui.driver import Meeting
 from bcr_tui.errors import SessionLockedError
@@ -32,30 +31,41 @@ SEQUENCES = {
 TOML = {k: v.replace("\x1b", "\\u001b").replace("\x07", "\\u0007") for k, v in SEQUENCES.items()}
 
 
-def hostile_file(folder: Path, name: str = "received.toml") -> Path:
-    """A session whose embedded instrument, title and ids were edited to hold escape sequences,
-    as another program (or a person) could write them."""
-    path = write_session(folder)
-    text = path.read_text("utf-8")
-    for old, new in (
-        ('title = "Partnership Assessment Inventory"', f'title = "Partnership {TOML["retitle"]}"'),
-        ('short_title = "PAI"', f'short_title = "PAI{TOML["clipboard"]}"'),
-        ('title = "Trust"', f'title = "Trust{TOML["clear"]}"'),
-        ('title = "Test session"', f'title = "Test {TOML["retitle"]}"'),
-    ):
-        assert old in text
-        text = text.replace(old, new, 1)
-    target = folder / name
-    target.write_text(text, "utf-8")
-    if target != path:
-        path.unlink()
-    return target
+@pytest.fixture
+def hostile_file(write_session):
+    """`hostile_file(folder, name="received.toml")`: a session whose embedded instrument, title
+    and ids were edited to hold escape sequences, as another program (or a person) could write
+    them."""
+
+    def write(folder: Path, name: str = "received.toml") -> Path:
+        path = write_session(folder)
+        text = path.read_text("utf-8")
+        for old, new in (
+            (
+                'title = "Partnership Assessment Inventory"',
+                f'title = "Partnership {TOML["retitle"]}"',
+            ),
+            ('short_title = "PAI"', f'short_title = "PAI{TOML["clipboard"]}"'),
+            ('title = "Trust"', f'title = "Trust{TOML["clear"]}"'),
+            ('title = "Test session"', f'title = "Test {TOML["retitle"]}"'),
+        ):
+            assert old in text
+            text = text.replace(old, new, 1)
+        target = folder / name
+        target.write_text(text, "utf-8")
+        if target != path:
+            path.unlink()
+        return target
+
+    return write
 
 
 # --------------------------------------------------------------------------- item 2: escapes
 
 
-def test_escape_sequences_in_files_never_reach_bcr_list_or_messages(tmp_path, run_bcr):
+def test_escape_sequences_in_files_never_reach_bcr_list_or_messages(
+    tmp_path, run_bcr, write_session, hostile_file
+):
     hostile_file(tmp_path)
     (tmp_path / "evil\x1b]0;PWNED\x07.toml").write_text("not a session", "utf-8")
     (tmp_path / "keys.toml").write_text(
@@ -108,7 +118,7 @@ def test_an_instrument_check_names_control_characters_as_problems(tmp_path, run_
     assert made.returncode == 2 and "U+001B" in made.stderr
 
 
-def test_an_embedded_instrument_with_escapes_reaches_no_screen(tmp_path):
+def test_an_embedded_instrument_with_escapes_reaches_no_screen(tmp_path, hostile_file):
     """The real app on a pseudo-terminal: what the file holds is shown without its escapes."""
     from ptyapp import PtyApp
 
@@ -162,7 +172,9 @@ def test_bidi_overrides_and_zero_width_characters_are_removed(tmp_path, run_bcr)
 # --------------------------------------------------------------------------- item 6: undo
 
 
-def test_undo_of_a_hand_added_log_entry_is_refused_and_the_file_stays_loadable(tmp_path):
+def test_undo_of_a_hand_added_log_entry_is_refused_and_the_file_stays_loadable(
+    tmp_path, write_session
+):
     path = write_session(tmp_path)
     m = Meeting(SessionStore.open(path))
     m.rate(1)
@@ -185,7 +197,7 @@ def test_undo_of_a_hand_added_log_entry_is_refused_and_the_file_stays_loadable(t
 # --------------------------------------------------------------------------- item 7: compare
 
 
-def test_compare_matches_items_that_moved_to_another_domain(tmp_path, run_bcr):
+def test_compare_matches_items_that_moved_to_another_domain(tmp_path, run_bcr, write_session):
     first = write_session(tmp_path / "a" if (tmp_path / "a").mkdir() is None else tmp_path)
     m = Meeting(SessionStore.open(first))
     for digit in (1, 2, 1):
@@ -222,7 +234,7 @@ def test_compare_matches_items_that_moved_to_another_domain(tmp_path, run_bcr):
 # --------------------------------------------------------------------------- item 8: links
 
 
-def test_a_linked_session_keeps_its_link_and_has_one_writer(tmp_path):
+def test_a_linked_session_keeps_its_link_and_has_one_writer(tmp_path, write_session):
     real = write_session(tmp_path / "real" if (tmp_path / "real").mkdir() is None else tmp_path)
     (tmp_path / "shared").mkdir()
     link = tmp_path / "shared" / "linked.toml"
@@ -243,7 +255,7 @@ def test_a_linked_session_keeps_its_link_and_has_one_writer(tmp_path):
 # --------------------------------------------------------------------------- item 9: planted
 
 
-def test_planted_fifos_and_devices_hang_nothing(tmp_path, run_bcr):
+def test_planted_fifos_and_devices_hang_nothing(tmp_path, run_bcr, write_session):
     path = write_session(tmp_path)
     os.mkfifo(tmp_path / f".{path.name}.lock")
     os.mkfifo(tmp_path / "fifo.toml")
@@ -258,7 +270,7 @@ def test_planted_fifos_and_devices_hang_nothing(tmp_path, run_bcr):
     assert time.monotonic() - began < 30
 
 
-def test_the_home_screen_lists_a_planted_fifo_and_still_quits(tmp_path):
+def test_the_home_screen_lists_a_planted_fifo_and_still_quits(tmp_path, write_session):
     """The real app on a pseudo-terminal (a hang fails the test instead of hanging it)."""
     from ptyapp import PtyApp
 
@@ -302,7 +314,7 @@ def test_folders_bcr_creates_are_private_whatever_the_umask(tmp_path, pai):
         assert stat.S_IMODE(made.stat().st_mode) == 0o700
 
 
-def test_a_lock_from_another_host_says_how_to_take_it_over(tmp_path):
+def test_a_lock_from_another_host_says_how_to_take_it_over(tmp_path, write_session):
     path = write_session(tmp_path)
     lock = tmp_path / f".{path.name}.lock"
     lock.write_text('pid = 1\nhost = "other-laptop"\nuser = "kim\x1b[2J"\nsince = "x"\n')
@@ -330,13 +342,14 @@ def test_typed_notes_actions_and_other_answers_are_cleaned_like_names(pai):
     assert session.participants[0].profile["sector-other"] == "Tribe[31m"
 
 
-async def test_the_palette_s_compare_offers_only_sessions_it_can_compare(tmp_path):
+async def test_the_palette_s_compare_offers_only_sessions_it_can_compare(
+    tmp_path, write_session, app_for
+):
     """A session of another version of the same instrument (an item fewer) in the folder: not
     offered, rather than a comparison that stops the app."""
     import tomllib
 
     import tomli_w
-    from pilot_helpers import app_for
 
     path = write_session(tmp_path)
     text = path.read_text("utf-8")

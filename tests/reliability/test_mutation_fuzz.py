@@ -20,7 +20,7 @@ import shutil
 import time
 from pathlib import Path
 
-from pilot_helpers import write_demo, write_session
+import pytest
 
 from bcr_tui import cli
 from bcr_tui.driver import Meeting
@@ -113,19 +113,25 @@ def mutate(data: bytes, rng: random.Random) -> tuple[str, bytes]:
     return kind, "\n".join(lines).encode("utf-8", "surrogatepass")
 
 
-def seeds(folder: Path) -> list[Path]:
-    """Real session files: the demo, a rated round-robin with history, a tally session."""
-    out = [write_demo(folder / "demo"), write_session(folder / "rr")]
-    m = Meeting(SessionStore.open(out[1]))
-    for digit in (1, 2, 3, 1, 0, 2):
-        m.rate(digit)
-    m.undo()
-    m.store.close()
-    tally = write_session(folder / "tally", people=None, mode="tally")
-    m = Meeting(SessionStore.open(tally))
-    m.set_tally({"maintain": 3, "immediate": 1})
-    m.store.close()
-    return [*out, tally]
+@pytest.fixture
+def seeds(write_demo, write_session):
+    """`seeds(folder)`: real session files in its demo/, rr/ and tally/ folders: the demo, a
+    rated round-robin with history, a tally session."""
+
+    def write(folder: Path) -> list[Path]:
+        out = [write_demo(folder / "demo"), write_session(folder / "rr")]
+        m = Meeting(SessionStore.open(out[1]))
+        for digit in (1, 2, 3, 1, 0, 2):
+            m.rate(digit)
+        m.undo()
+        m.store.close()
+        tally = write_session(folder / "tally", people=None, mode="tally")
+        m = Meeting(SessionStore.open(tally))
+        m.set_tally({"maintain": 3, "immediate": 1})
+        m.store.close()
+        return [*out, tally]
+
+    return write
 
 
 def run(argv: list[str], capsys) -> int:
@@ -136,7 +142,7 @@ def run(argv: list[str], capsys) -> int:
     return code
 
 
-def test_mutated_session_files_never_crash_a_command_or_change_the_file(tmp_path, capsys):
+def test_mutated_session_files_never_crash_a_command_or_change_the_file(tmp_path, capsys, seeds):
     for sub in ("demo", "rr", "tally", "out", "roll"):
         (tmp_path / sub).mkdir()
     originals = seeds(tmp_path)
@@ -183,7 +189,7 @@ def test_mutated_session_files_never_crash_a_command_or_change_the_file(tmp_path
     assert runs >= 20
 
 
-async def test_mutated_files_open_headless_in_the_real_app(tmp_path):
+async def test_mutated_files_open_headless_in_the_real_app(tmp_path, seeds):
     """A few mutants opened by the real app (headless): a sentence or the meeting, no crash."""
     from bcr_tui.tui.factory import make_app
 

@@ -9,14 +9,7 @@ import re
 from pathlib import Path
 
 import pytest
-from pilot_helpers import (
-    running,
-    saved,
-    screen_text,
-    widget_text,
-    write_demo,
-    write_session,
-)
+from readback import saved, screen_text, widget_text
 
 from bcr_tui.cli import main as bcr_main
 from bcr_tui.session.state import new_session
@@ -88,7 +81,7 @@ def test_bcr_demo_writes_a_private_file(tmp_path, run_bcr):
     ],
     ids=lambda a: "-".join(a[:1] + a[-1:]).replace("{o}/", ""),
 )
-def test_exports_reports_and_drafts_are_private(tmp_path, args, capsys):
+def test_exports_reports_and_drafts_are_private(tmp_path, args, capsys, write_demo):
     folder = tmp_path / "sessions"
     folder.mkdir()
     session = write_demo(folder)
@@ -125,7 +118,7 @@ def test_the_crash_log_is_private(tmp_path, monkeypatch, capsys):
 # --------------------------------------------------------------------------- blind rounds
 
 
-async def test_blind_ratings_reach_no_screen_before_the_reveal(tmp_path):
+async def test_blind_ratings_reach_no_screen_before_the_reveal(tmp_path, write_session, running):
     """Three people rate the first item "Maintain" in a blind round. Until `r`, no screen shows a
     count, a share or a finding for it: not the live summary, not the heatmaps, not the read-out,
     not the audience view. After `r` they all do (the control)."""
@@ -168,7 +161,9 @@ async def test_blind_ratings_reach_no_screen_before_the_reveal(tmp_path):
         assert ITEM_TEXT in screen_text(app)
 
 
-async def test_the_confirmation_line_does_not_reveal_a_blind_answer(tmp_path):
+async def test_the_confirmation_line_does_not_reveal_a_blind_answer(
+    tmp_path, write_session, running
+):
     path = write_session(tmp_path, blind=True)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("1")

@@ -9,7 +9,7 @@ import shutil
 import sys
 
 import pytest
-from pilot_helpers import running, saved, screen_text, write_session
+from readback import saved, screen_text
 from tmux_helpers import Tmux
 
 from bcr_tui.tui.screens.base import MIN_HEIGHT, MIN_WIDTH, BcrScreen
@@ -38,7 +38,9 @@ def check_size(app, size: tuple[int, int], name: str) -> None:
 
 
 @pytest.mark.parametrize("name", list(SCREENS))
-async def test_every_screen_at_every_size_and_while_resizing(tmp_path, name):
+async def test_every_screen_at_every_size_and_while_resizing(
+    tmp_path, name, write_session, running
+):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("1")  # something to show on the heatmap and in the read-out
@@ -62,7 +64,7 @@ async def test_every_screen_at_every_size_and_while_resizing(tmp_path, name):
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_the_meeting_starts_at_any_size(tmp_path, size):
+async def test_the_meeting_starts_at_any_size(tmp_path, size, write_session, running):
     path = write_session(tmp_path)
     async with running(path, size=size) as (app, pilot):
         await pilot.pause()
@@ -133,7 +135,7 @@ def colours(screen: str) -> set[str]:
 
 
 @needs_tmux
-def test_no_color_means_greys_only_on_a_real_terminal(tmp_path):
+def test_no_color_means_greys_only_on_a_real_terminal(tmp_path, write_session):
     """With NO_COLOR set, Textual draws in greys (bold and reverse stay): no colour escape code
     reaches the terminal. Without it, the same screen has colours (the control)."""
     path = write_session(tmp_path)
@@ -159,7 +161,7 @@ def test_no_color_means_greys_only_on_a_real_terminal(tmp_path):
 
 @needs_tmux
 @pytest.mark.parametrize("term_name", ["xterm", "linux"])
-def test_plain_terminals_reach_the_meeting_and_record(tmp_path, term_name):
+def test_plain_terminals_reach_the_meeting_and_record(tmp_path, term_name, write_session):
     path = write_session(tmp_path)
     term = Tmux(bcr_open(path), tmp_path, {"TERM": term_name})
     try:

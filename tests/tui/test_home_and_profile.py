@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 
-from pilot_helpers import saved, write_session
+from readback import saved
 from textual.widgets import OptionList
 
 from bcr_tui.instrument.load import find_instrument, load_instrument
@@ -20,7 +20,7 @@ async def listed(app, pilot) -> None:
     await pilot.pause()
 
 
-async def test_home_lists_sessions_and_starts_a_new_one(tmp_path):
+async def test_home_lists_sessions_and_starts_a_new_one(tmp_path, write_session):
     folder = tmp_path / "sessions"
     folder.mkdir()
     write_session(folder)
@@ -49,7 +49,7 @@ async def test_home_lists_sessions_and_starts_a_new_one(tmp_path):
     assert new.answers == {"p01": {"trust-1": "immediate"}}
 
 
-async def test_enter_opens_the_first_session_right_away(tmp_path):
+async def test_enter_opens_the_first_session_right_away(tmp_path, write_session):
     folder = tmp_path / "sessions"
     folder.mkdir()
     (folder / "broken.toml").write_text("not = [valid", "utf-8")
@@ -121,9 +121,9 @@ async def test_home_opens_the_demo(tmp_path):
     assert saved(demo).answered_count() == saved(demo).expected() == 496
 
 
-async def test_about_you_answers_are_saved_per_participant(session_file, run_app):
+async def test_about_you_answers_are_saved_per_participant(session_file, running):
     path = session_file
-    async with run_app(path, size=(100, 40)) as (app, pilot):
+    async with running(path, size=(100, 40)) as (app, pilot):
         await pilot.press("p")  # Ana has the turn
         await pilot.pause()
         radio = app.screen.query_one("#q-sector")

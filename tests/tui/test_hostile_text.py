@@ -12,7 +12,7 @@ from __future__ import annotations
 import copy
 from pathlib import Path
 
-from pilot_helpers import running, screen_text
+from readback import screen_text
 
 from bcr_tui.instrument.load import find_instrument, load_instrument, parse_instrument
 from bcr_tui.session.records import Action
@@ -47,7 +47,7 @@ def hostile_session(folder: Path, name: str = "hostile.toml") -> Path:
     return folder / name
 
 
-async def test_markup_in_names_and_files_is_shown_as_written_on_every_screen(tmp_path):
+async def test_markup_in_names_and_files_is_shown_as_written_on_every_screen(tmp_path, running):
     path = hostile_session(tmp_path)
     async with running(path, size=(160, 50)) as (app, pilot):
         text = screen_text(app)
@@ -81,7 +81,7 @@ async def test_markup_in_names_and_files_is_shown_as_written_on_every_screen(tmp
 
 
 def _statics(app) -> str:
-    from pilot_helpers import statics_text
+    from readback import statics_text
 
     return statics_text(app)
 

@@ -4,7 +4,7 @@ absence, a late arrival, a note, an action step), and the saved file checked who
 
 from __future__ import annotations
 
-from pilot_helpers import running, saved, widget_text, write_session
+from readback import saved, widget_text
 
 SIZE = (80, 24)
 TWO = [("Ana Ruiz", "FRC"), ("Ben Carter", None)]
@@ -15,7 +15,7 @@ def _complete(path) -> None:
     assert on_disk.answered_count() == on_disk.expected()
 
 
-async def test_pai_round_robin_with_an_absence_and_a_late_arrival(tmp_path):
+async def test_pai_round_robin_with_an_absence_and_a_late_arrival(tmp_path, write_session, running):
     path = write_session(tmp_path, "pai", people=TWO)
     async with running(path, size=SIZE) as (app, pilot):
         await pilot.press("1", "0")  # item 1: Ana maintain, Ben abstains
@@ -37,7 +37,9 @@ async def test_pai_round_robin_with_an_absence_and_a_late_arrival(tmp_path):
     _complete(path)
 
 
-async def test_cpat_participant_major_with_about_you_and_open_answers(tmp_path):
+async def test_cpat_participant_major_with_about_you_and_open_answers(
+    tmp_path, write_session, running
+):
     path = write_session(
         tmp_path, "community-partner-assessment-tool", people=TWO, order="participant-major"
     )
@@ -70,7 +72,7 @@ async def test_cpat_participant_major_with_about_you_and_open_answers(tmp_path):
     assert (on_disk.cursor.item, on_disk.cursor.who) == ("success", "p02")
 
 
-async def test_coc_group_every_step_text_table_and_step_5(tmp_path):
+async def test_coc_group_every_step_text_table_and_step_5(tmp_path, write_session, running):
     path = write_session(tmp_path, "communities-of-care", mode="group", people=None)
     async with running(path, size=SIZE) as (app, pilot):
         typed: dict[str, object] = {}
@@ -101,7 +103,7 @@ async def test_coc_group_every_step_text_table_and_step_5(tmp_path):
     _complete(path)
 
 
-async def test_lsa_blind_round_robin_with_reveals(tmp_path):
+async def test_lsa_blind_round_robin_with_reveals(tmp_path, write_session, running):
     path = write_session(tmp_path, "leadership-self-assessment", people=TWO, blind=True)
     async with running(path, size=SIZE) as (app, pilot):
         for n in range(8):
@@ -118,7 +120,7 @@ async def test_lsa_blind_round_robin_with_reveals(tmp_path):
     _complete(path)
 
 
-async def test_loe_tally_now_and_want(tmp_path):
+async def test_loe_tally_now_and_want(tmp_path, write_session, running):
     path = write_session(tmp_path, "levels-of-engagement", mode="tally", people=None)
     async with running(path, size=SIZE) as (app, pilot):
         for n in range(6):

@@ -5,11 +5,11 @@ from __future__ import annotations
 import errno
 
 import pytest
-from pilot_helpers import opened, running, saved, widget_text, write_session
+from readback import saved, widget_text
 from textual.widgets import Static
 
 
-async def test_round_robin_item_major_records_and_passes_the_turn(tmp_path):
+async def test_round_robin_item_major_records_and_passes_the_turn(tmp_path, write_session, running):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("1", "2", "3")
@@ -25,7 +25,7 @@ async def test_round_robin_item_major_records_and_passes_the_turn(tmp_path):
         assert "✓ all saved" in widget_text(app, "#save-status")
 
 
-async def test_participant_major_one_person_does_every_item(tmp_path):
+async def test_participant_major_one_person_does_every_item(tmp_path, write_session, running):
     path = write_session(tmp_path, "leadership-self-assessment", order="participant-major")
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press(*"12345123")  # 8 roles for Ana
@@ -36,7 +36,7 @@ async def test_participant_major_one_person_does_every_item(tmp_path):
         assert (on_disk.cursor.item, on_disk.cursor.who) == ("trust-builder", "p02")
 
 
-async def test_group_mode_records_one_answer_per_item(tmp_path):
+async def test_group_mode_records_one_answer_per_item(tmp_path, write_session, running):
     path = write_session(tmp_path, mode="group", people=None)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("2", "0")
@@ -48,7 +48,7 @@ async def test_group_mode_records_one_answer_per_item(tmp_path):
         ).lower() or "The whole group" in widget_text(app, "#roster")
 
 
-async def test_tally_mode_counts_hands(tmp_path):
+async def test_tally_mode_counts_hands(tmp_path, write_session, running):
     path = write_session(tmp_path, mode="tally", people=None)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("1")  # opens the tally dialog on the first answer
@@ -59,7 +59,7 @@ async def test_tally_mode_counts_hands(tmp_path):
         assert on_disk.cursor.item == "trust-2"
 
 
-async def test_undo_and_redo_survive_a_reopen(tmp_path):
+async def test_undo_and_redo_survive_a_reopen(tmp_path, write_session, running):
     path = write_session(tmp_path)
     async with running(path) as (app, pilot):
         await pilot.press("1", "2", "u")
@@ -74,7 +74,9 @@ async def test_undo_and_redo_survive_a_reopen(tmp_path):
         assert saved(path).answers == {}
 
 
-async def test_key_bar_lists_the_keys_that_apply_and_clicking_one_runs_it(tmp_path):
+async def test_key_bar_lists_the_keys_that_apply_and_clicking_one_runs_it(
+    tmp_path, write_session, running
+):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("1")
@@ -86,7 +88,7 @@ async def test_key_bar_lists_the_keys_that_apply_and_clicking_one_runs_it(tmp_pa
         assert "Turn: Ana Ruiz" in widget_text(app, "#turn")
 
 
-async def test_absent_people_are_skipped(tmp_path):
+async def test_absent_people_are_skipped(tmp_path, write_session, running):
     path = write_session(tmp_path)
     async with running(path) as (app, pilot):
         await pilot.press("a")  # Ana leaves
@@ -100,7 +102,7 @@ async def test_absent_people_are_skipped(tmp_path):
         assert not saved(path).participant("p01").absent
 
 
-async def test_blind_round_hides_until_reveal(tmp_path):
+async def test_blind_round_hides_until_reveal(tmp_path, write_session, running):
     path = write_session(tmp_path, blind=True)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("1", "2")
@@ -119,7 +121,9 @@ async def test_blind_round_hides_until_reveal(tmp_path):
         assert saved(path).cursor.item == "trust-2"
 
 
-async def test_a_failed_save_warns_and_never_claims_saved(tmp_path, monkeypatch):
+async def test_a_failed_save_warns_and_never_claims_saved(
+    tmp_path, monkeypatch, write_session, running
+):
     path = write_session(tmp_path)
     import bcr_tui.storage.store as store_module
 
@@ -144,7 +148,7 @@ async def test_a_failed_save_warns_and_never_claims_saved(tmp_path, monkeypatch)
         assert not warning.display
 
 
-async def test_note_on_the_current_item(tmp_path):
+async def test_note_on_the_current_item(tmp_path, write_session, running):
     path = write_session(tmp_path)
     async with running(path) as (app, pilot):
         await pilot.press("n")
@@ -152,7 +156,7 @@ async def test_note_on_the_current_item(tmp_path):
         assert saved(path).notes == {"trust-1": "Budget talk"}
 
 
-async def test_text_question_takes_words(tmp_path):
+async def test_text_question_takes_words(tmp_path, write_session, opened, running):
     path = write_session(tmp_path, "community-partner-assessment-tool", mode="group", people=None)
     with opened(path) as store:
         store.session.cursor.item = "success"
@@ -168,7 +172,7 @@ async def test_text_question_takes_words(tmp_path):
         assert saved(path).answers == {}
 
 
-async def test_help_lists_every_key(tmp_path):
+async def test_help_lists_every_key(tmp_path, write_session, running):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("question_mark")
@@ -178,7 +182,7 @@ async def test_help_lists_every_key(tmp_path):
 
 
 @pytest.mark.parametrize("size", [(40, 12), (60, 20)])
-async def test_too_small_window_shows_a_message(tmp_path, size):
+async def test_too_small_window_shows_a_message(tmp_path, size, write_session, running):
     path = write_session(tmp_path)
     async with running(path, size=size) as (app, pilot):
         await pilot.pause()
@@ -193,7 +197,7 @@ async def test_too_small_window_shows_a_message(tmp_path, size):
         assert "enlarge the window" in widget_text(app, "#too-small")
 
 
-async def test_a_window_made_too_small_shows_the_message(tmp_path):
+async def test_a_window_made_too_small_shows_the_message(tmp_path, write_session, running):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         assert not app.screen.query("#too-small")  # mounted only when needed
@@ -205,7 +209,7 @@ async def test_a_window_made_too_small_shows_the_message(tmp_path):
         assert saved(path).answers == {}
 
 
-async def test_late_arrival_takes_turns(tmp_path):
+async def test_late_arrival_takes_turns(tmp_path, write_session, running):
     path = write_session(tmp_path)
     async with running(path) as (app, pilot):
         app.screen.add_participant("Dana Fox | Foundation")
@@ -216,7 +220,7 @@ async def test_late_arrival_takes_turns(tmp_path):
         assert on_disk.cursor.item == "trust-2"
 
 
-async def test_a_large_room_shows_the_turn_and_who_is_next(tmp_path):
+async def test_a_large_room_shows_the_turn_and_who_is_next(tmp_path, write_session, running):
     people = [(f"Person {n:02d}", None) for n in range(1, 41)]
     path = write_session(tmp_path, people=people)
     async with running(path, size=(80, 24)) as (app, pilot):
@@ -228,7 +232,7 @@ async def test_a_large_room_shows_the_turn_and_who_is_next(tmp_path):
         assert "✗ Person 04" in roster and "Person 01" not in roster
 
 
-async def test_the_roster_never_splits_a_name_between_lines(tmp_path):
+async def test_the_roster_never_splits_a_name_between_lines(tmp_path, write_session, running):
     people = [(f"Ana Person {n:02d}", None) for n in range(1, 41)]
     path = write_session(tmp_path, people=people)
     async with running(path, size=(80, 24)) as (app, pilot):
@@ -238,7 +242,7 @@ async def test_the_roster_never_splits_a_name_between_lines(tmp_path):
             assert sum(f"Ana Person {n:02d}" in line for line in shown) == 1, shown
 
 
-async def test_a_key_repaints_every_line_it_changes(tmp_path):
+async def test_a_key_repaints_every_line_it_changes(tmp_path, write_session, running):
     """Keys repaint only the lines that changed; what is on screen after each key is exactly
     what a full repaint of every widget shows (no line left stale: progress, roster, heatmap)."""
     path = write_session(tmp_path, people=[(f"Person {n}", None) for n in range(1, 11)])
@@ -258,7 +262,9 @@ async def test_a_key_repaints_every_line_it_changes(tmp_path):
         assert "12/280 answers" in widget_text(app, "#turn")  # one absent: 31 fewer, 1 given
 
 
-async def test_the_cards_mark_the_answer_on_record_for_whoever_has_the_turn(tmp_path):
+async def test_the_cards_mark_the_answer_on_record_for_whoever_has_the_turn(
+    tmp_path, write_session, running
+):
     from bcr_tui.tui.widgets.scale import PointCard
 
     path = write_session(tmp_path)

@@ -18,6 +18,7 @@ import asyncio
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,6 @@ from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 from meeting_model import Model
-from pilot_helpers import app_for, write_session
 from textual.widgets import Input
 
 from bcr_tui.instrument.model import ABSTAIN
@@ -67,11 +67,14 @@ class MeetingMachine(RuleBasedStateMachine):
 
     instrument = "pai"
     options: dict = {}
+    # The conftest fixtures of the same names, given to each test's class by `_machine`.
+    write_session: Callable[..., Path]
+    app_for: Callable
 
     def __init__(self) -> None:
         super().__init__()
         self.folder = Path(tempfile.mkdtemp(prefix="bcr-model-"))
-        self.path = write_session(self.folder, self.instrument, **self.options)
+        self.path = self.write_session(self.folder, self.instrument, **self.options)
         self.loop = asyncio.new_event_loop()
         self.model = Model.of(load_session(self.path))
         self._open()
@@ -87,7 +90,7 @@ class MeetingMachine(RuleBasedStateMachine):
     async def _drive(self) -> None:
         store = SessionStore.open(self.path)
         try:
-            self.app = app_for(store)
+            self.app = self.app_for(store)
             async with self.app.run_test(size=(100, 30)) as pilot:
                 while True:
                     job, done = await self.inbox.get()
@@ -296,17 +299,22 @@ class MeetingMachine(RuleBasedStateMachine):
             assert self.screen.query_one("#answer-text", Input).value == m.box
 
 
-def _machine(name: str) -> type[MeetingMachine]:
+def _machine(name: str, write_session, app_for) -> type[MeetingMachine]:
     instrument, options = CONFIGS[name]
     return type(
         f"Meeting_{name.replace('-', '_')}",
         (MeetingMachine,),
-        {"instrument": instrument, "options": options},
+        {
+            "instrument": instrument,
+            "options": options,
+            "write_session": staticmethod(write_session),
+            "app_for": staticmethod(app_for),
+        },
     )
 
 
 @pytest.mark.parametrize("name", list(CONFIGS))
-def test_the_meeting_follows_the_model(name):
+def test_the_meeting_follows_the_model(name, write_session, app_for):
     from hypothesis.stateful import run_state_machine_as_test
 
-    run_state_machine_as_test(_machine(name), settings=SETTINGS)
+    run_state_machine_as_test(_machine(name, write_session, app_for), settings=SETTINGS)

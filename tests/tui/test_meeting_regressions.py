@@ -3,7 +3,7 @@ whenever its item is current, and a redo gives the turn back to where it was bef
 
 from __future__ import annotations
 
-from pilot_helpers import opened, running, saved, widget_text, write_session
+from readback import saved, widget_text
 
 CPAT = "community-partner-assessment-tool"
 TWELVE = "123451234512"  # the twelve 1–5 items of CPAT, then the open question "success"
@@ -14,7 +14,9 @@ def _box_has_keys(app) -> bool:
     return focused is not None and focused.id == "answer-text"
 
 
-async def test_typing_on_the_first_arrival_at_an_open_question_is_the_answer(tmp_path):
+async def test_typing_on_the_first_arrival_at_an_open_question_is_the_answer(
+    tmp_path, write_session, running
+):
     path = write_session(tmp_path, CPAT, order="participant-major")
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press(*TWELVE)
@@ -28,7 +30,9 @@ async def test_typing_on_the_first_arrival_at_an_open_question_is_the_answer(tmp
         assert app.screen.__class__.__name__ == "MeetingScreen"
 
 
-async def test_the_box_has_the_keys_after_reopening_moving_undo_redo_and_dialogs(tmp_path):
+async def test_the_box_has_the_keys_after_reopening_moving_undo_redo_and_dialogs(
+    tmp_path, write_session, opened, running
+):
     path = write_session(tmp_path, CPAT, mode="group", people=None)
     with opened(path) as store:
         store.session.cursor.item = "success"
@@ -55,7 +59,9 @@ async def test_the_box_has_the_keys_after_reopening_moving_undo_redo_and_dialogs
         assert saved(path).answers == {"group": {"success": "ahu"}}
 
 
-async def test_redo_gives_the_turn_back_to_where_it_was_before_the_undo(tmp_path):
+async def test_redo_gives_the_turn_back_to_where_it_was_before_the_undo(
+    tmp_path, write_session, running
+):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("1", "2", "u", "ctrl+y")
@@ -69,7 +75,7 @@ async def test_redo_gives_the_turn_back_to_where_it_was_before_the_undo(tmp_path
         }
 
 
-async def test_a_redo_after_reopening_moves_the_turn_on(tmp_path):
+async def test_a_redo_after_reopening_moves_the_turn_on(tmp_path, write_session, running):
     path = write_session(tmp_path)
     async with running(path) as (app, pilot):
         await pilot.press("1", "2", "u")
@@ -107,7 +113,7 @@ async def test_the_home_form_takes_a_roster_mixing_commas_and_organizations(tmp_
         ]
 
 
-async def test_a_name_is_corrected_from_the_palette_and_undone(tmp_path):
+async def test_a_name_is_corrected_from_the_palette_and_undone(tmp_path, write_session, running):
     path = write_session(tmp_path, "leadership-self-assessment")
     async with running(path, size=(100, 30)) as (app, pilot):
         await _palette(pilot, "correct a participant")
@@ -126,7 +132,7 @@ async def test_a_name_is_corrected_from_the_palette_and_undone(tmp_path):
         assert [p.id for p in saved(path).participants] == ["p01", "p02", "p03"]
 
 
-async def test_help_says_previous_and_next(tmp_path):
+async def test_help_says_previous_and_next(tmp_path, write_session, running):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("question_mark")
@@ -136,7 +142,7 @@ async def test_help_says_previous_and_next(tmp_path):
         assert "\nPrevious item." not in "\n" + shown and "Next item." not in shown
 
 
-async def test_a_note_shows_on_its_item_and_again_on_going_back(tmp_path):
+async def test_a_note_shows_on_its_item_and_again_on_going_back(tmp_path, write_session, running):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("n")
@@ -151,7 +157,9 @@ async def test_a_note_shows_on_its_item_and_again_on_going_back(tmp_path):
         assert "Note: Budget talk" in widget_text(app, "#item-note")
 
 
-async def test_about_you_is_offered_on_a_first_turn_and_for_everyone(tmp_path):
+async def test_about_you_is_offered_on_a_first_turn_and_for_everyone(
+    tmp_path, write_session, running
+):
     path = write_session(tmp_path, CPAT)
     async with running(path, size=(100, 40)) as (app, pilot):
         assert "p: About You (3 questions)" in widget_text(app, "#turn")
@@ -175,7 +183,9 @@ async def test_about_you_is_offered_on_a_first_turn_and_for_everyone(tmp_path):
         assert on_disk.participant("p03").profile == {"identify": ["collaborative-member"]}
 
 
-async def test_action_steps_are_edited_deleted_and_undone_from_the_read_out(tmp_path):
+async def test_action_steps_are_edited_deleted_and_undone_from_the_read_out(
+    tmp_path, write_session, running
+):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("o", "a")
@@ -197,7 +207,9 @@ async def test_action_steps_are_edited_deleted_and_undone_from_the_read_out(tmp_
         assert app.screen.__class__.__name__ == "ActionScreen"
 
 
-async def test_the_room_reads_in_as_the_meeting_reaches_a_domain(tmp_path):
+async def test_the_room_reads_in_as_the_meeting_reaches_a_domain(
+    tmp_path, write_session, opened, running
+):
     path = write_session(tmp_path, "communities-of-care", mode="group", people=None)
     with opened(path) as store:
         store.session.cursor.item = "step-5-data-collection"
@@ -219,7 +231,9 @@ async def test_the_room_reads_in_as_the_meeting_reaches_a_domain(tmp_path):
         assert "Does the condition exist?" in widget_text(app, "#scale-question")
 
 
-async def test_keys_typed_or_pasted_before_a_field_has_the_keyboard_go_into_the_first(tmp_path):
+async def test_keys_typed_or_pasted_before_a_field_has_the_keyboard_go_into_the_first(
+    tmp_path, write_session, running
+):
     from textual import events
 
     path = write_session(tmp_path)

@@ -6,7 +6,6 @@ import threading
 import zipfile
 from datetime import timedelta
 
-from pilot_helpers import app_for, opened, running, write_session
 from textual.widgets import OptionList, Static
 
 from bcr_tui.instrument.load import find_instrument, load_instrument
@@ -24,7 +23,7 @@ async def palette(pilot, words: str) -> None:
     await pilot.pause()
 
 
-async def test_export_and_report_from_the_palette(tmp_path):
+async def test_export_and_report_from_the_palette(tmp_path, write_session, running):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("1", "2", "3")
@@ -41,7 +40,9 @@ async def test_export_and_report_from_the_palette(tmp_path):
     assert xlsx.stat().st_mode & 0o777 == 0o600
 
 
-async def test_compare_with_an_earlier_session_from_the_palette(tmp_path):
+async def test_compare_with_an_earlier_session_from_the_palette(
+    tmp_path, write_session, opened, app_for
+):
     earlier_path = write_session(tmp_path)
     with opened(earlier_path) as store:  # last year: Trust-1 split down the middle
         s = store.session
@@ -69,7 +70,9 @@ async def test_compare_with_an_earlier_session_from_the_palette(tmp_path):
         store.close()
 
 
-async def test_the_compare_picker_reads_only_heads_in_a_worker(tmp_path, monkeypatch):
+async def test_the_compare_picker_reads_only_heads_in_a_worker(
+    tmp_path, monkeypatch, write_session, running
+):
     """Twelve earlier sessions (and one of another instrument) beside this one: the picker offers
     the twelve, read off the UI thread, without decoding a change log."""
     pai = load_instrument(find_instrument("pai"))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pilot_helpers import opened, running, saved, statics_text, write_demo, write_session
+from readback import saved, statics_text
 
 from bcr_tui.tui.widgets.heatmap import HeatmapView
 
 
-async def test_heatmap_shows_every_domain_with_numbers(tmp_path):
+async def test_heatmap_shows_every_domain_with_numbers(tmp_path, write_demo, running):
     path = write_demo(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("h")
@@ -30,7 +30,7 @@ async def test_heatmap_shows_every_domain_with_numbers(tmp_path):
         assert app.screen.__class__.__name__ == "MeetingScreen"
 
 
-async def test_readout_names_strengths_priorities_and_disagreement(tmp_path):
+async def test_readout_names_strengths_priorities_and_disagreement(tmp_path, write_demo, running):
     path = write_demo(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("o")
@@ -44,7 +44,7 @@ async def test_readout_names_strengths_priorities_and_disagreement(tmp_path):
         assert "Hold a joint resource-allocation workshop" in text
 
 
-async def test_action_steps_added_in_the_readout_are_saved(tmp_path):
+async def test_action_steps_added_in_the_readout_are_saved(tmp_path, write_session, running):
     path = write_session(tmp_path)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("o", "a")
@@ -59,7 +59,7 @@ async def test_action_steps_added_in_the_readout_are_saved(tmp_path):
         assert "Call the school board" in statics_text(app)
 
 
-async def test_blind_items_never_reach_the_heatmap_or_the_readout(tmp_path):
+async def test_blind_items_never_reach_the_heatmap_or_the_readout(tmp_path, write_session, running):
     path = write_session(tmp_path, blind=True)
     async with running(path, size=(100, 30)) as (app, pilot):
         await pilot.press("2", "2", "2")  # everyone: immediate attention, not revealed
@@ -80,7 +80,7 @@ async def test_blind_items_never_reach_the_heatmap_or_the_readout(tmp_path):
         assert trust["answers"].text == "3" and trust["Immediate"].text == "100%"
 
 
-async def test_heatmap_titles_from_the_instrument_are_never_markup(tmp_path):
+async def test_heatmap_titles_from_the_instrument_are_never_markup(tmp_path, write_demo, running):
     """A profile question's text titles its heatmap: `[/]` in it crashed the screen as markup."""
     path = write_demo(tmp_path)
     text = path.read_text("utf-8")
@@ -94,7 +94,9 @@ async def test_heatmap_titles_from_the_instrument_are_never_markup(tmp_path):
         assert "Mean score by Sector [/] [b]System" in statics_text(app)
 
 
-async def test_communities_of_care_heatmap_and_readout_have_figures(tmp_path):
+async def test_communities_of_care_heatmap_and_readout_have_figures(
+    tmp_path, write_session, opened, running
+):
     """It said "No figures" after Yes/No/Unsure answers; the read-out lists every condition
     answered No and the written answers."""
     path = write_session(tmp_path, "communities-of-care", people=None, mode="group")

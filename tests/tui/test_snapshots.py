@@ -8,68 +8,79 @@ at the new SVGs in tests/tui/__snapshots__/ before committing them.
 from __future__ import annotations
 
 import pytest
-from pilot_helpers import app_for, opened, write_session
 
 SIZES = [(100, 30), (80, 24)]
 
 
-def _snap(snap_compare, tmp_path, *, size, press=(), **session_options) -> bool:
-    instrument = session_options.pop("instrument", "pai")
-    path = write_session(tmp_path, instrument, **session_options)
-    with opened(path) as store:
-        return snap_compare(app_for(store), terminal_size=size, press=list(press))
+@pytest.fixture
+def snap(snap_compare, write_session, opened, app_for):
+    """`snap(size=..., press=..., **session_options)`: a new session's screen after the keys,
+    compared with its snapshot."""
+
+    def compare(*, size, press=(), **session_options) -> bool:
+        instrument = session_options.pop("instrument", "pai")
+        path = write_session(instrument=instrument, **session_options)
+        with opened(path) as store:
+            return snap_compare(app_for(store), terminal_size=size, press=list(press))
+
+    return compare
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_round_robin(snap_compare, tmp_path, size):
-    assert _snap(snap_compare, tmp_path, size=size, press=["1", "2"])
+def test_round_robin(snap, size):
+    assert snap(size=size, press=["1", "2"])
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_group(snap_compare, tmp_path, size):
-    assert _snap(snap_compare, tmp_path, size=size, press=["1"], mode="group", people=None)
+def test_group(snap, size):
+    assert snap(size=size, press=["1"], mode="group", people=None)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_tally(snap_compare, tmp_path, size):
-    assert _snap(snap_compare, tmp_path, size=size, mode="tally", people=None)
+def test_tally(snap, size):
+    assert snap(size=size, mode="tally", people=None)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_blind_waiting_for_reveal(snap_compare, tmp_path, size):
-    assert _snap(snap_compare, tmp_path, size=size, press=["1", "2", "3"], blind=True)
+def test_blind_waiting_for_reveal(snap, size):
+    assert snap(size=size, press=["1", "2", "3"], blind=True)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_anchored_scale(snap_compare, tmp_path, size):
-    assert _snap(snap_compare, tmp_path, size=size, instrument="cpat", press=["4"])
+def test_anchored_scale(snap, size):
+    assert snap(size=size, instrument="cpat", press=["4"])
 
 
-def test_help(snap_compare, tmp_path):
-    assert _snap(snap_compare, tmp_path, size=(100, 30), press=["question_mark"])
+def test_help(snap):
+    assert snap(size=(100, 30), press=["question_mark"])
 
 
-def test_too_small(snap_compare, tmp_path):
-    assert _snap(snap_compare, tmp_path, size=(50, 15))
+def test_too_small(snap):
+    assert snap(size=(50, 15))
 
 
-def _snap_demo(snap_compare, tmp_path, size, press) -> bool:
-    from pilot_helpers import write_demo
+@pytest.fixture
+def snap_demo(snap_compare, write_demo, opened, app_for):
+    """`snap_demo(size, press)`: the demo session's screen after the keys, compared with its
+    snapshot."""
 
-    with opened(write_demo(tmp_path)) as store:
-        return snap_compare(app_for(store), terminal_size=size, press=press)
+    def compare(size, press) -> bool:
+        with opened(write_demo()) as store:
+            return snap_compare(app_for(store), terminal_size=size, press=press)
 
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_demo_heatmap(snap_compare, tmp_path, size):
-    assert _snap_demo(snap_compare, tmp_path, size, ["h"])
-
-
-@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_demo_readout(snap_compare, tmp_path, size):
-    assert _snap_demo(snap_compare, tmp_path, size, ["o"])
+    return compare
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
-def test_demo_meeting(snap_compare, tmp_path, size):
-    assert _snap_demo(snap_compare, tmp_path, size, ["left"])
+def test_demo_heatmap(snap_demo, size):
+    assert snap_demo(size, ["h"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_demo_readout(snap_demo, size):
+    assert snap_demo(size, ["o"])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_demo_meeting(snap_demo, size):
+    assert snap_demo(size, ["left"])

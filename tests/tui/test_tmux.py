@@ -6,7 +6,7 @@ import shutil
 import sys
 
 import pytest
-from pilot_helpers import saved, write_session
+from readback import saved
 from tmux_helpers import Tmux
 
 pytestmark = pytest.mark.skipif(
@@ -14,7 +14,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def test_bcr_open_in_a_real_terminal(tmp_path):
+def test_bcr_open_in_a_real_terminal(tmp_path, write_session):
     path = write_session(tmp_path)
     term = Tmux(
         [sys.executable, "-m", "bcr_tui", "open", str(path)], tmp_path, {"TERM": "xterm-256color"}

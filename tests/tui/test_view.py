@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from pilot_helpers import widget_text, write_session
+from readback import widget_text
 
 from bcr_tui.tui.factory import make_app
 from bcr_tui.tui.widgets.heatmap import HeatmapView
@@ -32,7 +32,7 @@ async def until(pilot, condition, what: str) -> None:
     raise AssertionError(f"the view never showed {what}")
 
 
-async def test_view_follows_the_file_and_hides_blind_answers(tmp_path):
+async def test_view_follows_the_file_and_hides_blind_answers(tmp_path, write_session):
     path = write_session(tmp_path, blind=True)
     before = path.read_bytes()
     app = make_app(view=path)
@@ -55,7 +55,7 @@ async def test_view_follows_the_file_and_hides_blind_answers(tmp_path):
     assert path.read_bytes() != before  # … and the other process's saves are all there
 
 
-async def test_facilitator_can_hide_names_and_results(tmp_path):
+async def test_facilitator_can_hide_names_and_results(tmp_path, write_session):
     path = write_session(tmp_path)
     app = make_app(view=path)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -67,7 +67,7 @@ async def test_facilitator_can_hide_names_and_results(tmp_path):
         assert widget_text(app, "#summary") == ""
 
 
-async def test_view_survives_a_damaged_file_and_recovers(tmp_path):
+async def test_view_survives_a_damaged_file_and_recovers(tmp_path, write_session):
     path = write_session(tmp_path)
     good = path.read_text("utf-8")
     app = make_app(view=path)

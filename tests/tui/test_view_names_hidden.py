@@ -7,26 +7,34 @@ runs this same `bcr view`, so what holds here holds there.
 
 from __future__ import annotations
 
-from pilot_helpers import NAMES, screen_text, write_session
+import pytest
+from readback import screen_text
 
 from bcr_tui.driver import Meeting
 from bcr_tui.storage.store import SessionStore
 from bcr_tui.tui.factory import make_app
 
 
-def _rated(tmp_path, *, names: bool):
-    path = write_session(tmp_path)
-    m = Meeting(SessionStore.open(path))
-    for digit in (1, 2, 1, 2, 2, 1):
-        m.rate(digit)
-    if not names:
-        m.toggle_audience("names")
-    m.store.close()
-    return path
+@pytest.fixture
+def rated(write_session):
+    """`rated(names=...)`: a PAI session in tmp_path with six ratings, its audience view showing
+    names or not."""
+
+    def write(*, names: bool):
+        path = write_session()
+        m = Meeting(SessionStore.open(path))
+        for digit in (1, 2, 1, 2, 2, 1):
+            m.rate(digit)
+        if not names:
+            m.toggle_audience("names")
+        m.store.close()
+        return path
+
+    return write
 
 
-async def test_no_screen_of_the_audience_view_names_anyone_when_names_are_hidden(tmp_path):
-    path = _rated(tmp_path, names=False)
+async def test_no_screen_of_the_audience_view_names_anyone_when_names_are_hidden(rated, people):
+    path = rated(names=False)
     app = make_app(view=path)
     async with app.run_test(size=(160, 50)) as pilot:
         seen = [screen_text(app)]
@@ -36,14 +44,14 @@ async def test_no_screen_of_the_audience_view_names_anyone_when_names_are_hidden
         seen.append(screen_text(app))
         assert "Share of answers per domain" in seen[-1]  # the figures are still shown
     for text in seen:
-        for name, _ in NAMES:
+        for name, _ in people:
             assert name.split()[0] not in text
 
 
-async def test_hiding_names_closes_an_open_heatmap_in_the_audience_view(tmp_path):
+async def test_hiding_names_closes_an_open_heatmap_in_the_audience_view(rated):
     from test_view import another_bcr, until
 
-    path = _rated(tmp_path, names=True)
+    path = rated(names=True)
     app = make_app(view=path)
     async with app.run_test(size=(160, 50)) as pilot:
         await pilot.press("h")

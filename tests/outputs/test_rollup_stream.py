@@ -10,12 +10,12 @@ import time
 import polars as pl
 import tomli
 import tomli_w
+from test_rollup import care_session, pai_session, save, tally_session
 
 from bcr_tui.analysis import tidy
 from bcr_tui.outputs import rollup
 from bcr_tui.storage import fastread
 from bcr_tui.storage.store import load_session
-from test_rollup import care_session, pai_session, save, tally_session
 
 
 def test_batches_written_as_they_come_give_the_table_read_at_once(tmp_path, monkeypatch):

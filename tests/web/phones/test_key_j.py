@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from phonekit import free_port, on_disk, phones, write_session
-from pilot_helpers import screen_text
+from readback import screen_text
 
 from bcr_tui.storage.store import SessionStore
 from bcr_tui.tui.factory import make_app

@@ -13,7 +13,7 @@ from bcr_tui import cli
 from bcr_tui.session.demo import demo_session
 from bcr_tui.storage.store import SessionStore
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 PROBE = """
     import atexit, gc, os

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-INSTRUMENTS = Path(__file__).resolve().parents[1] / "src/bcr_tui/data/instruments"
-SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+INSTRUMENTS = Path(__file__).resolve().parents[2] / "src/bcr_tui/data/instruments"
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 PAI_SEED = "001_e9c7fca2baf59d10.txt"
 CPAT_SEED = "000_e419ff5a031f1a8e.txt"

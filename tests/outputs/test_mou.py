@@ -13,7 +13,7 @@ from bcr_tui.session.demo import demo_session
 from bcr_tui.session.state import new_session
 from bcr_tui.storage.store import SessionStore
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / "001_e9c7fca2baf59d10.txt"
+SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "001_e9c7fca2baf59d10.txt"
 
 
 def test_mou_of_the_demo(tmp_path: Path, run_bcr) -> None:

@@ -9,10 +9,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
+from test_rollup import PAI, save
 
 from bcr_tui.outputs import dataset, rollup, trend
 from bcr_tui.session.state import new_session
-from test_rollup import PAI, save
 
 HOSTILE = "<script>alert(1)</script> [bold]x[/] \x1b]0;owned\x07"
 

@@ -15,12 +15,12 @@ import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_rollup import care_session, pai_session, save, tally_session
 
 from bcr_tui.analysis import tidy
 from bcr_tui.errors import SessionFileError, UsageError
 from bcr_tui.outputs import dataset, dataset_parts
 from bcr_tui.storage.store import load_session
-from test_rollup import care_session, pai_session, save, tally_session
 
 
 def rows_of(folder: Path) -> pl.DataFrame:

@@ -14,7 +14,7 @@ from bcr_tui.errors import SaveError
 from bcr_tui.storage.render import render
 from bcr_tui.storage.store import SessionStore, load_session
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 
 
 def test_the_log_read_later_is_the_log_read_at_once(demo_file):
