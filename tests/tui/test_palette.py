@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from pilot_helpers import running, saved, write_demo, write_session
+from readback import saved
 from textual.command import CommandList
 
 from bcr_tui.tui.factory import make_app
@@ -76,7 +76,9 @@ def _without_key(title: str) -> str:
         ("tally", False, []),
     ],
 )
-async def test_the_palette_offers_in_each_mode(tmp_path, mode, blind, extra):
+async def test_the_palette_offers_in_each_mode(
+    tmp_path, mode, blind, extra, write_session, running
+):
     """Phones only where people answer for themselves (issue 19): round-robin, blind or not;
     in group and tally modes the room answers at the keyboard."""
     path = write_session(tmp_path, mode=mode, blind=blind)
@@ -90,13 +92,13 @@ async def test_the_palette_offers_in_each_mode(tmp_path, mode, blind, extra):
         assert sorted(await offered(app, pilot)) == TEXTUAL
 
 
-async def test_the_palette_offers_action_steps_once_there_are_some(demo_file):
+async def test_the_palette_offers_action_steps_once_there_are_some(demo_file, running):
     async with running(demo_file, size=(100, 30)) as (app, pilot):
         expected = MEETING + ["Absent", *PHONES, "Delete an action step", "Edit an action step"]
         assert sorted(await offered(app, pilot)) == sorted(expected)
 
 
-async def test_the_palette_shows_each_entrys_key(session_file):
+async def test_the_palette_shows_each_entrys_key(session_file, running):
     """The key is in brackets after the title: shown as text, not read as markup (`[i]` was
     once taken for italics and vanished)."""
     async with running(session_file, size=(100, 30)) as (app, pilot):
@@ -105,7 +107,7 @@ async def test_the_palette_shows_each_entrys_key(session_file):
         assert "Heatmap  [h]" in await offered(app, pilot, "heat", keys=True)
 
 
-async def test_the_read_out_offers_what_works_there(demo_file):
+async def test_the_read_out_offers_what_works_there(demo_file, running):
     """Once nothing (the meeting's list failed there, Textual's own went with it); typed, it
     found keys that did nothing and entries that ended bcr with a traceback."""
     async with running(demo_file, size=(100, 30)) as (app, pilot):
@@ -136,7 +138,7 @@ async def test_the_home_screen_offers_textuals_own(tmp_path):
         assert sorted(await offered(app, pilot)) == sorted([*TEXTUAL, "Maximize"])
 
 
-async def test_the_audience_view_is_hidden_and_shown_again_from_the_palette(session_file):
+async def test_the_audience_view_is_hidden_and_shown_again_from_the_palette(session_file, running):
     async with running(session_file, size=(100, 30)) as (app, pilot):
         await pilot.press("ctrl+p", *"Audience view: hide names", "enter")
         await pilot.pause()
@@ -148,7 +150,7 @@ async def test_the_audience_view_is_hidden_and_shown_again_from_the_palette(sess
         assert saved(session_file).audience["names"] is True
 
 
-async def test_a_late_arrival_is_added_from_the_palette(session_file):
+async def test_a_late_arrival_is_added_from_the_palette(session_file, running):
     async with running(session_file, size=(100, 30)) as (app, pilot):
         await pilot.press("ctrl+p", *"Add a participant", "enter")
         await pilot.pause()
@@ -159,7 +161,7 @@ async def test_a_late_arrival_is_added_from_the_palette(session_file):
         assert (person.name, person.organization) == ("Dana Fox", "Foundation")
 
 
-async def test_a_key_and_an_action_step_from_the_palette(tmp_path):
+async def test_a_key_and_an_action_step_from_the_palette(tmp_path, write_demo, running):
     path = write_demo(tmp_path)
     steps = len(saved(path).actions)
     async with running(path, size=(100, 30)) as (app, pilot):
