@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from readback import widget_text
+from readback import screen_text, widget_text
 
 from bcr_tui.tui.factory import make_app
 from bcr_tui.tui.widgets.heatmap import HeatmapView
@@ -82,3 +82,28 @@ async def test_view_survives_a_damaged_file_and_recovers(tmp_path, write_session
         path.write_text(good.replace('title = "Test session"', 'title = "Renamed"'), "utf-8")
         await until(pilot, lambda: "Renamed" in widget_text(app, "#title"), "the recovered file")
         assert widget_text(app, "#flash") == ""
+
+
+async def test_the_view_shows_the_meetings_title_line_and_stage_row_for_row(
+    tmp_path, write_session, running
+):
+    """One layout for both (widgets/layout.py): the projector shows what the facilitator sees,
+    down to a short screen's compact stage (the view once kept the tall one's padding at 80 x 24,
+    and ran its title into its badge)."""
+    path = write_session(tmp_path)
+    shown = []
+    async with running(path, size=(80, 24)) as (app, pilot):
+        await pilot.pause()
+        shown.append((widget_text(app, "#title"), screen_text(app).splitlines()))
+    app = make_app(view=path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown.append((widget_text(app, "#title"), screen_text(app).splitlines()))
+    (meeting_title, meeting), (view_title, view) = shown
+    assert meeting_title == view_title == "PAI · Test session · Ventura County"
+    assert meeting[0].startswith(" PAI · Test session") and "✓ all saved" in meeting[0]
+    assert view[0].startswith(" PAI · Test session")
+    assert view[0].rstrip().endswith("  audience view · read-only")  # a gap before the badge
+    turn = next(n for n, line in enumerate(meeting) if "Turn: Ana Ruiz" in line)
+    assert "Turn: Ana Ruiz" in view[turn]
+    assert view[1:turn] == meeting[1:turn]  # the stage, row for row

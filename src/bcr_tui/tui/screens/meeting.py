@@ -14,7 +14,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widgets import Input, Static
 
 from bcr_tui import gcpause
@@ -27,13 +27,9 @@ from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.screens.meeting_answer import AnswerFocus
 from bcr_tui.tui.screens.meeting_commands import MeetingCommands
 from bcr_tui.tui.screens.meeting_lines import RETRY_SECONDS, MeetingLines
-from bcr_tui.tui.widgets.heatmap import HeatmapView
 from bcr_tui.tui.widgets.joinpanel import JoinPanel
-from bcr_tui.tui.widgets.keybar import KeyBar
+from bcr_tui.tui.widgets.layout import compose_room
 from bcr_tui.tui.widgets.line import Line
-from bcr_tui.tui.widgets.roster import RosterStrip
-from bcr_tui.tui.widgets.stage import ItemStage
-from bcr_tui.tui.widgets.summary import ItemSummary
 
 #: A session opened with `bcr open` has its change log (most of a big file) read this long after
 #: the first frame is drawn, not before it; a save or an undo before then reads it first.
@@ -59,19 +55,9 @@ class MeetingScreen(MeetingLines, MeetingCommands, AnswerFocus, BcrScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_too_small()
-        with Horizontal(id="topbar"):
-            yield Line(id="title")
-            yield Line(id="save-status")
-        yield Static(id="save-warning")
-        yield JoinPanel(id="join-panel")
-        with VerticalScroll(id="stage"):
-            yield ItemStage()
-            yield HeatmapView(id="live-heatmap", label_width=24)
-        yield Line(id="turn")
-        yield RosterStrip(id="roster")
-        yield ItemSummary(id="summary")
-        yield Line(id="flash")
-        yield KeyBar()
+        yield from compose_room(
+            Line(id="save-status"), JoinPanel(id="join-panel"), [Static(id="save-warning")]
+        )
 
     def on_mount(self) -> None:
         """First render, the timer that retries saves, and reading the change log."""

@@ -1,5 +1,6 @@
-"""What the meeting screen's lines say: the title, the save status and its warning, whose turn it
-is with the session's progress, the flash after a key, and the live heatmap.
+"""What the meeting screen's lines say: the title (`TitleLine`, as on the audience view), the
+save status and its warning, whose turn it is with the session's progress, the flash after a
+key, and the live heatmap.
 
 Kept apart from `meeting.py` (the screen's keys and actions) so that each module stays small;
 `MeetingScreen` inherits these renderers and calls `refresh_view()` after every change.
@@ -15,6 +16,7 @@ from bcr_tui.analysis.grids import domain_answers
 from bcr_tui.driver import Meeting
 from bcr_tui.session.records import Participant
 from bcr_tui.tui.widgets.heatmap import HeatmapView
+from bcr_tui.tui.widgets.layout import TitleLine
 from bcr_tui.tui.widgets.line import Line
 from bcr_tui.tui.widgets.roster import RosterStrip
 from bcr_tui.tui.widgets.stage import ItemStage
@@ -59,16 +61,7 @@ class MeetingLines:
         meeting = self.meeting
         session = meeting.session
         item = meeting.item
-        instrument = session.instrument
-        community = session.community
-        self.query_one("#title", Line).show(
-            Text.assemble(
-                (instrument.short_title or instrument.title, "bold"),
-                " · ",
-                session.title,
-                (f" · {community}" if community else ""),
-            )
-        )
+        self.query_one("#title", TitleLine).show_session(session)
         self._render_save_status()
         chosen = session.answer(meeting.rater, item.id) if meeting.rater else None
         if session.mode == "group":

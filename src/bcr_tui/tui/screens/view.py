@@ -4,7 +4,8 @@ It follows the session file that a facilitator's `bcr open` is writing: it check
 size and modification time a few times a second and re-reads it when they change. Atomic saves
 mean it always reads a whole file, old or new. It takes no lock and never writes. Blind items
 show only how many have answered until they are revealed; the facilitator can hide names and
-results from this view.
+results from this view. Its layout and title line are the meeting screen's
+(`widgets/layout.py`).
 """
 
 from __future__ import annotations
@@ -14,8 +15,6 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Static
 
 from bcr_tui.analysis.grids import domain_answers
 from bcr_tui.errors import BcrError
@@ -24,10 +23,11 @@ from bcr_tui.storage.store import Fingerprint, load_session
 from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.widgets.heatmap import HeatmapView
 from bcr_tui.tui.widgets.joinpanel import JoinPanel
-from bcr_tui.tui.widgets.keybar import KeyBar
-from bcr_tui.tui.widgets.roster import roster_text
+from bcr_tui.tui.widgets.layout import TitleLine, compose_room
+from bcr_tui.tui.widgets.line import Line
+from bcr_tui.tui.widgets.roster import RosterStrip
 from bcr_tui.tui.widgets.stage import ItemStage
-from bcr_tui.tui.widgets.summary import summary_text
+from bcr_tui.tui.widgets.summary import ItemSummary
 
 POLL_SECONDS = 0.2
 
@@ -55,18 +55,10 @@ class ViewScreen(BcrScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_too_small()
-        with Horizontal(id="topbar"):
-            yield Static(id="title")
-            yield Static("audience view · read-only", id="view-badge")
-        yield JoinPanel(follow=self.path, id="join-panel")
-        with VerticalScroll(id="stage"):
-            yield ItemStage()
-            yield HeatmapView(id="live-heatmap", label_width=24)
-        yield Static(id="turn")
-        yield Static(id="roster")
-        yield Static(id="summary")
-        yield Static(id="flash")
-        yield KeyBar()
+        yield from compose_room(
+            Line("audience view · read-only", id="view-badge"),
+            JoinPanel(follow=self.path, id="join-panel"),
+        )
 
     def on_mount(self) -> None:
         """First render, then follow the file."""
@@ -93,13 +85,7 @@ class ViewScreen(BcrScreen):
         names = session.audience.get("names", True)
         results = session.audience.get("results", True)
         item = session.instrument.item(session.cursor.item) or session.items[0]
-        title = Text.assemble(
-            (session.instrument.short_title or session.instrument.title, "bold"),
-            " · ",
-            session.title,
-            f" · {session.community}" if session.community else "",
-        )
-        self.query_one("#title", Static).update(title)
+        self.query_one("#title", TitleLine).show_session(session)
         self.query_one(ItemStage).show(session, item, None, enabled=True)
         turn = session.cursor.who
         person = session.participant(turn) if turn else None
@@ -113,17 +99,22 @@ class ViewScreen(BcrScreen):
             )
         else:
             message = Text("Everyone has answered this item.", style="bold")
-        self.query_one("#turn", Static).update(message)
-        roster = self.query_one("#roster", Static)
+        turn = self.query_one("#turn", Line)
+        turn.show(message)
+        turn.set_class(person is not None or session.mode != "round-robin", "-active")
+        roster = self.query_one(RosterStrip)
         roster.display = names and session.mode == "round-robin"
         if roster.display:
-            roster.update(roster_text(session, item.id))
-        summary = self.query_one("#summary", Static)
-        summary.update(summary_text(session, item) if results else Text(""))
+            roster.show_roster(session, item.id)
+        summary = self.query_one(ItemSummary)
+        if results:
+            summary.show_item(session, item)
+        else:
+            summary.show(Text(""))
         live = self.query_one("#live-heatmap", HeatmapView)
-        live.display = results
+        live.set_class(not results, "-hidden")  # a class: on a short screen the CSS hides it too
         live.show(domain_answers(session) if results else None)
-        self.query_one("#flash", Static).update(Text(self.problem or ""))
+        self.query_one("#flash", Line).show(Text(self.problem or ""))
         shown = self.app.screen  # the heatmap, if open, shows what the facilitator now hides
         if (
             shown is not self

@@ -43,11 +43,6 @@ FULL_ROSTER = 8
 UPCOMING = 4
 
 
-def roster_text(session: Session, item_id: str) -> Text:
-    """The roster line(s): counts first, then names with their glyphs."""
-    return Text().join(roster_parts(session, item_id))
-
-
 def roster_parts(session: Session, item_id: str) -> list[Text]:
     """The roster as parts that are never split across lines: the counts, then each name with
     its glyph (a label such as "next:" kept with the name after it)."""
