@@ -89,11 +89,18 @@ def test_rating_in_the_browser_lands_in_the_file(served, tmp_path):
         page = browser.new_page(viewport={"width": 1200, "height": 800})
         page.goto(url)
         wait_for(lambda: (tmp_path / ".web.toml.lock").exists(), "the app to open the session")
-        page.wait_for_timeout(1500)  # the first frame
-        page.mouse.click(600, 400)
-        for key in ("1", "2", "3"):
-            page.keyboard.press(key)
-            page.wait_for_timeout(200)
+        page.wait_for_timeout(1500)  # the first frame, mostly
+        for n, key in enumerate(("1", "2", "3"), start=1):
+            # A key typed before the page's terminal is connected is lost, never misplaced: type
+            # it again only when, after a few seconds, nothing landed (a loaded machine).
+            for _ in range(5):
+                page.mouse.click(600, 400)
+                page.keyboard.press(key)
+                try:
+                    wait_for(lambda n=n: len(load_session(path).answers) == n, f"answer {n}", 4)
+                    break
+                except AssertionError:
+                    continue
         wait_for(lambda: len(load_session(path).answers) == 3, "three answers on disk")
         assert load_session(path).answers == {
             "p01": {"trust-1": "maintain"},
