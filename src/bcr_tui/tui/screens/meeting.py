@@ -11,6 +11,8 @@ in `meeting_commands.py` (each a mixin of `MeetingScreen`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -28,12 +30,14 @@ from bcr_tui.tui.screens.meeting_answer import AnswerFocus
 from bcr_tui.tui.screens.meeting_commands import MeetingCommands
 from bcr_tui.tui.screens.meeting_lines import RETRY_SECONDS, MeetingLines
 from bcr_tui.tui.widgets.heatmap import HeatmapView
-from bcr_tui.tui.widgets.joinpanel import JoinPanel
 from bcr_tui.tui.widgets.keybar import KeyBar
 from bcr_tui.tui.widgets.line import Line
 from bcr_tui.tui.widgets.roster import RosterStrip
 from bcr_tui.tui.widgets.stage import ItemStage
 from bcr_tui.tui.widgets.summary import ItemSummary
+
+if TYPE_CHECKING:
+    from bcr_tui.tui.widgets.joinpanel import JoinPanel
 
 #: A session opened with `bcr open` has its change log (most of a big file) read this long after
 #: the first frame is drawn, not before it; a save or an undo before then reads it first.
@@ -63,7 +67,8 @@ class MeetingScreen(MeetingLines, MeetingCommands, AnswerFocus, BcrScreen):
             yield Line(id="title")
             yield Line(id="save-status")
         yield Static(id="save-warning")
-        yield JoinPanel(id="join-panel")
+        if getattr(self.app, "phones", None) is not None:  # `bcr open --phones`: at once
+            yield _join_panel_widget()
         with VerticalScroll(id="stage"):
             yield ItemStage()
             yield HeatmapView(id="live-heatmap", label_width=24)
@@ -78,6 +83,7 @@ class MeetingScreen(MeetingLines, MeetingCommands, AnswerFocus, BcrScreen):
         self.refresh_view()
         self.set_interval(RETRY_SECONDS, self._retry_save)
         self.call_after_refresh(self.set_timer, READ_LOG_AFTER_S, self._read_log)  # frame first
+        self.call_after_refresh(self.set_timer, READ_LOG_AFTER_S, self._join_panel_later)
 
     def _read_log(self) -> None:
         """Read the change log left for after the first frame. A damaged one ends bcr with one
@@ -213,7 +219,23 @@ class MeetingScreen(MeetingLines, MeetingCommands, AnswerFocus, BcrScreen):
 
     async def action_phones(self, what: str) -> None:
         """Phones: on/off (`j`), release a seat, automatic reveal (the join panel does it)."""
-        await self.query_one(JoinPanel).command(what)
+        await (await self.join_panel()).command(what)
+
+    async def _join_panel_later(self) -> None:
+        if self.app.return_code is None:  # not when bcr is already closing
+            await self.join_panel()
+
+    async def join_panel(self) -> JoinPanel:
+        """The phones' join panel, mounted after the first frame (or by the first `j` before
+        then): hidden until phones are on, it and the phone code it imports are no part of
+        opening a meeting (`tests/test_import_hygiene.py`). Its `on_mount` withdraws a join
+        address a killed bcr left beside the session."""
+        found = self.query("#join-panel")
+        if found:
+            return found.first()  # type: ignore[return-value]
+        panel = _join_panel_widget()
+        await self.mount(panel, after="#save-warning")
+        return panel
 
     # -- results of dialogs ----------------------------------------------------------------
     def _tallied(self, counts: dict[str, int] | None) -> None:
@@ -279,6 +301,12 @@ class MeetingScreen(MeetingLines, MeetingCommands, AnswerFocus, BcrScreen):
         super().on_screen_resume()
         self._box_left = None
         self._refocus()
+
+
+def _join_panel_widget() -> JoinPanel:
+    from bcr_tui.tui.widgets.joinpanel import JoinPanel
+
+    return JoinPanel(id="join-panel")
 
 
 def _tally_screen(meeting: Meeting, digit: int):  # noqa: ANN202 - returns a Textual screen
