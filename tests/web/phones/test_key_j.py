@@ -18,7 +18,7 @@ async def test_key_j_starts_phones_a_vote_shows_and_j_stops(tmp_path):
         app = make_app(store, tmp_path)
         app.phones = None  # not `bcr open --phones`: nothing starts until j
         async with app.run_test(size=(100, 30)) as pilot:
-            panel = app.screen.query_one(JoinPanel)
+            panel = await app.screen.join_panel()  # mounted just after the first frame
             assert panel.room is None and not panel.display
             app.phones = PhoneOptions("127.0.0.1", free_port())  # as --host 127.0.0.1 --port P
             await pilot.press("j")

@@ -11,6 +11,8 @@ in `meeting_commands.py` (each a mixin of `MeetingScreen`).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -27,9 +29,11 @@ from bcr_tui.tui.screens.base import BcrScreen
 from bcr_tui.tui.screens.meeting_answer import AnswerFocus
 from bcr_tui.tui.screens.meeting_commands import MeetingCommands
 from bcr_tui.tui.screens.meeting_lines import RETRY_SECONDS, MeetingLines
-from bcr_tui.tui.widgets.joinpanel import JoinPanel
 from bcr_tui.tui.widgets.layout import compose_room
 from bcr_tui.tui.widgets.line import Line
+
+if TYPE_CHECKING:
+    from bcr_tui.tui.widgets.joinpanel import JoinPanel
 
 #: A session opened with `bcr open` has its change log (most of a big file) read this long after
 #: the first frame is drawn, not before it; a save or an undo before then reads it first.
@@ -55,8 +59,11 @@ class MeetingScreen(MeetingLines, MeetingCommands, AnswerFocus, BcrScreen):
 
     def compose(self) -> ComposeResult:
         yield from self.compose_too_small()
+        phones_at_once = getattr(self.app, "phones", None) is not None  # `bcr open --phones`
         yield from compose_room(
-            Line(id="save-status"), JoinPanel(id="join-panel"), [Static(id="save-warning")]
+            Line(id="save-status"),
+            _join_panel_widget() if phones_at_once else None,
+            [Static(id="save-warning")],
         )
 
     def on_mount(self) -> None:
@@ -64,6 +71,7 @@ class MeetingScreen(MeetingLines, MeetingCommands, AnswerFocus, BcrScreen):
         self.refresh_view()
         self.set_interval(RETRY_SECONDS, self._retry_save)
         self.call_after_refresh(self.set_timer, READ_LOG_AFTER_S, self._read_log)  # frame first
+        self.call_after_refresh(self.set_timer, READ_LOG_AFTER_S, self._join_panel_later)
 
     def _read_log(self) -> None:
         """Read the change log left for after the first frame. A damaged one ends bcr with one
@@ -199,7 +207,23 @@ class MeetingScreen(MeetingLines, MeetingCommands, AnswerFocus, BcrScreen):
 
     async def action_phones(self, what: str) -> None:
         """Phones: on/off (`j`), release a seat, automatic reveal (the join panel does it)."""
-        await self.query_one(JoinPanel).command(what)
+        await (await self.join_panel()).command(what)
+
+    async def _join_panel_later(self) -> None:
+        if self.app.return_code is None:  # not when bcr is already closing
+            await self.join_panel()
+
+    async def join_panel(self) -> JoinPanel:
+        """The phones' join panel, mounted after the first frame (or by the first `j` before
+        then): hidden until phones are on, it and the phone code it imports are no part of
+        opening a meeting (`tests/test_import_hygiene.py`). Its `on_mount` withdraws a join
+        address a killed bcr left beside the session."""
+        found = self.query("#join-panel")
+        if found:
+            return found.first()  # type: ignore[return-value]
+        panel = _join_panel_widget()
+        await self.mount(panel, after="#save-warning")
+        return panel
 
     # -- results of dialogs ----------------------------------------------------------------
     def _tallied(self, counts: dict[str, int] | None) -> None:
@@ -265,6 +289,12 @@ class MeetingScreen(MeetingLines, MeetingCommands, AnswerFocus, BcrScreen):
         super().on_screen_resume()
         self._box_left = None
         self._refocus()
+
+
+def _join_panel_widget() -> JoinPanel:
+    from bcr_tui.tui.widgets.joinpanel import JoinPanel
+
+    return JoinPanel(id="join-panel")
 
 
 def _tally_screen(meeting: Meeting, digit: int):  # noqa: ANN202 - returns a Textual screen

@@ -22,7 +22,6 @@ from textual.widget import Widget
 
 from bcr_tui.session.state import Session
 from bcr_tui.tui.widgets.heatmap import HeatmapView
-from bcr_tui.tui.widgets.joinpanel import JoinPanel
 from bcr_tui.tui.widgets.keybar import KeyBar
 from bcr_tui.tui.widgets.line import Line
 from bcr_tui.tui.widgets.roster import RosterStrip
@@ -56,16 +55,18 @@ def title_text(session: Session) -> Text:
 
 
 def compose_room(
-    right: Widget, join: JoinPanel, under_title: Iterable[Widget] = ()
+    right: Widget, join: Widget | None, under_title: Iterable[Widget] = ()
 ) -> ComposeResult:
     """The layout, top to bottom: the title bar (`#title`, then `right`), `under_title`, the
-    `join` panel, the stage (`ItemStage`, `#live-heatmap`), `#turn`, `#roster`, `#summary`,
-    `#flash` and the key bar. Call it from a screen's `compose`."""
+    `join` panel (the phones' `JoinPanel`; None: the meeting mounts it after the first frame,
+    after the last of `under_title`), the stage (`ItemStage`, `#live-heatmap`), `#turn`,
+    `#roster`, `#summary`, `#flash` and the key bar. Call it from a screen's `compose`."""
     with Horizontal(id="topbar"):
         yield TitleLine(id="title")
         yield right
     yield from under_title
-    yield join
+    if join is not None:
+        yield join
     with VerticalScroll(id="stage"):
         yield ItemStage()
         yield HeatmapView(id="live-heatmap", label_width=24)

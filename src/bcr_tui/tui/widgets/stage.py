@@ -30,6 +30,7 @@ class ItemStage(Vertical):
 
     _shown: tuple | None = None
     _note: str | None = ""
+    _has_about = False  # the item shown has a description (or instructions) to read in
 
     def show(
         self,
@@ -51,8 +52,13 @@ class ItemStage(Vertical):
             shown.update(Text("✎ Note: ", style="bold") + Text(note or ""))
         # The domain's description shows as the room arrives, until the first answer on the item.
         arriving = not (session.answered(item.id) or session.tally.get(item.id))
-        key = (id(session.instrument), item.id, session.community, len(session.items), arriving)
+        key = (id(session.instrument), item.id, session.community, len(session.items))
         if key == self._shown:
+            # The item's first answer only hides its description, if it has one: nothing else is
+            # set again (a text set again costs a layout, on one key in every 40 at 40 people).
+            about = self.query_one("#about", Static)
+            if about.display != (self._has_about and arriving):
+                about.display = self._has_about and arriving
             return
         self._shown = key
         instrument = session.instrument
@@ -98,6 +104,7 @@ class ItemStage(Vertical):
         ):
             text.append("\n\n" if text else "")
             text.append(first_paragraph(fill(domain.description, session.community)))
+        self._has_about = bool(text)
         about.display = bool(text) and arriving
         about.update(text)
         return bool(text)
