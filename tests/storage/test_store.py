@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bcr_tui import tomlio
 from bcr_tui.errors import SaveError, SessionFileError, SessionLockedError
@@ -576,3 +578,36 @@ def test_sessionfile_parse_rejects_unknown_top_level_keys(tmp_path):
         load_session(path)
     with pytest.raises(SessionFileError):
         parse.parse([], path)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(["record", "abstain", "undo", "redo"]),
+            st.integers(0, 2),  # who
+            st.integers(0, 5),  # which item
+            st.sampled_from(["maintain", "immediate", "future"]),
+        ),
+        max_size=40,
+    )
+)
+def test_cached_renderer_matches_a_fresh_render_through_any_changes(pai, steps):
+    """The renderer keeps each rater's table line by line (a phone burst changes one line in
+    each of many tables): after any record, abstain, undo and redo it writes what a fresh one
+    does."""
+    s = new_session(pai, "T", [("A", None), ("B", None), ("C", None)])
+    renderer = Renderer()
+    for op, who, item, value in steps:
+        pid, item_id = f"p0{who + 1}", s.items[item].id
+        if op == "record":
+            s.record(pid, item_id, value)
+        elif op == "abstain":
+            s.abstain(pid, item_id)
+        elif op == "undo":
+            s.undo()
+        else:
+            s.redo()
+        assert renderer.render(s) == render(s)

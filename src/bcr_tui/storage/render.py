@@ -30,7 +30,7 @@ class Renderer:
         self._instrument: tuple[int, str] | None = None
         self._log: list[str] = []
         self._log_source: list[LogEntry] = []
-        self._answers: dict[str, tuple[dict[str, Any], str]] = {}
+        self._answers: dict[str, _Block] = {}
 
     def render(self, session: Session) -> str:
         """The whole file for `session`."""
@@ -49,16 +49,19 @@ class Renderer:
         return "".join(p for p in parts if p)
 
     def _answers_text(self, session: Session) -> str:
-        """The `[ratings.*]` tables; a rater's block is rendered again only when it changed."""
+        """The `[ratings.*]` tables; a rater's block is joined again only when it changed, from
+        its lines, of which only the changed ones are rendered again (a burst of phone votes
+        changes one line in each of 200 blocks of 50)."""
         order = {i.id: n for n, i in enumerate(session.items)}
         out = []
         for who in _rater_order(session):
             answers = session.answers[who]
-            cached = self._answers.get(who)
-            if cached is None or cached[0] != answers:
-                cached = (dict(answers), _rater_block(who, answers, order))
-                self._answers[who] = cached
-            out.append(cached[1])
+            block = self._answers.get(who)
+            if block is None:
+                block = self._answers[who] = _Block(who)
+            if block.answers != answers:
+                block.update(answers, order)
+            out.append(block.text)
         return "".join(out)
 
     def _instrument_text(self, instrument: Instrument) -> str:
@@ -146,10 +149,27 @@ def _rater_order(s: Session) -> list[str]:
     return sorted(s.answers, key=lambda w: (rank.get(w, len(rank) + 1), w))
 
 
-def _rater_block(who: str, answers: dict[str, Any], order: dict[str, int]) -> str:
-    """One `[ratings.WHO]` table, answers in instrument order."""
-    keys = sorted(answers, key=lambda k: (order.get(k, len(order)), k))
-    return f"\n{rater_header(who)}\n" + "".join(_line(k, answers[k]) for k in keys)
+class _Block:
+    """One `[ratings.WHO]` table as last rendered: answers in instrument order, a line each."""
+
+    def __init__(self, who: str) -> None:
+        self.head = f"\n{rater_header(who)}\n"
+        self.answers: dict[str, Any] = {}
+        self.lines: dict[str, str] = {}
+        self.keys: list[str] = []
+        self.text = self.head
+
+    def update(self, answers: dict[str, Any], order: dict[str, int]) -> None:
+        old = self.answers
+        for key, value in answers.items():
+            if key not in old or old[key] != value or type(old[key]) is not type(value):
+                self.lines[key] = _line(key, value)
+        if len(old) != len(answers) or any(key not in answers for key in old):
+            for key in [k for k in self.lines if k not in answers]:
+                del self.lines[key]
+            self.keys = sorted(answers, key=lambda k: (order.get(k, len(order)), k))
+        self.answers = dict(answers)
+        self.text = self.head + "".join(self.lines[k] for k in self.keys)
 
 
 def rater_header(who: str) -> str:
