@@ -105,6 +105,9 @@ async def test_the_palette_shows_each_entrys_key(session_file, running):
         titles = await offered(app, pilot, keys=True)
         assert {"About  [i]", "Undo  [u / ctrl+z]", "Heatmap  [h]", "Read-out  [o]"} <= set(titles)
         assert "Heatmap  [h]" in await offered(app, pilot, "heat", keys=True)
+        # An entry only the palette reaches shows no key (ctrl+p is how you got here).
+        assert "Phones: release a seat" in titles
+        assert not [t for t in titles if "ctrl+p" in t]
 
 
 async def test_the_read_out_offers_what_works_there(demo_file, running):

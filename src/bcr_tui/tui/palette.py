@@ -101,10 +101,12 @@ def _audience(what: str, test: Callable[[Session], bool], key: str) -> tuple[Ent
     )
 
 
-#: The meeting's keys, as the palette offers them (README "Keys in the meeting").
+#: The meeting's keys, as the palette offers them (README "Keys in the meeting"); an entry
+#: reached only through the palette (its key is ctrl+p itself) shows no key.
 KEYS = tuple(
     Entry(
-        f"{command.label.capitalize()}  [{command.keys_text}]",
+        command.label.capitalize()
+        + ("" if command.keys_text == "ctrl+p" else f"  [{command.keys_text}]"),
         command.help,
         command.action,
         phones_offered if parse(command.action)[1] == "phones" else _always,
