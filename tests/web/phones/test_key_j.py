@@ -34,7 +34,10 @@ async def test_key_j_starts_phones_a_vote_shows_and_j_stops(tmp_path):
             async with phones(room, 1) as (phone,):
                 await phone.join("Person 02")
                 assert await phone.vote("Needs immediate attention") == 200
-                await pilot.pause(0.1)
+                for _ in range(20):  # the meeting repaints for votes every REPAINT_S
+                    await pilot.pause(0.05)
+                    if "✓ Person 02" in screen_text(app):
+                        break
                 assert "✓ Person 02" in screen_text(app)
                 assert on_disk(path).answer("p02", room.meeting.item.id) == "immediate"
                 await pilot.press("1")  # the facilitator keys Person 01's answer meanwhile
