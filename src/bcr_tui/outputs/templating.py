@@ -18,7 +18,7 @@ brings it through aiohttp-jinja2), pure Python, and it makes the safe thing the 
 
 Markdown templates use no macros: outside autoescape a macro's output is a plain string, which
 would be escaped a second time. Jinja2 is imported only here, inside `_environment`, so that
-starting bcr never pays for it (tests/test_templates.py).
+starting bcr never pays for it (tests/outputs/test_templates.py).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-#: The folder of templates inside this package (shipped in the wheel: tests/test_templates.py).
+#: The folder of templates inside this package (shipped in the wheel: tests/outputs/test_templates.py).
 FOLDER = "templates"
 
 

@@ -15,7 +15,7 @@ import pytest
 from bcr_tui.outputs import templating
 from bcr_tui.session.demo import demo_session
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "src" / "bcr_tui" / "outputs" / "templates"
 #: Every file the outputs read from the templates folder.
 TEMPLATES = {"report.html.j2", "blocks.html.j2", "report.css", "mou.md.j2"}
