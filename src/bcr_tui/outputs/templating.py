@@ -27,7 +27,8 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
-#: The folder of templates inside this package (shipped in the wheel: tests/outputs/test_templates.py).
+#: The folder of templates inside this package (shipped in the wheel:
+#: tests/outputs/test_templates.py).
 FOLDER = "templates"
 
 
