@@ -195,13 +195,16 @@ class BcrCommands(Provider):
 
     def _commands(self) -> list[SystemCommand]:
         """bcr's entries that apply here (their help is text, the palette reads markup), then
-        Textual's own."""
+        Textual's own but those bcr offers itself (a second "Quit" beside "Quit  [ctrl+q]")."""
         screen = self.screen
         commands = [
             SystemCommand(entry.title, escape(entry.help), partial(screen.run_action, entry.action))
             for entry in offered(screen)
         ]
-        return commands + list(self.app.get_system_commands(screen))
+        ours = {command.title.split("  [", 1)[0] for command in commands}
+        return commands + [
+            command for command in self.app.get_system_commands(screen) if command.title not in ours
+        ]
 
     async def discover(self) -> Hits:
         """Every command before anything is typed, by title (as Textual's provider lists)."""
