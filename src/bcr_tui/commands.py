@@ -50,11 +50,14 @@ def open_(args: argparse.Namespace) -> int:
         if os.environ.get("BCR_SERVED"):  # on a web page: say it there, not on a stderr nobody sees
             return _show_notice(str(exc))
         raise
-    if phones is not None and store.session.mode != "round-robin":
-        store.close()
-        from bcr_tui.tui.widgets.joinpanel import NOT_FOR_MODE
+    if phones is not None:
+        from bcr_tui.web.phones import offered
 
-        raise UsageError(NOT_FOR_MODE.format(mode=store.session.mode))
+        if not offered(store.session):
+            store.close()
+            from bcr_tui.tui.widgets.joinpanel import NOT_FOR_MODE
+
+            raise UsageError(NOT_FOR_MODE.format(mode=store.session.mode))
     return _run_app(store, args.session.parent, phones=phones)
 
 

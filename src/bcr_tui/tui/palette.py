@@ -32,6 +32,7 @@ from textual.screen import Screen
 from bcr_tui.driver import Meeting
 from bcr_tui.session.state import Session
 from bcr_tui.tui.keymap import MEETING
+from bcr_tui.web.phones import offered as phones_offered
 
 
 @runtime_checkable
@@ -60,11 +61,6 @@ class Entry:
     """A Textual action string, e.g. `audience('names')`; `app.` runs it on the app."""
     when: Callable[[Session], bool] = _always
     """Offered only on a session for which this is true."""
-
-
-def phones_offered(session: Session) -> bool:
-    """Phones are for sessions where people answer for themselves (`JoinPanel.start`)."""
-    return session.mode == "round-robin"
 
 
 def _names_shown(session: Session) -> bool:

@@ -108,10 +108,10 @@ class JoinPanel(Static):
         """Start the phone server and show the join line and QR. With no address given (by
         `--host` or here), the laptop's private one; when it has several, the facilitator
         picks (its hotspot first in the list)."""
-        from bcr_tui.web.phones import lan
+        from bcr_tui.web.phones import lan, offered
 
         meeting = self.screen.meeting  # type: ignore[attr-defined]
-        if meeting.session.mode != "round-robin":
+        if not offered(meeting.session):
             self.app.notify(
                 NOT_FOR_MODE.format(mode=meeting.session.mode), severity="warning", markup=False
             )

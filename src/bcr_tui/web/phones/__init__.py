@@ -8,4 +8,19 @@ thread, each phone answered after the fsync), `pages` (the server-rendered HTML)
 aiohttp app in Textual's own event loop: `PhoneRoom`, its routes, start and stop), built from
 `room` (what the handlers share), `guards` (what every request passes first) and the handlers by
 page (`join`, `question`, `about`, `events`), `qr` (the join QR in half blocks). No Textual here.
+
+`offered` is the one rule for where phones are offered (`--phones`, the key `j`, the palette).
 """
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bcr_tui.session.state import Session
+
+
+def offered(session: Session) -> bool:
+    """Phones are for sessions where people answer for themselves (round-robin, blind or not);
+    group and tally sessions answer at the keyboard."""
+    return session.mode == "round-robin"
