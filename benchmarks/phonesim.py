@@ -223,7 +223,8 @@ class KillRun:
     """One kill -9 in the middle of phone votes: what was acknowledged, what the file holds."""
 
     acked: dict[str, str]
-    in_flight: dict[str, str]
+    #: What each phone sent after its last "Saved" (refused, or unanswered at the kill).
+    in_flight: dict[str, list[str]]
     on_disk: dict[str, str | None]
     votes: int
     acks_by: dict[str, int]
@@ -235,7 +236,7 @@ class KillRun:
         return [
             name
             for name, value in self.acked.items()
-            if self.on_disk.get(name) not in (value, self.in_flight.get(name))
+            if self.on_disk.get(name) not in (value, *self.in_flight.get(name, []))
             or self.logged_by.get(name, 0) < self.acks_by.get(name, 0)
         ]
 
@@ -252,7 +253,7 @@ def kill_during_votes(path: Path, port: int, seconds: float, seed: int = 0) -> K
     rng = random.Random(seed)
     app = start_open(path, port)
     acked: dict[str, str] = {}
-    in_flight: dict[str, str] = {}
+    in_flight: dict[str, list[str]] = {}
     acks_by: dict[str, int] = {}
     count = 0
     try:
@@ -273,7 +274,7 @@ def kill_during_votes(path: Path, port: int, seconds: float, seed: int = 0) -> K
                 while time.perf_counter() < stop:
                     value = VALUES[k % len(VALUES)]
                     k += 1
-                    in_flight[name] = value
+                    in_flight.setdefault(name, []).append(value)
                     try:
                         ack = await phone.vote(value, reload=False)
                     except Exception:  # noqa: BLE001 - the app was killed under us
@@ -375,10 +376,54 @@ def _p95(values: list[float]) -> float:
 
 
 KEY_ACK = re.compile(rb"Person \d{3}: ")
-EVERYONE = b"Everyone present has answered"
+EVERYONE = re.compile(rb"Everyone present has answered|Everyone has rated")
 
 
-def measure(path: Path, port: int, bursts: int = 8) -> dict[str, float]:
+#: The simulated phones run at a lower priority than the laptop: real phones are other devices, and
+#: do not take the laptop's CPU.
+NICE_PHONES = 19
+
+
+def _moved_on(path: Path, before: str, timeout: float = 30.0) -> str:
+    """The item the session file's cursor is on once it has left `before` (the screen may redraw
+    only the digits that changed, so "item 35 of 50" need not appear in its output in one
+    piece; and a key that completes a round may itself have moved on)."""
+    from bcr_tui.storage.store import load_session
+
+    deadline = time.monotonic() + timeout
+    while (now := load_session(path).cursor.item) == before:
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"bcr never moved on from {before}")
+        time.sleep(0.02)
+    return now
+
+
+def _phones_process(conn, base: str, code: str, names: list[str]) -> None:  # noqa: ANN001
+    """The phones of `measure`, in a process of their own: real phones are other devices, and a
+    simulator sharing the measuring process's interpreter (its GIL) delayed the reading of the
+    facilitator's screen by up to a switch interval per chunk, so the phones' own work set part
+    of the key figure. Obeys ("seat"), ("reload"), ("burst", values), ("close")."""
+    import os
+
+    os.nice(NICE_PHONES)
+    loop = asyncio.new_event_loop()
+    phones, close = loop.run_until_complete(seat_phones(base, code, names))
+    conn.send(_field(phones[0].page, "item"))
+    while True:
+        command = conn.recv()
+        if command[0] == "reload":
+            loop.run_until_complete(reload_all(phones))
+            conn.send(None)
+        elif command[0] == "burst":
+            results = loop.run_until_complete(burst(phones, command[1]))
+            conn.send([r if isinstance(r, Ack) else None for r in results])
+        else:
+            loop.run_until_complete(close())
+            conn.send(None)
+            return
+
+
+def measure(path: Path, port: int, bursts: int = 24) -> dict[str, float]:
     """The phone figures on a session of people × items (every participant has a phone):
 
     - `phones_200_all_saved_s`: all phones tap at once → every acknowledgement received and the
@@ -386,36 +431,45 @@ def measure(path: Path, port: int, bursts: int = 8) -> dict[str, float]:
     - `phones_vote_p95_ms`: a phone's tap to its "Saved" page, in that burst;
     - `keystroke_p95_ms_200x50_during_phones`: the facilitator's digit keys (a durable save each,
       like `keystrokes` in run.py) while the phones of further bursts are being saved.
+
+    The phones run in a process of their own (`_phones_process`); this one sends the keys and
+    reads the screen.
     """
+    import multiprocessing
+
     from bcr_tui.storage.store import load_session
 
     session = load_session(path)
     names = [p.name for p in session.participants]
     ids = [p.id for p in session.participants]
-    items = [i.id for i in session.items]
     app = start_open(path, port)
-    loop = asyncio.new_event_loop()
     figures: dict[str, float] = {}
+    worker = None
     try:
         url = wait_join_url(app, path)
         base, _, code = url.rpartition("/j/")
         pump = Pump(app)
         pump.start()
-        phones, close = loop.run_until_complete(seat_phones(base, code, names))
-        item = load_session(path).cursor.item
-        values = [VALUES[n % 3] for n in range(len(phones))]
+        conn, theirs = multiprocessing.Pipe()
+        worker = multiprocessing.get_context("spawn").Process(
+            target=_phones_process, args=(theirs, base, code, names), daemon=True
+        )
+        worker.start()
+        item = conn.recv()
+        values = [VALUES[n % 3] for n in range(len(names))]
         start = len(app.output)
         began = time.perf_counter()
-        results = loop.run_until_complete(burst(phones, values))
+        conn.send(("burst", values))
+        results = conn.recv()
         acked = time.perf_counter()
-        while EVERYONE not in bytes(app.output[start:]):
+        while not EVERYONE.search(bytes(app.output[start:])):
             if time.perf_counter() - began > 60:
                 raise TimeoutError("the facilitator's screen never showed every answer")
             time.sleep(0.005)
         shown = time.perf_counter()
         acks = [r for r in results if isinstance(r, Ack)]
-        if len(acks) != len(phones):
-            raise AssertionError(f"only {len(acks)} of {len(phones)} phones were acknowledged")
+        if len(acks) != len(names):
+            raise AssertionError(f"only {len(acks)} of {len(names)} phones were acknowledged")
         saved = load_session(path)
         missing = [i for i, v in zip(ids, values, strict=True) if saved.answer(i, item) != v]
         if missing:
@@ -424,45 +478,42 @@ def measure(path: Path, port: int, bursts: int = 8) -> dict[str, float]:
         figures["phones_vote_p95_ms"] = _p95([a.seconds * 1000 for a in acks])
         latencies: list[float] = []
         for b in range(bursts):
+            if load_session(path).cursor.item == item:
+                app.send(b"\x1b[C")  # → the next item (saved before the screen shows it)
+            item = _moved_on(path, item)
+            conn.send(("reload",))
+            conn.recv()
             pump.stop.set()
             pump.join()
-            at = items.index(item) + 1
-            app.send(b"\x1b[C")  # → the next item
-            app.read_until(f"item {at + 1} of {len(items)}".encode(), 30, len(app.output))
-            item = items[at]
-            pump = Pump(app)
-            pump.start()
-            loop.run_until_complete(reload_all(phones))
-            pump.stop.set()
-            pump.join()
-            worker = threading.Thread(
-                target=loop.run_until_complete, args=(burst(phones, values[b:] + values[:b]),)
-            )
-            worker.start()
+            conn.send(("burst", values[b:] + values[:b]))
             k = 0
-            while worker.is_alive():
+            while not conn.poll():
                 mark = len(app.output)
                 sent = time.perf_counter()
                 app.send(str(1 + k % 3).encode())
                 k += 1
                 app.read_until(
-                    lambda out: KEY_ACK.search(out) is not None or EVERYONE in out, 30, mark
+                    lambda out: bool(KEY_ACK.search(out) or EVERYONE.search(out)), 30, mark
                 )
-                if EVERYONE in bytes(app.output[mark:]):
+                if EVERYONE.search(bytes(app.output[mark:])):
                     break
                 latencies.append((time.perf_counter() - sent) * 1000)
-            worker.join()
+            conn.recv()
             pump = Pump(app)
             pump.start()
         figures["keystroke_p95_ms_200x50_during_phones"] = _p95(latencies)
         figures["keys_during_phones"] = len(latencies)
-        loop.run_until_complete(close())
+        conn.send(("close",))
+        conn.recv()
         pump.stop.set()
         pump.join()
         app.send(b"\x11")
         app.wait(30)
     finally:
-        loop.close()
+        if worker is not None:
+            worker.join(10)
+            if worker.is_alive():
+                worker.kill()
         app.close()
     return figures
 

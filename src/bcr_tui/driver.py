@@ -20,6 +20,7 @@ from bcr_tui.instrument.model import ABSTAIN, Item
 from bcr_tui.session import turns
 from bcr_tui.session.records import Action, Cursor, LogEntry, Participant, now
 from bcr_tui.session.state import Session
+from bcr_tui.session.values import describe
 from bcr_tui.storage.store import SessionStore
 
 
@@ -344,21 +345,6 @@ class Meeting:
             "tally": "the tally",
             "profile": f"{name}'s about-you answer",
         }.get(entry.op, entry.op)
-
-
-def describe(item: Item, value: Any) -> str:
-    """An answer in words: the point's label, "abstains", or the text."""
-    if value == ABSTAIN:
-        return "abstains"
-    if item.scale is not None:
-        point = item.scale.point(value)
-        return point.label if point else str(value)
-    option = next((o for o in item.options if o.key == value), None)
-    if option is not None:
-        return option.label
-    if isinstance(value, str):
-        return f"“{value[:60]}{'…' if len(value) > 60 else ''}”"
-    return "answered"
 
 
 __all__ = ["Meeting", "Outcome", "describe", "BcrError", "UsageError"]

@@ -121,20 +121,39 @@ def write_durably(path: Path, text: str, *, mode: int = 0o600) -> None:
 
     The previous file stays intact until the new one is complete and synced.
     """
-    folder = path.parent
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    commit_durably(prepare_durably(path, text, mode=mode), path)
+
+
+def prepare_durably(path: Path, text: str, *, mode: int = 0o600) -> Path:
+    """The first half of `write_durably`: `text` written and synced to a temporary file beside
+    `path` (returned); nothing at `path` changes. Raises OSError."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
             handle.write(text.encode("utf-8"))
             handle.flush()
             os.fsync(handle.fileno())
+    except BaseException:
+        discard(Path(tmp))
+        raise
+    return Path(tmp)
+
+
+def commit_durably(tmp: Path, path: Path) -> None:
+    """The second half: the synced temporary file `tmp` replaces `path`, durably. OSError."""
+    try:
         os.replace(tmp, path)
     except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        discard(tmp)
         raise
-    fsync_folder(folder)
+    fsync_folder(path.parent)
+
+
+def discard(tmp: Path) -> None:
+    """Remove a temporary file that will not be committed."""
+    with contextlib.suppress(OSError):
+        os.unlink(tmp)
 
 
 def fsync_file(path: Path) -> None:

@@ -73,5 +73,20 @@ def validate_value(item: Item, value: Any) -> None:
             raise UsageError(f"the answer to {item.id!r} is a list of rows")
 
 
+def describe(item: Item, value: Any) -> str:
+    """An answer in words: the point's label, "abstains", or the text."""
+    if value == ABSTAIN:
+        return "abstains"
+    if item.scale is not None:
+        point = item.scale.point(value)
+        return point.label if point else str(value)
+    option = next((o for o in item.options if o.key == value), None)
+    if option is not None:
+        return option.label
+    if isinstance(value, str):
+        return f"“{value[:60]}{'…' if len(value) > 60 else ''}”"
+    return "answered"
+
+
 def _other(item: Item) -> set[str]:
     return {"other"} if item.other else set()

@@ -28,7 +28,7 @@ from bcr_tui.plaintext import label
 from bcr_tui.session.state import Session
 from bcr_tui.storage.fastread import PendingLog, read_log, read_session_head, read_session_text
 from bcr_tui.storage.render import Renderer
-from bcr_tui.tomlio import make_folder, read_bytes, write_durably
+from bcr_tui.tomlio import commit_durably, make_folder, prepare_durably, read_bytes
 
 DEFAULT_DIR = Path("sessions")
 STALE_UNREADABLE_LOCK_S = 10.0
@@ -165,8 +165,20 @@ class SessionStore:
 
     def write(self, text: str) -> None:
         """Write text from `render` durably (the second half of `save`); raises SaveError."""
+        self.commit(self.prepare(text))
+
+    def prepare(self, text: str) -> Path:
+        """`text` written and synced beside the file, not yet in its place (the slow part of
+        `write`, which two writers may do at once); raises SaveError."""
         try:
-            write_durably(self.real, text)
+            return prepare_durably(self.real, text)
+        except OSError as exc:
+            raise SaveError(_disk_sentence(exc), self.path) from None
+
+    def commit(self, prepared: Path) -> None:
+        """Put a prepared text in the file's place, durably; raises SaveError."""
+        try:
+            commit_durably(prepared, self.real)
         except OSError as exc:
             raise SaveError(_disk_sentence(exc), self.path) from None
         self._seen = Fingerprint.of(self.real)

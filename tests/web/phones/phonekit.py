@@ -18,7 +18,7 @@ from bcr_tui.driver import Meeting
 from bcr_tui.instrument.load import find_instrument, load_instrument
 from bcr_tui.session.state import new_session
 from bcr_tui.storage.store import SessionStore, load_session
-from bcr_tui.web.phones.server import PhoneRoom
+from bcr_tui.web.phones.room import PhoneRoom
 
 
 def free_port() -> int:
@@ -48,12 +48,12 @@ async def room_on(path: Path, **room_options):
     """The session at `path` open (locked) in a Meeting, with its phone server on 127.0.0.1."""
     store = SessionStore.open(path)
     meeting = Meeting(store)
-    room = PhoneRoom(meeting, "127.0.0.1", free_port(), **room_options)
-    await room.start()
+    room = PhoneRoom(meeting, **room_options)
+    await room.start("127.0.0.1", [free_port()])
     try:
         yield room
     finally:
-        await room.stop()
+        await room.shutdown()
         store.close()
 
 

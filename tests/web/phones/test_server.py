@@ -64,6 +64,7 @@ async def test_a_seat_is_one_phone_until_released_then_reclaimed(session_path):
         status = await second.post("/seat", {"code": room.seats.code, "who": "p01"})
         assert status == 409 and "already has a phone" in second.page
         assert room.release("p01")
+        await room.synced()
         assert await first.get("/") == 200 and 'name="code"' in first.page  # back to join
         assert await second.join("Person 01") == 200
         assert "You: <strong>Person 01" in second.page
@@ -76,6 +77,7 @@ async def test_a_seat_is_one_phone_until_released_then_reclaimed(session_path):
 async def test_late_arrival_can_join(session_path):
     async with room_on(session_path) as room, phones(room, 1) as (phone,):
         room.meeting.add_participant("Dana Late")
+        await room.synced()
         assert await phone.join("Dana Late") == 200
         assert await phone.vote(MAINTAIN) == 200
         assert on_disk(session_path).answer("p05", room.meeting.item.id) == "maintain"

@@ -50,12 +50,12 @@ async def test_a_failed_batch_write_is_not_acknowledged(tmp_path, monkeypatch):
         meeting = Meeting(store)
         batcher = VoteBatcher(meeting, Saver(meeting))
 
-        def full_disk(text):
+        def full_disk(text):  # the text cannot be written beside the file
             from bcr_tui.errors import SaveError
 
             raise SaveError("could not be saved: the disk is full", path)
 
-        monkeypatch.setattr(store, "write", full_disk)
+        monkeypatch.setattr(store, "prepare", full_disk)
         result = await batcher.submit(Vote("p01", meeting.item.id, "maintain"))
         assert not result.saved and "could not save" in result.problem
         assert meeting.unsaved and not batcher.durable("p01")

@@ -56,8 +56,13 @@ class MeetingLines:
         flash.set_class(saved is False, "-unsaved")
 
     # -- rendering -------------------------------------------------------------------------
+    #: How many times the screen has been rendered from the meeting (the phones' join panel skips
+    #: a repaint for votes that a render since has shown).
+    views = 0
+
     def refresh_view(self) -> None:
         """Render every part of the screen from the meeting's state."""
+        self.views += 1
         meeting = self.meeting
         session = meeting.session
         item = meeting.item

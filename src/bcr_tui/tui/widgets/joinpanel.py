@@ -1,8 +1,8 @@
 """The phones' join panel: the join line and its QR code, and the switch that starts and stops
 the phone server (key `j`).
 
-On the meeting screen it owns the `PhoneRoom` (the aiohttp server runs in Textual's own event
-loop), announces the join URL beside the session file, and repaints the screen when a batch of
+On the meeting screen it owns the `PhoneRoom` (which runs the phones' server as a process of its
+own), announces the join URL beside the session file, and repaints the screen when a batch of
 phone votes is saved. On the audience view it only follows that announcement. The QR is drawn black
 on white whatever the theme, so a phone can read it off the projector.
 """
@@ -72,6 +72,7 @@ class JoinPanel(Static):
         self.room = None  # a PhoneRoom while the meeting has phones (on or stopped)
         self._shown_url: str | None = None
         self._repaint_due = False
+        self._views = 0
 
     def on_mount(self) -> None:
         """Follow the announcement (audience view), or start at once (`bcr open --phones`)."""
@@ -89,8 +90,7 @@ class JoinPanel(Static):
         a dead link."""
         if self.follow is None and self.room is not None:
             announce.withdraw(self.room.meeting.store.path)
-            if self.room.running:
-                self._stopping = asyncio.get_running_loop().create_task(self.room.stop())
+            self._stopping = asyncio.get_running_loop().create_task(self.room.shutdown())
 
     @property
     def running(self) -> bool:
@@ -151,33 +151,19 @@ class JoinPanel(Static):
         )
 
     async def _start(self, meeting, host: str) -> None:  # noqa: ANN001 - a Meeting
-        from bcr_tui.errors import UsageError
-        from bcr_tui.web.phones.server import PhoneRoom
+        from bcr_tui.web.phones.room import PhoneRoom
 
-        options = getattr(self.app, "phones", None) or PhoneOptions()
         if self.room is None:
+            options = getattr(self.app, "phones", None) or PhoneOptions()
             ports = (
                 [options.port]
                 if options.port
                 else list(range(DEFAULT_PORT, DEFAULT_PORT + PORT_TRIES))
             )
-            for port in ports:
-                room = PhoneRoom(meeting, host, port, on_change=self._votes_saved)
-                try:
-                    await room.start()
-                except OSError as exc:
-                    problem = exc
-                    continue
-                self.room = room
-                return
-            raise UsageError(
-                f"phones could not start on {host} ({problem.strerror or problem})"
-                "; try another --port or --host"
-            )
-        try:
+            self.room = PhoneRoom(meeting, on_change=self._votes_saved)
+            await self.room.start(host, ports)
+        else:
             await self.room.start()
-        except OSError as exc:
-            raise UsageError(f"phones could not start again ({exc.strerror or exc})") from None
 
     async def stop(self) -> None:
         """The stop switch: no phone can answer until `j` again (same code and seats)."""
@@ -211,6 +197,7 @@ class JoinPanel(Static):
         the facilitator's keys behind the repaints)."""
         if not self._repaint_due:
             self._repaint_due = True
+            self._views = getattr(self.screen, "views", 0)
             self.set_timer(REPAINT_S, self._repaint)
 
     def _repaint(self) -> None:
@@ -218,8 +205,21 @@ class JoinPanel(Static):
 
         self._repaint_due = False
         if self.room is not None:
-            self.screen.post_message(SessionChanged(Outcome("", not self.room.meeting.unsaved)))
+            # The votes were applied before they were saved: a render since (a key press's)
+            # has shown them, and repainting 200 people again would only hold up the next key.
+            if getattr(self.screen, "views", 0) == self._views:
+                self.screen.post_message(SessionChanged(Outcome("", not self.room.meeting.unsaved)))
             self.show()
+            if self.room.ended is not None:
+                announce.withdraw(self.room.meeting.store.path)
+                self.app.notify(
+                    f"Phones off: {self.room.ended}. Press j to start them again.",
+                    title="Phones",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
+                self.room.ended = None
 
     def _follow(self) -> None:
         assert self.follow is not None

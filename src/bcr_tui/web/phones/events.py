@@ -3,8 +3,7 @@
 `GET /events` is Server-Sent Events: it sends the version (the question, its reveal, the roster
 and whether this phone has a seat) when it changes, and a comment every `KEEPALIVE_S` so that
 proxies and phones keep the connection. It never sends anyone's answer. At most `MAX_LISTENERS`
-pages listen at once; a listener does no work while it waits, so it is not counted in the gate.
-Kept apart because it is the one long-lived response.
+pages listen at once. Kept apart because it is the one long-lived response.
 """
 
 from __future__ import annotations
@@ -15,13 +14,13 @@ import contextlib
 from aiohttp import web
 
 from bcr_tui.web.phones.guards import plain
-from bcr_tui.web.phones.room import Room
+from bcr_tui.web.phones.site import Site
 
 MAX_LISTENERS = 1000
 KEEPALIVE_S = 15.0
 
 
-class EventStream(Room):
+class EventStream(Site):
     """`GET /events`."""
 
     async def _events(self, request: web.Request) -> web.StreamResponse:

@@ -2,9 +2,9 @@
 
 The Host must be the join address (a page reached under another name is refused, against DNS
 rebinding); a post must come from that origin (Chrome sends `Origin: null` when a page says
-`Referrer-Policy: no-referrer`, so the pages say `same-origin`); a body is at most 4 KiB; and only
-a few requests do work at once (the room's gate), so the facilitator's key presses, on the same
-event loop, never wait behind a burst of phones. Every response not yet sent gets the headers that
+`Referrer-Policy: no-referrer`, so the pages say `same-origin`); a body is at most 4 KiB. (The
+server is a process of its own, so a burst of phones never holds up the facilitator's keys: no
+gate is needed here.) Every response not yet sent gets the headers that
 keep it out of frames, caches and content sniffing. Kept apart from the route handlers so that the
 whole of what a request must pass before any handler runs is read in one place.
 """
@@ -16,13 +16,13 @@ from typing import Any
 
 from aiohttp import web
 
-from bcr_tui.web.phones.room import Room
+from bcr_tui.web.phones.site import Site
 
 MAX_BODY = 4096
 
 
-class Guards(Room):
-    """The middleware every request passes (Host, Origin, body size, the gate)."""
+class Guards(Site):
+    """The middleware every request passes (Host, Origin, body size)."""
 
     @web.middleware
     async def _guard(self, request: web.Request, handler: Callable[..., Any]) -> web.StreamResponse:
@@ -37,11 +37,7 @@ class Guards(Room):
             if request.content_length is None or request.content_length > MAX_BODY:
                 return plain("Too much was sent.", 413)
         try:
-            if request.path == "/events":  # long-lived, and it does no work while it waits
-                response = await handler(request)
-            else:
-                async with self._gate:
-                    response = await handler(request)
+            response = await handler(request)
         except web.HTTPRequestEntityTooLarge:
             return plain("Too much was sent.", 413)
         if not response.prepared:

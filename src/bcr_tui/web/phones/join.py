@@ -12,10 +12,10 @@ from __future__ import annotations
 from aiohttp import web
 
 from bcr_tui.web.phones import pages
-from bcr_tui.web.phones.room import SEAT_COOKIE, Room, see_other
+from bcr_tui.web.phones.site import SEAT_COOKIE, Site, see_other
 
 
-class JoinPages(Room):
+class JoinPages(Site):
     """`POST /join`, `GET /j/{code}` and `POST /seat`."""
 
     async def _join(self, request: web.Request) -> web.Response:
@@ -47,14 +47,14 @@ class JoinPages(Room):
         if self._seated(request) is not None and problem is None:
             return see_other()
         taken = self.seats.taken()
-        people = [(p.id, p.name) for p in self.meeting.session.present if p.id not in taken]
+        people = [(p.id, p.name) for p in self.view.present if p.id not in taken]
         body = pages.names_body(self.seats.code, people, problem)
         return self._page(request, "Who are you?", body, status)
 
     async def _seat(self, request: web.Request) -> web.Response:
         form = await request.post()
         code, pid = str(form.get("code", "")), str(form.get("who", ""))
-        person = self.meeting.session.participant(pid)
+        person = self.view.people.get(pid)
         if person is None or person.absent:
             return self._names(request, code, "That name is not on the list.", 409)
         if self.wrong.blocked(request.remote or "?") or not self.seats.code_matches(code):
@@ -65,6 +65,7 @@ class JoinPages(Room):
         elif mine is not None:
             return see_other()
         cookie = self.seats.claim(pid)
+        self.seats_changed()
         if cookie is None:
             return self._names(
                 request,

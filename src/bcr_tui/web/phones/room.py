@@ -1,58 +1,69 @@
-"""What the phones share with the meeting: seats, the vote batcher, and the version pages follow.
+"""The phones of one meeting, as the laptop holds them: the server process, votes, seats.
 
-`Room` is the base of `server.PhoneRoom`: the state every route handler reads (the meeting, the
-seats, the wrong-code limit, the saver and batcher, the gate that lets a burst of phones in a few at
-a time), the addresses phones write, and the version a page follows. The version changes with the
-question, its reveal and the roster, never a vote: a phone only ever receives its own answers, so no
-page and no event depends on anyone else's answer. The page helpers (a page with its
-Content-Security-Policy, the phone's seat from its cookie) live here because every page group uses
-them. Split from `server.py` so that each module stays small.
+`PhoneRoom` starts the phones' server as a process of its own (`child`, why there) and talks to it
+over its standard input and output (`channel`). The laptop stays the only writer of the session:
+a vote from a phone is applied through the meeting driver (`Meeting.vote`) and saved by the
+same `votes.Saver` as a key press, the votes that arrive together in one durable write; the server
+is told "done" only after the fsync, and only then tells the phone "Saved". Whenever a page could
+show something new (every save, every batch of votes) the server gets the meeting's `snapshot`
+first. Nothing the server sends is trusted: a vote is checked by the driver like any answer, an
+About-You answer by the session, a seat list against the roster.
 """
 
 from __future__ import annotations
 
 import asyncio
-import secrets
+import contextlib
+import sys
 from collections.abc import Callable
-
-from aiohttp import web
+from typing import Any
 
 from bcr_tui.driver import Meeting
-from bcr_tui.web.phones import pages
-from bcr_tui.web.phones.seats import Seats, WrongCodes
+from bcr_tui.errors import BcrError, UsageError
+from bcr_tui.web.phones.channel import LIMIT, decode, encode
+from bcr_tui.web.phones.snapshot import take
 from bcr_tui.web.phones.votes import Saver, Vote, VoteBatcher
 
-SEAT_COOKIE = "bcr_seat"
-WATCH_S = 0.2
-GATE = 4
+NOT_SAVED = "the laptop could not save it; try again"
+START_S = 30.0
+YIELD_EVERY = 16
+REPLY_S = 10.0
 
 
-class Room:
-    """The phones of one meeting: seats, votes, and what their pages follow."""
+class Seen:
+    """The join code and who has a seat, as the server last said."""
 
-    def __init__(
-        self, meeting: Meeting, host: str, port: int, on_change: Callable[[], None] | None = None
-    ) -> None:
+    def __init__(self) -> None:
+        self.code = ""
+        self._taken: set[str] = set()
+
+    def taken(self) -> set[str]:
+        """Participant ids with a phone."""
+        return set(self._taken)
+
+
+class PhoneRoom:
+    """The laptop's side of the phones: the server process, the votes it relays, the seats."""
+
+    def __init__(self, meeting: Meeting, on_change: Callable[[], None] | None = None) -> None:
         self.meeting = meeting
-        self.host = host
-        self.port = port
         self.on_change = on_change
-        self.seats = Seats()
-        self.wrong = WrongCodes()
+        self.host = ""
+        self.port = 0
+        self.seats = Seen()
         self.saver = Saver(meeting)
-        meeting.save_hook = self.saver.save_now  # key presses and votes: one writer
+        meeting.save_hook = self._save_now  # key presses and votes: one writer
         self.batcher = VoteBatcher(meeting, self.saver, self._after_votes)
         self.auto_reveal = False
         self.running = False
-        self.version = 1
-        self._public: tuple = ()
-        self._tick = asyncio.Event()
-        self._listeners = 0
-        #: Requests doing work at once: a burst of phones is let in a few at a time, so the
-        #: facilitator's key presses (on the same event loop) never wait behind all of them.
-        self._gate = asyncio.Semaphore(GATE)
-        self._runner: web.AppRunner | None = None
-        self._watch: asyncio.Task[None] | None = None
+        #: Why the server process ended on its own (None while it runs or was never started).
+        self.ended: str | None = None
+        self._proc: asyncio.subprocess.Process | None = None
+        self._reading: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._replies: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._push_due = False
+        self._pings = 0
 
     # -- addresses -------------------------------------------------------------------------
     @property
@@ -71,32 +82,220 @@ class Room:
         """`http://ADDR:PORT/j/CODE`: what the QR code opens."""
         return f"{self.base_url}j/{self.seats.code}"
 
+    # -- the stop switch -------------------------------------------------------------------
+    async def start(self, host: str | None = None, ports: list[int] | None = None) -> None:
+        """Listen on `host` at the first of `ports` that is free (again on the same address
+        and port after a stop). Raises UsageError with a sentence."""
+        if self._proc is None or self._proc.returncode is not None:
+            await self._spawn()
+        host = host or self.host
+        problem = "no port to try"
+        for port in ports or [self.port]:
+            reply = await self._ask("listen", {"listening", "refused"}, host=host, port=port)
+            if reply["op"] == "listening":
+                self.host, self.port = host, port
+                self.running = True
+                return
+            problem = str(reply.get("why", "refused"))
+        raise UsageError(
+            f"phones could not start on {host} ({problem}); try another --port or --host"
+        )
+
+    async def stop(self) -> None:
+        """Stop taking answers: the server closes (votes already acknowledged are on disk); the
+        process stays, with the join code and the seats, for `start` again."""
+        if self.running:
+            self.running = False
+            with contextlib.suppress(UsageError):
+                await self._ask("close", {"closed"})
+
+    async def shutdown(self) -> None:
+        """Stop, and end the server process."""
+        self.running = False
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if proc.stdin is not None:
+            proc.stdin.close()
+        try:
+            await asyncio.wait_for(proc.wait(), 3.0)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+        if self._reading is not None:
+            await asyncio.gather(self._reading, return_exceptions=True)
+
     def release(self, pid: str) -> bool:
         """Free a seat (lost phone): that phone's page goes back to the join form."""
-        released = self.seats.release(pid)
-        self._wake()
-        return released
+        if pid not in self.seats._taken:
+            return False
+        self.seats._taken.discard(pid)
+        self._send("release", who=pid)
+        return True
 
-    # -- what the pages follow ---------------------------------------------------------------
-    def _public_state(self) -> tuple:
-        session = self.meeting.session
-        item = session.cursor.item
-        return (item, item in session.revealed, tuple(p.id for p in session.present))
+    async def synced(self) -> None:
+        """Returns once the server has everything sent so far (the latest snapshot applied)."""
+        self._pings += 1
+        self._push()
+        await self._ask("ping", {"pong"}, n=self._pings)
 
-    async def _watch_state(self) -> None:
-        """Bump the version when the question, its reveal or the roster changes (key presses
-        change them without telling the server; checking a tuple 5 times a second is free)."""
-        while True:
-            await asyncio.sleep(WATCH_S)
-            state = self._public_state()
-            if state != self._public:
-                self._public = state
-                self.version += 1
-                self._wake()
+    # -- the server process ----------------------------------------------------------------
+    async def _spawn(self) -> None:
+        self.ended = None
+        try:
+            proc = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "bcr_tui.web.phones.child",
+                str(self.meeting.store.path),
+                stdin=asyncio.subprocess.PIPE,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.DEVNULL,
+                limit=LIMIT,
+                start_new_session=True,  # the terminal's signals are the laptop's, not its
+            )
+        except OSError as exc:
+            raise UsageError(f"the phone server could not start ({exc.strerror or exc})") from None
+        assert proc.stdout is not None
+        try:
+            hello = decode(await asyncio.wait_for(proc.stdout.readline(), START_S))
+        except (TimeoutError, ValueError):
+            hello = None
+        if hello is None or hello["op"] != "hello" or not isinstance(hello.get("code"), str):
+            why = hello.get("why") if hello and hello["op"] == "failed" else None
+            with contextlib.suppress(ProcessLookupError):
+                proc.kill()
+            await proc.wait()
+            raise UsageError(f"the phone server did not start ({why or 'it ended at once'})")
+        self._proc = proc
+        self.seats.code = hello["code"]
+        self._push()
+        self._reading = asyncio.create_task(self._read(proc))
 
-    def _wake(self) -> None:
-        self._tick.set()
-        self._tick = asyncio.Event()
+    async def _read(self, proc: asyncio.subprocess.Process) -> None:
+        assert proc.stdout is not None
+        try:
+            count = 0
+            while line := await proc.stdout.readline():
+                message = decode(line)
+                if message is not None:
+                    self._heard(message)
+                count += 1
+                if count % YIELD_EVERY == 0:  # a burst's lines are read without waiting: let
+                    await asyncio.sleep(0)  # a key pressed meanwhile in between them
+        except (ValueError, ConnectionError):
+            pass
+        await proc.wait()
+        if self._proc is proc:  # it ended on its own
+            self._proc = None
+            self.running = False
+            self.ended = "the phone server stopped"
+            if self.on_change is not None:
+                self.on_change()
+        for future in self._replies.values():
+            if not future.done():
+                future.set_result({"op": "gone"})
+        self._replies.clear()
+
+    def _heard(self, message: dict[str, Any]) -> None:
+        op = message["op"]
+        if op == "vote":
+            self._later(self._vote(message))
+        elif op == "profile":
+            self._profile(message)
+        elif op == "seats":
+            ids = {p.id for p in self.meeting.session.participants}
+            taken = message.get("taken")
+            self.seats._taken = {p for p in taken if p in ids} if isinstance(taken, list) else set()
+            if self.on_change is not None:
+                self.on_change()
+        else:
+            future = self._replies.get(op)
+            if future is not None and not future.done():
+                future.set_result(message)
+
+    async def _ask(self, op: str, answers: set[str], **fields: Any) -> dict[str, Any]:
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[dict[str, Any]] = loop.create_future()
+        for answer in answers:
+            self._replies[answer] = future
+        try:
+            self._send(op, **fields)
+            reply = await asyncio.wait_for(future, REPLY_S)
+        except TimeoutError:
+            reply = {"op": "gone"}
+        finally:
+            for answer in answers:
+                self._replies.pop(answer, None)
+        if reply["op"] == "gone":
+            raise UsageError("the phone server is not answering")
+        return reply
+
+    def _send(self, op: str, **fields: Any) -> None:
+        proc = self._proc
+        if proc is None or proc.stdin is None or proc.stdin.is_closing():
+            return
+        proc.stdin.write(encode(op, **fields))
+
+    def _later(self, coroutine: Any) -> None:
+        task = asyncio.create_task(coroutine)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    # -- what phones send ------------------------------------------------------------------
+    async def _vote(self, message: dict[str, Any]) -> None:
+        who, item = message.get("who"), message.get("item")
+        if not isinstance(who, str) or not isinstance(item, str) or "value" not in message:
+            self._done(message, False, "that answer could not be read")
+            return
+        result = await self.batcher.submit(Vote(who, item, message["value"]))
+        self._done(message, result.saved, result.problem)
+
+    def _profile(self, message: dict[str, Any]) -> None:
+        who, answers = message.get("who"), message.get("answers")
+        person = self.meeting.session.participant(who) if isinstance(who, str) else None
+        if person is None or person.absent or not isinstance(answers, dict):
+            self._done(message, False, "you are not on the list of people present")
+            return
+        try:
+            outcome = self.meeting.set_profile(person, answers)
+        except BcrError as exc:
+            self.meeting.retry()  # what was applied before the refusal is saved all the same
+            self._done(message, False, exc.message)
+            return
+        if self.on_change is not None:
+            self.on_change()
+        self._done(
+            message,
+            outcome.saved,
+            None if outcome.saved else NOT_SAVED,
+        )
+
+    def _done(self, message: dict[str, Any], saved: bool, problem: str | None) -> None:
+        n = message.get("n")
+        if isinstance(n, int):
+            self._send("done", n=n, saved=saved, problem=problem)
+
+    # -- what the server shows -------------------------------------------------------------
+    def _save_now(self, *, force: bool = False) -> None:
+        """A key press's save; the server gets the new snapshot once the key is done."""
+        try:
+            self.saver.save_now(force=force)
+        finally:
+            self._push_soon()
+        self.batcher.settle()  # the phone votes this save holds are on disk
+
+    def _push_soon(self) -> None:
+        if not self._push_due and self._proc is not None:
+            self._push_due = True
+            asyncio.get_running_loop().call_soon(self._push)
+
+    def _push(self) -> None:
+        self._push_due = False
+        if self._proc is not None:
+            self._send(
+                "state", **take(self.meeting.session, self.batcher.pending, self.meeting.unsaved)
+            )
 
     def _after_votes(self, votes: list[Vote]) -> None:
         session = self.meeting.session
@@ -110,33 +309,6 @@ class Room:
             and all(session.answer(p.id, item) is not None for p in session.present)
         ):
             self.meeting.reveal()
+        self._push()  # before the phones are told "done": their next page shows the vote saved
         if self.on_change is not None:
             self.on_change()
-
-    def _version_for(self, request: web.Request) -> str:
-        """What a page shows depends on the question, its reveal, the roster and whether this
-        phone has a seat: the version says the same (a released phone's page reloads)."""
-        return f"{self.version}-{'in' if self._seated(request) else 'out'}"
-
-    def _page(self, request: web.Request, title: str, body: str, status: int = 200) -> web.Response:
-        nonce = secrets.token_urlsafe(12)
-        response = web.Response(
-            text=pages.page(title, body, nonce=nonce, version=self._version_for(request)),
-            content_type="text/html",
-            status=status,
-        )
-        response.headers["Content-Security-Policy"] = (
-            f"default-src 'none'; style-src 'nonce-{nonce}'; script-src 'nonce-{nonce}'; "
-            "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-        )
-        return response
-
-    def _seated(self, request: web.Request) -> tuple[str, str] | None:
-        cookie = request.cookies.get(SEAT_COOKIE)
-        pid = self.seats.who(cookie)
-        return (pid, cookie) if pid and cookie else None
-
-
-def see_other() -> web.Response:
-    """After a post: go to the page that says what happened (a reload does not post again)."""
-    return web.Response(status=303, headers={"Location": "/"})
