@@ -47,7 +47,7 @@ def test_a_failed_save_keeps_the_answer_in_memory_and_retries(tmp_path, pai, mon
     def full(*_a, **_k):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr("bcr_tui.storage.store.write_durably", full)
+    monkeypatch.setattr("bcr_tui.storage.store.prepare_durably", full)
     outcome = m.rate(1)
     assert not outcome.saved and m.unsaved and "disk is full" in (m.save_error or "")
     assert load_session(m.store.path).answers == {}

@@ -67,7 +67,7 @@ async def test_a_refused_save_is_shown_kept_and_retried(
     path = write_session(tmp_path)
     before = path.read_bytes()
     async with running(path, size=(100, 30)) as (app, pilot):
-        monkeypatch.setattr(store_module, "write_durably", raising(err, os.strerror(err)))
+        monkeypatch.setattr(store_module, "prepare_durably", raising(err, os.strerror(err)))
         await pilot.press("1", "2")
         await pilot.pause()
         assert path.read_bytes() == before  # the file on disk is untouched …

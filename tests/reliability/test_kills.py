@@ -48,7 +48,7 @@ def test_the_harness_notices_a_save_that_never_reaches_the_disk(tmp_path):
     (plant / "sitecustomize.py").write_text(
         textwrap.dedent("""
         import bcr_tui.storage.store as store
-        store.write_durably = lambda path, text, mode=0o600: None
+        store.commit_durably = lambda tmp, path: None
     """)
     )
     work = tmp_path / "work"

@@ -131,7 +131,7 @@ async def test_a_failed_save_warns_and_never_claims_saved(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     async with running(path, size=(100, 30)) as (app, pilot):
-        monkeypatch.setattr(store_module, "write_durably", full_disk)
+        monkeypatch.setattr(store_module, "prepare_durably", full_disk)
         await pilot.press("1")
         assert saved(path).answers == {}  # nothing reached the disk …
         assert "NOT SAVED" in widget_text(app, "#save-status")  # … and the screen says so
