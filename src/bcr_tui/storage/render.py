@@ -78,7 +78,18 @@ class Renderer:
         if len(texts) == len(log):
             self._log, self._log_source = list(texts), list(log)
 
+    def warm(self, session: Session) -> None:
+        """Bring the cached parts up to date with `session` (the raters' tables, the log's lines)
+        without making the text: the phones' votes are rendered as they arrive, between the
+        facilitator's keys, so a key press's save renders little more than its own change."""
+        self._answers_text(session)
+        self._log_lines(session.log)
+
     def _log_text(self, log: list[LogEntry]) -> str:
+        self._log_lines(log)
+        return "".join(self._log)
+
+    def _log_lines(self, log: list[LogEntry]) -> None:
         n = len(self._log)
         if n > len(log) or any(
             a is not b for a, b in zip(self._log_source[-3:], log[max(n - 3, 0) : n], strict=False)
@@ -86,7 +97,6 @@ class Renderer:
             self._log, self._log_source, n = [], [], 0  # the log was replaced: start again
         self._log.extend(_log_entry(e) for e in log[n:])
         self._log_source.extend(log[n:])
-        return "".join(self._log)
 
 
 def render(session: Session) -> str:

@@ -163,6 +163,12 @@ class SessionStore:
             raise SaveError(f"cannot be saved: it {exc.message}", self.path) from None
         return self._renderer.render(self.session)
 
+    def warm(self) -> None:
+        """Render ahead what has changed since the last save, for the next `render` (a no-op
+        while the change log is still unread)."""
+        if self._pending_log is None:
+            self._renderer.warm(self.session)
+
     def write(self, text: str) -> None:
         """Write text from `render` durably (the second half of `save`); raises SaveError."""
         self.commit(self.prepare(text))

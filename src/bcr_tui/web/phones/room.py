@@ -63,6 +63,7 @@ class PhoneRoom:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._replies: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._push_due = False
+        self._pushed_unsaved = False
         self._pings = 0
 
     # -- addresses -------------------------------------------------------------------------
@@ -152,7 +153,9 @@ class PhoneRoom:
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.DEVNULL,
                 limit=LIMIT,
-                start_new_session=True,  # the terminal's signals are the laptop's, not its
+                # Not a session of its own: Linux then schedules it in the laptop's group, where
+                # its lower priority (child.NICE) gives way to the facilitator's keys; in a
+                # group of its own it took an equal share of the CPU whatever its priority.
             )
         except OSError as exc:
             raise UsageError(f"the phone server could not start ({exc.strerror or exc})") from None
@@ -288,11 +291,18 @@ class PhoneRoom:
     def _push_soon(self) -> None:
         if not self._push_due and self._proc is not None:
             self._push_due = True
-            asyncio.get_running_loop().call_soon(self._push)
+            asyncio.get_running_loop().call_soon(self._push_if_due)
+
+    def _push_if_due(self) -> None:
+        # Not again if the votes this save held already sent it (a snapshot of 200 people is
+        # a millisecond or more of the facilitator's key), unless the save's outcome changed it.
+        if self._push_due or self.meeting.unsaved != self._pushed_unsaved:
+            self._push()
 
     def _push(self) -> None:
         self._push_due = False
         if self._proc is not None:
+            self._pushed_unsaved = self.meeting.unsaved
             self._send(
                 "state", **take(self.meeting.session, self.batcher.pending, self.meeting.unsaved)
             )

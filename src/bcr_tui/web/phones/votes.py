@@ -127,6 +127,7 @@ class VoteBatcher:
         #: Votes applied and not yet known to be on disk: (the save that holds it, vote, future).
         self._waiting: list[tuple[int, Vote, asyncio.Future[Result]]] = []
         self._task: asyncio.Task[None] | None = None
+        self._warming = False
         #: Participants with a vote applied but not yet on disk (their page must not say Saved).
         self.pending: dict[str, int] = {}
 
@@ -136,12 +137,20 @@ class VoteBatcher:
             self.meeting.vote(vote.who, vote.item, vote.value)
         except UsageError as exc:
             return Result(False, exc.message)
-        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        if not self._warming:  # render the votes of this moment ahead, once, between keys
+            self._warming = True
+            loop.call_soon(self._warm)
+        future: asyncio.Future[Result] = loop.create_future()
         self._waiting.append((self.saver.made + 1, vote, future))
         self.pending[vote.who] = self.pending.get(vote.who, 0) + 1
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run())
         return await future
+
+    def _warm(self) -> None:
+        self._warming = False
+        self.meeting.store.warm()
 
     async def _run(self) -> None:
         while self._waiting:
