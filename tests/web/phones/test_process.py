@@ -117,6 +117,17 @@ async def test_a_server_that_dies_stops_phones_and_the_meeting_goes_on(session_p
             assert await phone.vote(MAINTAIN) == 200
 
 
+async def test_the_server_stops_when_the_laptop_goes(session_path):
+    """The end of its input is what the server sees when the laptop's process ends, however it
+    ends (and when it is not a terminal's session leader, no hangup signal comes): it stops."""
+    async with room_on(session_path) as room:
+        proc, port = room._proc, room.port
+        proc.stdin.close()
+        await asyncio.wait_for(proc.wait(), 10)
+        with pytest.raises(OSError):
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
 def test_a_snapshot_from_a_broken_laptop_is_read_as_empty():
     view = Snapshot.of(
         {"op": "state", "item": 3, "people": [["p01"], "x", ["p02", "Ana", 1, "no"]], "pending": 5}
@@ -140,7 +151,9 @@ def test_the_server_ends_when_bcr_is_killed(tmp_path):
         with socket.create_connection(("127.0.0.1", port), timeout=5):
             pass  # the server answers
         child = subprocess.run(
-            ["pgrep", "-f", f"bcr_tui.web.phones.child {path}"], capture_output=True, text=True
+            ["pgrep", "-f", f"bcr_tui.web.phones.child {os.path.realpath(path)}"],
+            capture_output=True,
+            text=True,
         ).stdout.split()
         assert child, "no phone server process"
         os.kill(app.pid, signal.SIGKILL)

@@ -148,7 +148,7 @@ class PhoneRoom:
                 sys.executable,
                 "-m",
                 "bcr_tui.web.phones.child",
-                str(self.meeting.store.path),
+                str(self.meeting.store.real),  # absolute: the file itself, not a link to it
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.DEVNULL,
