@@ -93,3 +93,32 @@ async def test_several_networks_the_facilitator_picks(tmp_path, monkeypatch):
             await panel.stop()
     finally:
         store.close()
+
+
+async def test_votes_saved_after_a_render_are_shown(tmp_path):
+    """The meeting skips a phones' repaint that a render since the votes were saved has made
+    needless (a key press's), but never one the last votes still need."""
+    path = write_session(tmp_path, people=3)
+    store = SessionStore.open(path)
+    try:
+        app = make_app(store, tmp_path)
+        app.phones = PhoneOptions("127.0.0.1", free_port())
+        async with app.run_test(size=(100, 30)) as pilot:
+            panel = await app.screen.join_panel()
+            for _ in range(40):
+                await pilot.pause(0.05)
+                if panel.running:
+                    break
+            meeting, item = panel.room.meeting, panel.room.meeting.item.id
+            panel._votes_saved()  # a batch saved: a repaint is due
+            app.screen.refresh_view()  # a key press renders the screen meanwhile
+            meeting.vote("p02", item, "future")  # then another phone's vote is applied …
+            panel._votes_saved()  # … and saved
+            for _ in range(20):
+                await pilot.pause(0.05)
+                if "1 answered" in screen_text(app):
+                    break
+            assert "1 answered" in screen_text(app)  # the last vote is on screen
+            await panel.stop()
+    finally:
+        store.close()

@@ -195,9 +195,10 @@ class JoinPanel(Static):
         """A batch of votes is on disk: repaint the meeting at most every REPAINT_S (a burst of
         phones is many small batches; repainting a 200-person meeting for each would queue
         the facilitator's keys behind the repaints)."""
+        # The screen's renders so far: one after the last batch (a key press's) shows it.
+        self._views = getattr(self.screen, "views", 0)
         if not self._repaint_due:
             self._repaint_due = True
-            self._views = getattr(self.screen, "views", 0)
             self.set_timer(REPAINT_S, self._repaint)
 
     def _repaint(self) -> None:
@@ -205,8 +206,9 @@ class JoinPanel(Static):
 
         self._repaint_due = False
         if self.room is not None:
-            # The votes were applied before they were saved: a render since (a key press's)
-            # has shown them, and repainting 200 people again would only hold up the next key.
+            # The votes were applied before they were saved: a render since the last batch was
+            # saved (a key press's) has shown them all, and repainting 200 people again would
+            # only hold up the next key.
             if getattr(self.screen, "views", 0) == self._views:
                 self.screen.post_message(SessionChanged(Outcome("", not self.room.meeting.unsaved)))
             self.show()
