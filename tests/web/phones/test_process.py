@@ -180,3 +180,20 @@ def _alive(pid: str) -> bool:
             return stat.read().split()[2] != "Z"
     except OSError:
         return False
+
+
+def test_hostile_text_stays_on_its_line_between_the_processes():
+    """An open answer or a name can hold line breaks, JSON and control characters: each message
+    is still one line, read back as it was sent, and a line that is not a message is skipped."""
+    from bcr_tui.web.phones.channel import decode, encode
+
+    hostile = 'x\n{"op":"vote","n":1,"who":"p01"}\r\u2028\x1b[2J\x00"\\'
+    line = encode("state", answers={"p01": hostile}, people=[["p01", hostile, False, {}]])
+    assert line.count(b"\n") == 1 and line.endswith(b"\n")
+    assert decode(line) == {
+        "op": "state",
+        "answers": {"p01": hostile},
+        "people": [["p01", hostile, False, {}]],
+    }
+    for junk in (b"", b"[]", b'{"op": 3}', b"\xff\xfe", b'{"n": 1}', b"not json"):
+        assert decode(junk) is None

@@ -20,6 +20,7 @@ from typing import Any
 
 from bcr_tui.driver import Meeting
 from bcr_tui.errors import BcrError, UsageError
+from bcr_tui.web.phones.address import Address
 from bcr_tui.web.phones.channel import LIMIT, decode, encode
 from bcr_tui.web.phones.snapshot import take
 from bcr_tui.web.phones.votes import Saver, Vote, VoteBatcher
@@ -42,7 +43,7 @@ class Seen:
         return set(self._taken)
 
 
-class PhoneRoom:
+class PhoneRoom(Address):
     """The laptop's side of the phones: the server process, the votes it relays, the seats."""
 
     def __init__(self, meeting: Meeting, on_change: Callable[[], None] | None = None) -> None:
@@ -67,16 +68,6 @@ class PhoneRoom:
         self._pings = 0
 
     # -- addresses -------------------------------------------------------------------------
-    @property
-    def address(self) -> str:
-        """`host:port` as phones write it (IPv6 in brackets)."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{host}:{self.port}"
-
-    @property
-    def base_url(self) -> str:
-        """`http://ADDR:PORT/`."""
-        return f"http://{self.address}/"
 
     @property
     def join_url(self) -> str:

@@ -21,6 +21,7 @@ from aiohttp import web
 
 from bcr_tui.instrument.model import Instrument, Item
 from bcr_tui.web.phones import pages
+from bcr_tui.web.phones.address import Address
 from bcr_tui.web.phones.channel import encode
 from bcr_tui.web.phones.seats import Seats, WrongCodes
 from bcr_tui.web.phones.snapshot import Snapshot
@@ -77,7 +78,7 @@ class Laptop:
                 future.set_result({"saved": False, "problem": GONE})
 
 
-class Site:
+class Site(Address):
     """The phones' pages: what they show, who has a seat, and what they follow."""
 
     def __init__(self, instrument: Instrument, laptop: Laptop) -> None:
@@ -93,18 +94,6 @@ class Site:
         self._tick = asyncio.Event()
         self._listeners = 0
         self._runner: web.AppRunner | None = None
-
-    # -- addresses -------------------------------------------------------------------------
-    @property
-    def address(self) -> str:
-        """`host:port` as phones write it (IPv6 in brackets)."""
-        host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"{host}:{self.port}"
-
-    @property
-    def base_url(self) -> str:
-        """`http://ADDR:PORT/`."""
-        return f"http://{self.address}/"
 
     # -- what the laptop says ----------------------------------------------------------------
     def apply(self, view: Snapshot) -> None:
