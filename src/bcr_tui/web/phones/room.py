@@ -61,10 +61,10 @@ class PhoneRoom(Address):
         self.ended: str | None = None
         self._proc: asyncio.subprocess.Process | None = None
         self._reading: asyncio.Task[None] | None = None
-        self._tasks: set[asyncio.Task[Any]] = set()
         self._replies: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self._push_due = False
         self._pushed_unsaved = False
+        self._answers: list[list[Any]] = []
         self._pings = 0
 
     # -- addresses -------------------------------------------------------------------------
@@ -194,7 +194,7 @@ class PhoneRoom(Address):
     def _heard(self, message: dict[str, Any]) -> None:
         op = message["op"]
         if op == "vote":
-            self._later(self._vote(message))
+            self._vote(message)
         elif op == "profile":
             self._profile(message)
         elif op == "seats":
@@ -231,19 +231,16 @@ class PhoneRoom(Address):
             return
         proc.stdin.write(encode(op, **fields))
 
-    def _later(self, coroutine: Any) -> None:
-        task = asyncio.create_task(coroutine)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
     # -- what phones send ------------------------------------------------------------------
-    async def _vote(self, message: dict[str, Any]) -> None:
+    def _vote(self, message: dict[str, Any]) -> None:
         who, item = message.get("who"), message.get("item")
         if not isinstance(who, str) or not isinstance(item, str) or "value" not in message:
             self._done(message, False, "that answer could not be read")
             return
-        result = await self.batcher.submit(Vote(who, item, message["value"]))
-        self._done(message, result.saved, result.problem)
+        self.batcher.offer(
+            Vote(who, item, message["value"]),
+            lambda result: self._done(message, result.saved, result.problem),
+        )
 
     def _profile(self, message: dict[str, Any]) -> None:
         who, answers = message.get("who"), message.get("answers")
@@ -266,9 +263,17 @@ class PhoneRoom(Address):
         )
 
     def _done(self, message: dict[str, Any], saved: bool, problem: str | None) -> None:
+        """Answer a request; the answers of one moment go as one message (after the snapshot
+        that shows them saved)."""
         n = message.get("n")
         if isinstance(n, int):
-            self._send("done", n=n, saved=saved, problem=problem)
+            if not self._answers:
+                asyncio.get_running_loop().call_soon(self._answer)
+            self._answers.append([n, saved, problem])
+
+    def _answer(self) -> None:
+        answers, self._answers = self._answers, []
+        self._send("done", many=answers)
 
     # -- what the server shows -------------------------------------------------------------
     def _save_now(self, *, force: bool = False) -> None:

@@ -57,17 +57,16 @@ class Laptop:
             self.lost()
 
     def answered(self, message: dict[str, Any]) -> None:
-        """A `done` from the laptop."""
-        n = message.get("n")
-        future = self._waiting.pop(n, None) if isinstance(n, int) else None
-        if future is not None and not future.done():
-            problem = message.get("problem")
-            future.set_result(
-                {
-                    "saved": message.get("saved") is True,
-                    "problem": problem if isinstance(problem, str) else None,
-                }
-            )
+        """A `done` from the laptop: `many` answers, each `[n, saved, problem]`."""
+        many = message.get("many")
+        for answer in many if isinstance(many, list) else []:
+            if not isinstance(answer, list) or len(answer) != 3 or type(answer[0]) is not int:
+                continue
+            n, saved, problem = answer
+            future = self._waiting.pop(n, None)
+            if future is not None and not future.done():
+                problem = problem if isinstance(problem, str) else None
+                future.set_result({"saved": saved is True, "problem": problem})
 
     def lost(self) -> None:
         """The laptop is gone: every request waiting is answered "not saved"."""

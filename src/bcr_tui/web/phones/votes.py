@@ -124,8 +124,8 @@ class VoteBatcher:
         self.meeting = meeting
         self.saver = saver
         self.after = after
-        #: Votes applied and not yet known to be on disk: (the save that holds it, vote, future).
-        self._waiting: list[tuple[int, Vote, asyncio.Future[Result]]] = []
+        #: Votes applied and not yet known to be on disk: (the save that holds it, vote, reply).
+        self._waiting: list[tuple[int, Vote, Callable[[Result], None]]] = []
         self._task: asyncio.Task[None] | None = None
         self._warming = False
         #: Participants with a vote applied but not yet on disk (their page must not say Saved).
@@ -133,20 +133,26 @@ class VoteBatcher:
 
     async def submit(self, vote: Vote) -> Result:
         """Apply `vote` now; returns once a save holding it is on disk (or why not)."""
+        future: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        self.offer(vote, future.set_result)
+        return await future
+
+    def offer(self, vote: Vote, reply: Callable[[Result], None]) -> None:
+        """Apply `vote` now; `reply` is called once a save holding it is on disk (or at once,
+        with why not). No task per vote: a burst of 200 is 200 calls, not 200 tasks."""
         try:
             self.meeting.vote(vote.who, vote.item, vote.value)
         except UsageError as exc:
-            return Result(False, exc.message)
+            reply(Result(False, exc.message))
+            return
         loop = asyncio.get_running_loop()
         if not self._warming:  # render the votes of this moment ahead, once, between keys
             self._warming = True
             loop.call_soon(self._warm)
-        future: asyncio.Future[Result] = loop.create_future()
-        self._waiting.append((self.saver.made + 1, vote, future))
+        self._waiting.append((self.saver.made + 1, vote, reply))
         self.pending[vote.who] = self.pending.get(vote.who, 0) + 1
         if self._task is None or self._task.done():
             self._task = asyncio.create_task(self._run())
-        return await future
 
     def _warm(self) -> None:
         self._warming = False
@@ -183,19 +189,17 @@ class VoteBatcher:
         if not done:
             return
         self._waiting = [w for w in self._waiting if w[0] > written]
-        for _, vote, future in done:
+        for _, vote, reply in done:
             self._forget(vote.who)
-            if not future.done():
-                future.set_result(Result(True))
+            reply(Result(True))
         if self.after is not None:
             self.after([vote for _, vote, _ in done])
 
     def _fail(self) -> None:
         waiting, self._waiting = self._waiting, []
-        for _, vote, future in waiting:
+        for _, vote, reply in waiting:
             self._forget(vote.who)
-            if not future.done():
-                future.set_result(Result(False, "the laptop could not save it; try again"))
+            reply(Result(False, "the laptop could not save it; try again"))
 
     def _forget(self, who: str) -> None:
         left = self.pending.get(who, 1) - 1
