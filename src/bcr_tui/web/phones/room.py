@@ -42,6 +42,17 @@ class Seen:
         """Participant ids with a phone."""
         return set(self._taken)
 
+    def heard(self, taken: object, roster: set[str]) -> None:
+        """The server's list of seats, of which only people on the roster count."""
+        self._taken = {p for p in taken if p in roster} if isinstance(taken, list) else set()
+
+    def release(self, pid: str) -> bool:
+        """Forget `pid`'s seat here (the server is told too); True if it was taken."""
+        if pid not in self._taken:
+            return False
+        self._taken.discard(pid)
+        return True
+
 
 class PhoneRoom(Address):
     """The laptop's side of the phones: the server process, the votes it relays, the seats."""
@@ -67,8 +78,7 @@ class PhoneRoom(Address):
         self._answers: list[list[Any]] = []
         self._pings = 0
 
-    # -- addresses -------------------------------------------------------------------------
-
+    # -- addresses (`host`, `port`, `address`, `base_url`: `Address`) ----------------------
     @property
     def join_url(self) -> str:
         """`http://ADDR:PORT/j/CODE`: what the QR code opens."""
@@ -119,9 +129,8 @@ class PhoneRoom(Address):
 
     def release(self, pid: str) -> bool:
         """Free a seat (lost phone): that phone's page goes back to the join form."""
-        if pid not in self.seats._taken:
+        if not self.seats.release(pid):
             return False
-        self.seats._taken.discard(pid)
         self._send("release", who=pid)
         return True
 
@@ -198,9 +207,8 @@ class PhoneRoom(Address):
         elif op == "profile":
             self._profile(message)
         elif op == "seats":
-            ids = {p.id for p in self.meeting.session.participants}
-            taken = message.get("taken")
-            self.seats._taken = {p for p in taken if p in ids} if isinstance(taken, list) else set()
+            roster = {p.id for p in self.meeting.session.participants}
+            self.seats.heard(message.get("taken"), roster)
             if self.on_change is not None:
                 self.on_change()
         else:
