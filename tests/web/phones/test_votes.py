@@ -83,3 +83,30 @@ def test_a_phone_vote_passes_the_turn_on_and_keeps_the_question_open(tmp_path):
         assert meeting.rate(1).message.startswith("Everyone present has answered")
     finally:
         store.close()
+
+
+async def test_a_vote_waiting_when_a_key_press_fails_to_save_is_answered(tmp_path, monkeypatch):
+    """A key press's save that fails (a full disk) held the vote waiting beside it: the batcher
+    tries its own save and tells the phone it was not saved, rather than waiting for ever."""
+    from bcr_tui.errors import SaveError
+    from bcr_tui.web.phones.votes import Vote, VoteBatcher
+
+    path = write_session(tmp_path, people=3)
+    store = SessionStore.open(path)
+    try:
+        meeting = Meeting(store)
+        saver = Saver(meeting)
+        meeting.save_hook = saver.save_now
+        batcher = VoteBatcher(meeting, saver)
+        vote = asyncio.create_task(batcher.submit(Vote("p02", meeting.item.id, "future")))
+        await asyncio.sleep(0)  # applied, waiting for a save
+
+        def full_disk(text):
+            raise SaveError("could not be saved: the disk is full", path)
+
+        monkeypatch.setattr(store, "prepare", full_disk)
+        assert not meeting.rate(1).saved  # the key press's save renders the vote, then fails
+        result = await asyncio.wait_for(vote, 2)
+        assert not result.saved and "could not save" in result.problem
+    finally:
+        store.close()

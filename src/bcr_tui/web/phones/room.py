@@ -264,11 +264,7 @@ class PhoneRoom(Address):
             return
         if self.on_change is not None:
             self.on_change()
-        self._done(
-            message,
-            outcome.saved,
-            None if outcome.saved else NOT_SAVED,
-        )
+        self._done(message, outcome.saved, None if outcome.saved else NOT_SAVED)
 
     def _done(self, message: dict[str, Any], saved: bool, problem: str | None) -> None:
         """Answer a request; the answers of one moment go as one message (after the snapshot

@@ -166,9 +166,6 @@ class VoteBatcher:
                 await asyncio.sleep(quiet)
                 self.settle()
                 continue
-            if not any(need > self.saver.made for need, _, _ in self._waiting):
-                self.settle()
-                continue
             error: SaveError | None = None
             try:
                 await self.saver.save_soon()
