@@ -49,9 +49,13 @@ class Renderer:
         return "".join(p for p in parts if p)
 
     def _answers_text(self, session: Session) -> str:
-        """The `[ratings.*]` tables; a rater's block is joined again only when it changed, from
-        its lines, of which only the changed ones are rendered again (a burst of phone votes
-        changes one line in each of 200 blocks of 50)."""
+        """The `[ratings.*]` tables."""
+        return "".join(self._blocks(session))
+
+    def _blocks(self, session: Session) -> list[str]:
+        """Each rater's table, in order; a block is joined again only when it changed, from its
+        lines, of which only the changed ones are rendered again (a burst of phone votes changes
+        one line in each of 200 blocks of 50)."""
         order = {i.id: n for n, i in enumerate(session.items)}
         out = []
         for who in _rater_order(session):
@@ -62,7 +66,7 @@ class Renderer:
             if block.answers != answers:
                 block.update(answers, order)
             out.append(block.text)
-        return "".join(out)
+        return out
 
     def _instrument_text(self, instrument: Instrument) -> str:
         key = id(instrument.raw)
@@ -82,7 +86,7 @@ class Renderer:
         """Bring the cached parts up to date with `session` (the raters' tables, the log's lines)
         without making the text: the phones' votes are rendered as they arrive, between the
         facilitator's keys, so a key press's save renders little more than its own change."""
-        self._answers_text(session)
+        self._blocks(session)
         self._log_lines(session.log)
 
     def _log_text(self, log: list[LogEntry]) -> str:
