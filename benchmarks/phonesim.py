@@ -442,6 +442,7 @@ def measure(path: Path, port: int, bursts: int = 24) -> dict[str, float]:
     The phones run in a process of their own (`_phones_process`); this one sends the keys and
     reads the screen.
     """
+    import gc
     import multiprocessing
 
     from bcr_tui.storage.store import load_session
@@ -484,6 +485,7 @@ def measure(path: Path, port: int, bursts: int = 24) -> dict[str, float]:
         figures["phones_200_all_saved_s"] = max(acked, shown) - began
         figures["phones_vote_p95_ms"] = _p95([a.seconds * 1000 for a in acks])
         latencies: list[float] = []
+        gc.disable()  # this process's own collections would be read as the laptop's latency
         for b in range(bursts):
             if load_session(path).cursor.item == item:
                 app.send(b"\x1b[C")  # → the next item (saved before the screen shows it)
@@ -508,6 +510,7 @@ def measure(path: Path, port: int, bursts: int = 24) -> dict[str, float]:
             conn.recv()
             pump = Pump(app)
             pump.start()
+        gc.enable()
         figures["keystroke_p95_ms_200x50_during_phones"] = _p95(latencies)
         figures["keys_during_phones"] = len(latencies)
         conn.send(("close",))

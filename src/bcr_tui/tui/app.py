@@ -6,7 +6,9 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Provider
@@ -16,6 +18,11 @@ from bcr_tui.errors import BcrError
 from bcr_tui.storage.store import SessionStore
 from bcr_tui.tui import palette_outputs
 from bcr_tui.tui.themes import DEFAULT_THEME, THEMES
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
+
+    from bcr_tui.tui.keysfirst import KeysFirst
 
 
 def _palette() -> type[Provider]:
@@ -47,6 +54,8 @@ class BcrApp(App[int]):
         self.sessions_dir = sessions_dir
         self.view = view
         self._stores: list[SessionStore] = [store] if store else []
+        #: While phones are on: told of each key and each frame (`tui/keysfirst.py`).
+        self.keys_first: KeysFirst | None = None
         for theme in THEMES:
             self.register_theme(theme)
         # The projector theme is in place before the stylesheet is first parsed (setting
@@ -56,6 +65,19 @@ class BcrApp(App[int]):
         dark = self.current_theme.dark
         self.set_class(dark, "-dark-mode", update=False)
         self.set_class(not dark, "-light-mode", update=False)
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key from the terminal holds the phones' votes back until it is drawn."""
+        if self.keys_first is not None and isinstance(event, events.Key):
+            self.keys_first.arrived()
+        await super().on_event(event)
+
+    def _display(self, screen: Screen, renderable: RenderableType | None) -> None:
+        # Textual's one place where a frame is handed to the terminal (private: Textual is
+        # pinned exactly; tests/web/phones/test_keys_first.py fails if this stops being called).
+        super()._display(screen, renderable)
+        if self.keys_first is not None and renderable is not None:
+            self.keys_first.drawn()
 
     def on_mount(self) -> None:
         """Open the session, or the home screen."""

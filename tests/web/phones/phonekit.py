@@ -130,3 +130,11 @@ class Phone:
                 "answer": self.buttons("answer")[label],
             },
         )
+
+
+async def until_running(panel, pilot) -> None:
+    """Wait (up to 2 s) for the join panel's phone server to be on: it starts in a worker."""
+    for _ in range(40):
+        if panel.running:
+            return
+        await pilot.pause(0.05)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from phonekit import free_port, on_disk, phones, write_session
+from phonekit import free_port, on_disk, phones, until_running, write_session
 from readback import screen_text
 
 from bcr_tui.storage.store import SessionStore
@@ -22,10 +22,7 @@ async def test_key_j_starts_phones_a_vote_shows_and_j_stops(tmp_path):
             assert panel.room is None and not panel.display
             app.phones = PhoneOptions("127.0.0.1", free_port())  # as --host 127.0.0.1 --port P
             await pilot.press("j")
-            for _ in range(20):
-                await pilot.pause(0.05)
-                if panel.running:
-                    break
+            await until_running(panel, pilot)
             room = panel.room
             assert room is not None and room.running and panel.display
             shot = screen_text(app)
@@ -85,10 +82,7 @@ async def test_several_networks_the_facilitator_picks(tmp_path, monkeypatch):
             assert "127.0.0.1  (router or Wi-Fi)" in text and "10.9.9.9" in text
             await pilot.press("enter")
             panel = app.screen.query_one(JoinPanel)
-            for _ in range(20):
-                await pilot.pause(0.05)
-                if panel.running:
-                    break
+            await until_running(panel, pilot)
             assert panel.room.host == "127.0.0.1" and panel.running
             await panel.stop()
     finally:
@@ -105,10 +99,7 @@ async def test_votes_saved_after_a_render_are_shown(tmp_path):
         app.phones = PhoneOptions("127.0.0.1", free_port())
         async with app.run_test(size=(100, 30)) as pilot:
             panel = await app.screen.join_panel()
-            for _ in range(40):
-                await pilot.pause(0.05)
-                if panel.running:
-                    break
+            await until_running(panel, pilot)
             meeting, item = panel.room.meeting, panel.room.meeting.item.id
             panel._votes_saved()  # a batch saved: a repaint is due
             app.screen.refresh_view()  # a key press renders the screen meanwhile

@@ -260,6 +260,9 @@ class MeetingScreen(MeetingLines, MeetingCommands, AnswerFocus, BcrScreen):
     def _after(self, outcome: Outcome, *, advance: bool = True) -> None:
         # Shown at once, not through a message: the answer box takes the keyboard before the
         # next key is read (a key queued behind a message would run a command instead).
+        keys_first = getattr(self.app, "keys_first", None)
+        if keys_first is not None:  # phones on: the next frame, showing this, ends their hold
+            keys_first.handled()
         if outcome.changed:
             self._show(outcome)
             return

@@ -89,6 +89,7 @@ class JoinPanel(Static):
         """bcr is leaving the meeting: no more answers from phones, and the view must not show
         a dead link."""
         if self.follow is None and self.room is not None:
+            self.app.keys_first = None  # type: ignore[attr-defined]
             announce.withdraw(self.room.meeting.store.path)
             self._stopping = asyncio.get_running_loop().create_task(self.room.shutdown())
 
@@ -160,7 +161,10 @@ class JoinPanel(Static):
                 if options.port
                 else list(range(DEFAULT_PORT, DEFAULT_PORT + PORT_TRIES))
             )
+            from bcr_tui.tui.keysfirst import KeysFirst
+
             self.room = PhoneRoom(meeting, on_change=self._votes_saved)
+            self.app.keys_first = KeysFirst(self.room)  # type: ignore[attr-defined]
             await self.room.start(host, ports)
         else:
             await self.room.start()
@@ -205,6 +209,9 @@ class JoinPanel(Static):
         from bcr_tui.tui.messages import SessionChanged
 
         self._repaint_due = False
+        if self.room is not None and self.room.holding:  # a key is being handled: after it
+            self._votes_saved()
+            return
         if self.room is not None:
             # The votes were applied before they were saved: a render since the last batch was
             # saved (a key press's) has shown them all, and repainting 200 people again would

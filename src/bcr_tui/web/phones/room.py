@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -29,6 +30,10 @@ NOT_SAVED = "the laptop could not save it; try again"
 START_S = 30.0
 YIELD_EVERY = 16
 REPLY_S = 10.0
+#: The longest the phones' messages wait while a facilitator's key is being handled (`hold`).
+HOLD_S = 0.05
+#: After a hold, the phones' messages are read for at least this long before the next one.
+FAIR_S = 0.005
 
 
 class Seen:
@@ -65,7 +70,9 @@ class PhoneRoom(Address):
         self.seats = Seen()
         self.saver = Saver(meeting)
         meeting.save_hook = self._save_now  # key presses and votes: one writer
-        self.batcher = VoteBatcher(meeting, self.saver, self._after_votes)
+        self._go = asyncio.Event()
+        self._go.set()
+        self.batcher = VoteBatcher(meeting, self.saver, self._after_votes, self._go)
         self.auto_reveal = False
         self.running = False
         #: Why the server process ended on its own (None while it runs or was never started).
@@ -77,6 +84,9 @@ class PhoneRoom(Address):
         self._pushed_unsaved = False
         self._answers: list[list[Any]] = []
         self._pings = 0
+        self._holding: asyncio.TimerHandle | None = None
+        self._released = 0.0
+        self._collecting = False
 
     # -- addresses (`host`, `port`, `address`, `base_url`: `Address`) ----------------------
     @property
@@ -114,6 +124,7 @@ class PhoneRoom(Address):
     async def shutdown(self) -> None:
         """Stop, and end the server process."""
         self.running = False
+        self.resume()  # a key's hold ends with the room (and the collector runs again)
         proc, self._proc = self._proc, None
         if proc is None:
             return
@@ -139,6 +150,38 @@ class PhoneRoom(Address):
         self._pings += 1
         self._push()
         await self._ask("ping", {"pong"}, n=self._pings)
+
+    # -- the facilitator's keys first -------------------------------------------------------
+    def hold(self) -> None:
+        """A facilitator's key has arrived: what can wait, waits, until `resume` (the key's frame
+        is on screen) or `HOLD_S`. The phones' messages are not read, the batcher neither renders
+        nor saves (a key's save carries the votes already applied), and Python's garbage
+        collector does not run (Textual's frames leave cyclic garbage, and its passes, up to
+        48 ms, landed on keys). A key pressed within `FAIR_S` of the last hold's end does not
+        hold again: however fast the facilitator types, the phones' votes keep being read."""
+        loop = asyncio.get_running_loop()
+        if self._holding is not None or loop.time() - self._released < FAIR_S:
+            return
+        self._go.clear()
+        self._holding = loop.call_later(HOLD_S, self.resume)
+        self._collecting = gc.isenabled()
+        gc.disable()
+
+    def resume(self) -> None:
+        """The key is handled and drawn: read what phones send again."""
+        if self._holding is None:
+            return
+        self._holding.cancel()
+        self._holding = None
+        if self._collecting:
+            gc.enable()
+        self._released = asyncio.get_running_loop().time()
+        self._go.set()
+
+    @property
+    def holding(self) -> bool:
+        """True while what phones send waits for a facilitator's key."""
+        return self._holding is not None
 
     # -- the server process ----------------------------------------------------------------
     async def _spawn(self) -> None:
@@ -180,6 +223,8 @@ class PhoneRoom(Address):
         try:
             count = 0
             while line := await proc.stdout.readline():
+                if not self._go.is_set():
+                    await self._go.wait()
                 message = decode(line)
                 if message is not None:
                     self._heard(message)

@@ -119,11 +119,20 @@ class VoteBatcher:
     """
 
     def __init__(
-        self, meeting: Meeting, saver: Saver, after: Callable[[list[Vote]], None] | None = None
+        self,
+        meeting: Meeting,
+        saver: Saver,
+        after: Callable[[list[Vote]], None] | None = None,
+        go: asyncio.Event | None = None,
     ) -> None:
         self.meeting = meeting
         self.saver = saver
         self.after = after
+        #: Cleared while a facilitator's key is being handled (`PhoneRoom.hold`): the batcher's
+        #: own renders and saves wait for it (the key's save carries the votes meanwhile).
+        self.go = go or asyncio.Event()
+        if go is None:
+            self.go.set()
         #: Votes applied and not yet known to be on disk: (the save that holds it, vote, reply).
         self._waiting: list[tuple[int, Vote, Callable[[Result], None]]] = []
         self._task: asyncio.Task[None] | None = None
@@ -156,11 +165,16 @@ class VoteBatcher:
 
     def _warm(self) -> None:
         self._warming = False
-        self.meeting.store.warm()
+        if self.go.is_set():  # else a key is being handled: the next vote or save renders it
+            self.meeting.store.warm()
 
     async def _run(self) -> None:
         while self._waiting:
             await asyncio.sleep(0)  # the votes that arrived together are saved together
+            if not self.go.is_set():
+                await self.go.wait()
+                self.settle()  # the key's save may have carried them
+                continue
             quiet = self.saver.last_save + GIVE_WAY_S - time.monotonic()
             if quiet > 0:  # keys are being pressed: their saves carry the votes
                 await asyncio.sleep(quiet)
