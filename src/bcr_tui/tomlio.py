@@ -116,7 +116,7 @@ def parse_toml(text: str, path: Path, error: type[BcrError]) -> dict[str, Any]:
         raise error.at(path, "is nested too deeply to be a bcr file") from None
 
 
-def write_durably(path: Path, text: str, *, mode: int = 0o600) -> None:
+def write_durably(path: Path, text: str | bytes, *, mode: int = 0o600) -> None:
     """Write `text` to `path` atomically and durably; raises OSError if it did not reach the disk.
 
     The previous file stays intact until the new one is complete and synced.
@@ -124,14 +124,14 @@ def write_durably(path: Path, text: str, *, mode: int = 0o600) -> None:
     commit_durably(prepare_durably(path, text, mode=mode), path)
 
 
-def prepare_durably(path: Path, text: str, *, mode: int = 0o600) -> Path:
-    """The first half of `write_durably`: `text` written and synced to a temporary file beside
-    `path` (returned); nothing at `path` changes. Raises OSError."""
+def prepare_durably(path: Path, text: str | bytes, *, mode: int = 0o600) -> Path:
+    """The first half of `write_durably`: `text` (or bytes, written as they are) written and
+    synced to a temporary file beside `path` (returned); nothing at `path` changes. OSError."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
-            handle.write(text.encode("utf-8"))
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
             handle.flush()
             os.fsync(handle.fileno())
     except BaseException:

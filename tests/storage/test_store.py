@@ -612,4 +612,7 @@ def test_cached_renderer_matches_a_fresh_render_through_any_changes(pai, steps):
             s.redo()
         if who == 0:  # phone votes are rendered ahead as they arrive (`warm`), then saved
             renderer.warm(s)
+        elif who == 1:  # … the voters of the moment only
+            renderer.warm(s, [pid, "p09"])  # (no such rater: nothing to render)
         assert renderer.render(s) == render(s)
+        assert renderer.render_bytes(s) == render(s).encode("utf-8")

@@ -68,6 +68,9 @@ class Session(History, RosterAndSteps, LogFolds):
         #: live heatmap counts again only the items that changed (`counts.CountMemo`). Not a
         #: field: not saved, not compared.
         self.changes: dict[str, int] = {}
+        #: Where each participant id was last seen in `participants` (checked on every use:
+        #: the roster can change under it). Not a field either.
+        self._positions: dict[str, int] = {}
         if self.cursor is None:
             first = self.items[0].id if self.items else ""
             self.cursor = Cursor(first, None)
@@ -79,8 +82,16 @@ class Session(History, RosterAndSteps, LogFolds):
         return self.instrument.items
 
     def participant(self, pid: str) -> Participant | None:
-        """The participant with this id, or None."""
-        return next((p for p in self.participants if p.id == pid), None)
+        """The participant with this id, or None. Looked up by position, not by a scan of the
+        roster: a burst of 200 phone votes looked each voter up twice in a roster of 200."""
+        people = self.participants
+        at = self._positions.get(pid)
+        if at is None or at >= len(people) or people[at].id != pid:
+            self._positions = {}
+            for n, person in enumerate(people):
+                self._positions.setdefault(person.id, n)
+            at = self._positions.get(pid)
+        return None if at is None else people[at]
 
     @property
     def present(self) -> list[Participant]:

@@ -10,6 +10,7 @@ can have changed. Reading the text back, with its checks, is `parse.py`; the fas
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from bcr_tui.instrument.model import Instrument
@@ -27,32 +28,30 @@ class Renderer:
     """Renders sessions to text, caching the parts that only grow or never change."""
 
     def __init__(self) -> None:
-        self._instrument: tuple[int, str] | None = None
-        self._log: list[str] = []
+        self._instrument: tuple[int, bytes] | None = None
+        self._log: list[bytes] = []
         self._log_source: list[LogEntry] = []
         self._answers: dict[str, _Block] = {}
 
     def render(self, session: Session) -> str:
         """The whole file for `session`."""
-        parts = [
-            HEADER,
-            _head(session),
-            _audience(session),
-            _participants(session),
-            self._answers_text(session),
-            _tally(session),
-            _notes(session),
-            _actions(session),
-            self._instrument_text(session.instrument),
-            self._log_text(session.log),
-        ]
-        return "".join(p for p in parts if p)
+        return self.render_bytes(session).decode("utf-8")
 
-    def _answers_text(self, session: Session) -> str:
-        """The `[ratings.*]` tables."""
-        return "".join(self._blocks(session))
+    def render_bytes(self, session: Session) -> bytes:
+        """The whole file for `session`, in UTF-8, as it is saved. The cached parts are kept
+        encoded: a save of a 200 × 50 session (0.7 MB) joins bytes instead of encoding the text
+        again (~1.5 ms, in one call that holds Python's lock all along)."""
+        return b"".join(
+            [
+                _utf8(HEADER, _head(session), _audience(session), _participants(session)),
+                *self._blocks(session),
+                _utf8(_tally(session), _notes(session), _actions(session)),
+                self._instrument_text(session.instrument),
+                *self._log_bytes(session.log),
+            ]
+        )
 
-    def _blocks(self, session: Session) -> list[str]:
+    def _blocks(self, session: Session) -> list[bytes]:
         """Each rater's table, in order; a block is joined again only when it changed, from its
         lines, of which only the changed ones are rendered again (a burst of phone votes changes
         one line in each of 200 blocks of 50)."""
@@ -68,30 +67,41 @@ class Renderer:
             out.append(block.text)
         return out
 
-    def _instrument_text(self, instrument: Instrument) -> str:
+    def _instrument_text(self, instrument: Instrument) -> bytes:
         key = id(instrument.raw)
         if self._instrument is None or self._instrument[0] != key:
             import tomli_w  # here, not at the top: only the first save needs it
 
-            self._instrument = (key, "\n" + tomli_w.dumps({"instrument": dict(instrument.raw)}))
+            text = "\n" + tomli_w.dumps({"instrument": dict(instrument.raw)})
+            self._instrument = (key, text.encode("utf-8"))
         return self._instrument[1]
 
     def seed_log(self, log: list[LogEntry], texts: list[str]) -> None:
         """Start from the log as the file has it (`texts[i]`: `log[i]` as written), so the first
         save after opening a big session does not render its whole log again."""
         if len(texts) == len(log):
-            self._log, self._log_source = list(texts), list(log)
+            self._log, self._log_source = [t.encode("utf-8") for t in texts], list(log)
 
-    def warm(self, session: Session) -> None:
+    def warm(self, session: Session, raters: Iterable[str] | None = None) -> None:
         """Bring the cached parts up to date with `session` (the raters' tables, the log's lines)
         without making the text: the phones' votes are rendered as they arrive, between the
-        facilitator's keys, so a key press's save renders little more than its own change."""
-        self._blocks(session)
+        facilitator's keys, so a key press's save renders little more than its own change. With
+        `raters`, only their tables (the voters of the moment; looking at all 200 each time cost
+        as much as applying the votes); a rater with no table yet gets one at the next render."""
+        if raters is None:
+            self._blocks(session)
+        else:
+            order: dict[str, int] | None = None
+            for who in raters:
+                answers, block = session.answers.get(who), self._answers.get(who)
+                if answers is not None and block is not None and block.answers != answers:
+                    order = order or {i.id: n for n, i in enumerate(session.items)}
+                    block.update(answers, order)
         self._log_lines(session.log)
 
-    def _log_text(self, log: list[LogEntry]) -> str:
+    def _log_bytes(self, log: list[LogEntry]) -> list[bytes]:
         self._log_lines(log)
-        return "".join(self._log)
+        return self._log
 
     def _log_lines(self, log: list[LogEntry]) -> None:
         n = len(self._log)
@@ -99,13 +109,17 @@ class Renderer:
             a is not b for a, b in zip(self._log_source[-3:], log[max(n - 3, 0) : n], strict=False)
         ):
             self._log, self._log_source, n = [], [], 0  # the log was replaced: start again
-        self._log.extend(_log_entry(e) for e in log[n:])
+        self._log.extend(_log_entry(e).encode("utf-8") for e in log[n:])
         self._log_source.extend(log[n:])
 
 
 def render(session: Session) -> str:
     """The file text for `session` (uncached; see `Renderer` for repeated saves)."""
     return Renderer().render(session)
+
+
+def _utf8(*parts: str) -> bytes:
+    return "".join(parts).encode("utf-8")
 
 
 def _line(key: str, value: Any) -> str:
@@ -164,12 +178,13 @@ def _rater_order(s: Session) -> list[str]:
 
 
 class _Block:
-    """One `[ratings.WHO]` table as last rendered: answers in instrument order, a line each."""
+    """One `[ratings.WHO]` table as last rendered (UTF-8): answers in instrument order, a line
+    each."""
 
     def __init__(self, who: str) -> None:
-        self.head = f"\n{rater_header(who)}\n"
+        self.head = f"\n{rater_header(who)}\n".encode()
         self.answers: dict[str, Any] = {}
-        self.lines: dict[str, str] = {}
+        self.lines: dict[str, bytes] = {}
         self.keys: list[str] = []
         self.text = self.head
 
@@ -177,13 +192,13 @@ class _Block:
         old = self.answers
         for key, value in answers.items():
             if key not in old or old[key] != value or type(old[key]) is not type(value):
-                self.lines[key] = _line(key, value)
+                self.lines[key] = _line(key, value).encode("utf-8")
         if len(old) != len(answers) or any(key not in answers for key in old):
             for key in [k for k in self.lines if k not in answers]:
                 del self.lines[key]
             self.keys = sorted(answers, key=lambda k: (order.get(k, len(order)), k))
         self.answers = dict(answers)
-        self.text = self.head + "".join(self.lines[k] for k in self.keys)
+        self.text = self.head + b"".join([self.lines[k] for k in self.keys])
 
 
 def rater_header(who: str) -> str:

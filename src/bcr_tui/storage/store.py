@@ -19,6 +19,7 @@ import re
 import socket
 import stat
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -144,9 +145,10 @@ class SessionStore:
         """Write the session to disk durably; raises SaveError (state stays in memory)."""
         self.write(self.render(force=force))
 
-    def render(self, *, force: bool = False) -> str:
-        """The text `save` writes, after its checks (the first half of `save`: phone votes
-        render on the event loop and write in a worker thread); raises SaveError."""
+    def render(self, *, force: bool = False) -> bytes:
+        """What `save` writes (the file's UTF-8 bytes), after its checks (the first half of
+        `save`: phone votes render on the event loop and write in a worker thread); raises
+        SaveError."""
         now = Fingerprint.of(self.real)
         # A file that is gone is written again (nothing is overwritten); one that another
         # program changed is not, until the facilitator says so (force).
@@ -161,23 +163,23 @@ class SessionStore:
             self.read_log()
         except SessionFileError as exc:
             raise SaveError(f"cannot be saved: it {exc.message}", self.path) from None
-        return self._renderer.render(self.session)
+        return self._renderer.render_bytes(self.session)
 
-    def warm(self) -> None:
-        """Render ahead what has changed since the last save, for the next `render` (a no-op
-        while the change log is still unread)."""
+    def warm(self, raters: Iterable[str] | None = None) -> None:
+        """Render ahead what has changed since the last save (of `raters` only, if given), for
+        the next `render` (a no-op while the change log is still unread)."""
         if self._pending_log is None:
-            self._renderer.warm(self.session)
+            self._renderer.warm(self.session, raters)
 
-    def write(self, text: str) -> None:
-        """Write text from `render` durably (the second half of `save`); raises SaveError."""
-        self.commit(self.prepare(text))
+    def write(self, data: bytes) -> None:
+        """Write what `render` made durably (the second half of `save`); raises SaveError."""
+        self.commit(self.prepare(data))
 
-    def prepare(self, text: str) -> Path:
-        """`text` written and synced beside the file, not yet in its place (the slow part of
+    def prepare(self, data: bytes) -> Path:
+        """`data` written and synced beside the file, not yet in its place (the slow part of
         `write`, which two writers may do at once); raises SaveError."""
         try:
-            return prepare_durably(self.real, text)
+            return prepare_durably(self.real, data)
         except OSError as exc:
             raise SaveError(_disk_sentence(exc), self.path) from None
 

@@ -21,6 +21,7 @@ from bcr_tui.tui.themes import DEFAULT_THEME, THEMES
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
+    from textual.driver import Driver
 
     from bcr_tui.tui.keysfirst import KeysFirst
 
@@ -65,6 +66,12 @@ class BcrApp(App[int]):
         dark = self.current_theme.dark
         self.set_class(dark, "-dark-mode", update=False)
         self.set_class(not dark, "-light-mode", update=False)
+
+    def get_driver_class(self) -> type[Driver]:
+        """Textual's driver for this terminal, telling `keys_first` of each key as it is read."""
+        from bcr_tui.tui.keysfirst import with_keys_first
+
+        return with_keys_first(super().get_driver_class())
 
     async def on_event(self, event: events.Event) -> None:
         """A key from the terminal holds the phones' votes back until it is drawn."""

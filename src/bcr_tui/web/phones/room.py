@@ -85,6 +85,9 @@ class PhoneRoom(Address):
         self._answers: list[list[Any]] = []
         self._pings = 0
         self._holding: asyncio.TimerHandle | None = None
+        #: Set from the terminal's input thread when the facilitator has pressed a key: the
+        #: reader holds at its next message, before the event loop reaches the key.
+        self.key_coming = False
         self._released = 0.0
         self._collecting = False
 
@@ -159,6 +162,7 @@ class PhoneRoom(Address):
         collector does not run (Textual's frames leave cyclic garbage, and its passes, up to
         48 ms, landed on keys). A key pressed within `FAIR_S` of the last hold's end does not
         hold again: however fast the facilitator types, the phones' votes keep being read."""
+        self.key_coming = False
         loop = asyncio.get_running_loop()
         if self._holding is not None or loop.time() - self._released < FAIR_S:
             return
@@ -223,6 +227,8 @@ class PhoneRoom(Address):
         try:
             count = 0
             while line := await proc.stdout.readline():
+                if self.key_coming:
+                    self.hold()
                 if not self._go.is_set():
                     await self._go.wait()
                 message = decode(line)

@@ -63,22 +63,22 @@ class Saver:
     def save_now(self, *, force: bool = False) -> None:
         """A key press's save (on the event loop): raises SaveError."""
         self.last_save = time.monotonic()
-        made, text = self._render(force=force)
-        self._commit(self.meeting.store.prepare(text), made)
+        made, data = self._render(force=force)
+        self._commit(self.meeting.store.prepare(data), made)
 
     async def save_soon(self) -> None:
         """Save what is in memory now; the write and fsync in a worker thread. Raises SaveError."""
-        made, text = self._render()
-        await asyncio.to_thread(self._write, text, made)
+        made, data = self._render()
+        await asyncio.to_thread(self._write, data, made)
 
-    def _render(self, *, force: bool = False) -> tuple[int, str]:
+    def _render(self, *, force: bool = False) -> tuple[int, bytes]:
         with self._order:  # the store's check for outside changes sees no save half done
             self._made += 1
             return self._made, self.meeting.store.render(force=force)
 
-    def _write(self, text: str, made: int) -> None:
+    def _write(self, data: bytes, made: int) -> None:
         if made > self._written:  # else a later save already wrote all of this
-            self._commit(self.meeting.store.prepare(text), made)
+            self._commit(self.meeting.store.prepare(data), made)
 
     def _commit(self, prepared: Path, made: int) -> None:
         with self._order:
@@ -137,6 +137,7 @@ class VoteBatcher:
         self._waiting: list[tuple[int, Vote, Callable[[Result], None]]] = []
         self._task: asyncio.Task[None] | None = None
         self._warming = False
+        self._unwarmed: set[str] = set()
         #: Participants with a vote applied but not yet on disk (their page must not say Saved).
         self.pending: dict[str, int] = {}
 
@@ -158,6 +159,7 @@ class VoteBatcher:
         if not self._warming:  # render the votes of this moment ahead, once, between keys
             self._warming = True
             loop.call_soon(self._warm)
+        self._unwarmed.add(vote.who)
         self._waiting.append((self.saver.made + 1, vote, reply))
         self.pending[vote.who] = self.pending.get(vote.who, 0) + 1
         if self._task is None or self._task.done():
@@ -165,8 +167,9 @@ class VoteBatcher:
 
     def _warm(self) -> None:
         self._warming = False
-        if self.go.is_set():  # else a key is being handled: the next vote or save renders it
-            self.meeting.store.warm()
+        raters, self._unwarmed = self._unwarmed, set()
+        if self.go.is_set():  # else a key is being handled: its save renders them
+            self.meeting.store.warm(raters)
 
     async def _run(self) -> None:
         while self._waiting:
