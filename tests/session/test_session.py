@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bcr_tui.errors import UsageError
 from bcr_tui.instrument.load import find_instrument, load_instrument
@@ -498,3 +500,38 @@ def test_actions(rr):
         rr.remove_action(3)
     rr.remove_action(0)
     assert rr.actions == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["record", "abstain", "undo", "redo", "absent", "arrive"]),
+            st.integers(0, 2),
+            st.integers(0, 4),
+            st.booleans(),
+        ),
+        max_size=30,
+    )
+)
+def test_the_counts_the_screen_shows_follow_every_change(pai, steps):
+    """`answered_count` and `expected` are remembered between changes (the meeting screen asks
+    after every key): after any change they are what counting afresh gives."""
+    s = new_session(pai, "T", [("A", None), ("B", None), ("C", None)])
+    for op, who, item, flag in steps:
+        pid, item_id = f"p0{who + 1}", s.items[item].id
+        s.cursor.item = item_id
+        if op == "record":
+            s.record(pid, item_id, "maintain" if flag else "future")
+        elif op == "abstain":
+            s.abstain(pid, item_id)
+        elif op == "undo":
+            s.undo()
+        elif op == "redo":
+            s.redo()
+        elif op == "absent":
+            s.set_absent(pid, flag)
+        elif len(s.participants) < 6:
+            s.add_participant(f"Late {len(s.participants)}")
+        assert s.answered_count() == s._answered_count()
+        assert s.expected() == s._expected()

@@ -46,3 +46,15 @@ class LogFolds:
             "new-ops", set, lambda ops, e: ops.add(e.op) if e.op in NEW_OPS else None
         )
         return FORMAT_2 if found else FORMAT
+
+    def _since_log(self, name: str, compute: Callable[[], Any]) -> Any:
+        """`compute()`, made again only when the log has changed since (every change to the
+        answers, the tally, the roster or who is absent adds an entry to it): the meeting
+        screen counts the answers after every key, over 200 × 50 answers."""
+        memo = self.__dict__.setdefault("_log_memo", {})
+        log = self.log
+        key = (id(log), len(log), id(log[-1]) if log else 0, self.mode, self.order)
+        hit = memo.get(name)
+        if hit is None or hit[0] != key:
+            hit = memo[name] = (key, compute())
+        return hit[1]

@@ -122,15 +122,19 @@ class Session(History, RosterAndSteps, LogFolds):
         """How many answers a complete session holds: absent people count what they gave; a
         late arrival (item-major) every item from the one on screen when they arrived, and what
         they gave before it (participant-major: every item, their turns cover them all)."""
+        return self._since_log("expected", self._expected)
+
+    def _expected(self) -> int:
         n = len(self.items)
         if self.mode != "round-robin":
             return n
         arrivals = self._arrivals() if self.order == "item-major" else {}
         ids = [i.id for i in self.items]
+        place = {i: k for k, i in enumerate(ids)}
         total = 0
         for p in self.participants:
             given = self.answers.get(p.id, {})
-            first = ids.index(arrivals[p.id]) if arrivals.get(p.id) in ids else 0
+            first = place.get(arrivals.get(p.id, ""), 0)
             total += (
                 len(given) if p.absent else (n - first + sum(1 for i in ids[:first] if i in given))
             )
@@ -138,10 +142,13 @@ class Session(History, RosterAndSteps, LogFolds):
 
     def answered_count(self) -> int:
         """How many answers are recorded (a tallied item counts once)."""
+        return self._since_log("answered", self._answered_count)
+
+    def _answered_count(self) -> int:
         if self.mode == "tally":
             return sum(1 for i in self.items if self.tally.get(i.id))
         known = {i.id for i in self.items}
-        return sum(1 for a in self.answers.values() for k in a if k in known)
+        return sum(len(known.intersection(a)) for a in self.answers.values())
 
     # -- changing --------------------------------------------------------------------------
     def record(self, who: str, item_id: str, value: Any) -> LogEntry:

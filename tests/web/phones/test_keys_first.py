@@ -46,6 +46,25 @@ async def test_a_vote_waits_while_a_key_is_handled_then_is_saved(session_path, m
         assert on_disk(session_path).answer("p02", item) == "immediate"
 
 
+async def test_the_server_hears_of_saved_votes_after_the_keys_frame(session_path, monkeypatch):
+    """A key's save carries the votes waiting beside it; the snapshot and the phones' "done"
+    (a millisecond or more for 200 people) wait for the key's frame, snapshot first."""
+    monkeypatch.setattr(room_module, "HOLD_S", 30.0)
+    async with room_on(session_path) as room:
+        item = room.meeting.item.id
+        sent = []
+        room._send = lambda op, **fields: sent.append(op)
+        room._heard({"op": "vote", "n": 1, "who": "p02", "item": item, "value": "future"})
+        room.hold()  # the facilitator's key arrives
+        assert room.meeting.rate(1).saved  # its save writes the phone's vote too
+        assert on_disk(session_path).answer("p02", item) == "future"
+        await asyncio.sleep(0.1)
+        assert "state" not in sent and "done" not in sent
+        room.resume()  # the key's frame is drawn
+        await asyncio.sleep(0.05)
+        assert "done" in sent and sent.index("state") < sent.index("done")
+
+
 async def test_a_hold_ends_by_itself(session_path):
     async with room_on(session_path) as room, phones(room, 1) as (phone,):
         assert await phone.join("Person 03") == 200

@@ -179,8 +179,16 @@ class PhoneRoom(Address):
         self._holding = None
         if self._collecting:
             gc.enable()
-        self._released = asyncio.get_running_loop().time()
+        loop = asyncio.get_running_loop()
+        self._released = loop.time()
         self._go.set()
+        loop.call_soon(self._after_hold)
+
+    def _after_hold(self) -> None:
+        """What waited for the key's frame: the server's snapshot, then the phones' "done"."""
+        self._push_if_due()
+        if self._answers:
+            self._answer()
 
     @property
     def holding(self) -> bool:
@@ -327,6 +335,10 @@ class PhoneRoom(Address):
             self._answers.append([n, saved, problem])
 
     def _answer(self) -> None:
+        if self.holding:  # after the key's frame (`_after_hold`)
+            return
+        if self._push_due:  # the snapshot that shows them saved first
+            self._push()
         answers, self._answers = self._answers, []
         self._send("done", many=answers)
 
@@ -346,7 +358,10 @@ class PhoneRoom(Address):
 
     def _push_if_due(self) -> None:
         # Not again if the votes this save held already sent it (a snapshot of 200 people is
-        # a millisecond or more of the facilitator's key), unless the save's outcome changed it.
+        # a millisecond or more of the facilitator's key), unless the save's outcome changed it;
+        # and not before the key's frame (`_after_hold`).
+        if self.holding:
+            return
         if self._push_due or self.meeting.unsaved != self._pushed_unsaved:
             self._push()
 
@@ -370,6 +385,11 @@ class PhoneRoom(Address):
             and all(session.answer(p.id, item) is not None for p in session.present)
         ):
             self.meeting.reveal()
-        self._push()  # before the phones are told "done": their next page shows the vote saved
+        # Before the phones are told "done" (their next page shows the vote saved); after the
+        # frame of a key being handled (`_answer`, `_after_hold`).
+        if self.holding:
+            self._push_due = True
+        else:
+            self._push()
         if self.on_change is not None:
             self.on_change()
