@@ -53,7 +53,12 @@ class KeysFirst:
     def __init__(self, room: Holds) -> None:
         self.room = room
         self._handled = False
+        self._switch = sys.getswitchinterval()
         sys.setswitchinterval(SWITCH_S)
+
+    def close(self) -> None:
+        """The phones are gone with the meeting: the switch interval as it was."""
+        sys.setswitchinterval(self._switch)
 
     def coming(self) -> None:
         """A key has been read from the terminal (called in the driver's input thread: only a

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
+from pathlib import Path
 
 import pytest
 from phonekit import free_port, on_disk, phones, room_on, until_running, write_session
@@ -91,6 +93,7 @@ async def test_a_key_in_the_app_holds_the_phones_until_its_frame(tmp_path, monke
     monkeypatch.setattr(room_module, "HOLD_S", 30.0)  # only the key's frame ends the hold
     path = write_session(tmp_path, people=3)
     store = SessionStore.open(path)
+    switch = sys.getswitchinterval()
     try:
         app = make_app(store, tmp_path)
         app.phones = PhoneOptions("127.0.0.1", free_port())  # `bcr open --phones`
@@ -108,6 +111,48 @@ async def test_a_key_in_the_app_holds_the_phones_until_its_frame(tmp_path, monke
             assert holds, "the key did not hold the phones back"
             assert not room.holding and gc.isenabled()  # its frame ended the hold, not HOLD_S
             assert on_disk(path).answer("p01", item) == "immediate"
-        assert app.keys_first is None
+        assert app.keys_first is None and sys.getswitchinterval() == switch
     finally:
         store.close()
+
+
+def test_the_terminal_driver_tells_of_each_key_as_it_is_read():
+    """In a real terminal the hold starts in the driver's input thread, before the event loop
+    reaches the key: `with_keys_first` flags the room, and passes every message on."""
+    from textual.driver import Driver
+    from textual.events import Key, Resize
+    from textual.geometry import Size
+
+    from bcr_tui.tui.app import BcrApp
+    from bcr_tui.tui.keysfirst import KeysFirst, with_keys_first
+
+    class Room:
+        key_coming = False
+
+        def hold(self) -> None: ...
+
+        def resume(self) -> None: ...
+
+    class Terminal(Driver):
+        def __init__(self, app) -> None:  # noqa: ANN001
+            self._app, self.passed = app, []
+
+        def process_message(self, message) -> None:  # noqa: ANN001
+            self.passed.append(message)
+
+        write = start_application_mode = disable_input = stop_application_mode = print
+
+    app = BcrApp(None, Path("."))
+    assert issubclass(app.driver_class, Driver) and "KeysFirst" in app.driver_class.__name__
+    driver = with_keys_first(Terminal)(app)
+    size = Size(80, 24)
+    driver.process_message(Resize(size, size))
+    driver.process_message(Key("1", "1"))  # phones off: nothing to tell
+    room = Room()
+    app.keys_first = KeysFirst(room)
+    driver.process_message(Resize(size, size))
+    assert not room.key_coming
+    driver.process_message(Key("2", "2"))
+    assert room.key_coming
+    app.keys_first.close()
+    assert [type(m).__name__ for m in driver.passed] == ["Resize", "Key", "Resize", "Key"]

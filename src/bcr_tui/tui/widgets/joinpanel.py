@@ -89,7 +89,9 @@ class JoinPanel(Static):
         """bcr is leaving the meeting: no more answers from phones, and the view must not show
         a dead link."""
         if self.follow is None and self.room is not None:
-            self.app.keys_first = None  # type: ignore[attr-defined]
+            keys_first, self.app.keys_first = self.app.keys_first, None  # type: ignore[attr-defined]
+            if keys_first is not None:
+                keys_first.close()
             announce.withdraw(self.room.meeting.store.path)
             self._stopping = asyncio.get_running_loop().create_task(self.room.shutdown())
 
