@@ -46,7 +46,7 @@ class Renderer:
                 _utf8(HEADER, _head(session), _audience(session), _participants(session)),
                 *self._blocks(session),
                 _utf8(_tally(session), _notes(session), _actions(session)),
-                self._instrument_text(session.instrument),
+                self._instrument_bytes(session.instrument),
                 *self._log_bytes(session.log),
             ]
         )
@@ -67,7 +67,7 @@ class Renderer:
             out.append(block.text)
         return out
 
-    def _instrument_text(self, instrument: Instrument) -> bytes:
+    def _instrument_bytes(self, instrument: Instrument) -> bytes:
         key = id(instrument.raw)
         if self._instrument is None or self._instrument[0] != key:
             import tomli_w  # here, not at the top: only the first save needs it
