@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 import re
 import socket
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from pathlib import Path
 
 import aiohttp
@@ -43,18 +43,26 @@ def write_session(
     return store.path
 
 
+@contextmanager
+def meeting_on(path: Path):
+    """The session at `path` open (locked) in a Meeting, the lock released afterwards."""
+    store = SessionStore.open(path)
+    try:
+        yield Meeting(store)
+    finally:
+        store.close()
+
+
 @asynccontextmanager
 async def room_on(path: Path, **room_options):
     """The session at `path` open (locked) in a Meeting, with its phone server on 127.0.0.1."""
-    store = SessionStore.open(path)
-    meeting = Meeting(store)
-    room = PhoneRoom(meeting, **room_options)
-    await room.start("127.0.0.1", [free_port()])
-    try:
-        yield room
-    finally:
-        await room.shutdown()
-        store.close()
+    with meeting_on(path) as meeting:
+        room = PhoneRoom(meeting, **room_options)
+        await room.start("127.0.0.1", [free_port()])
+        try:
+            yield room
+        finally:
+            await room.shutdown()
 
 
 @asynccontextmanager

@@ -5,18 +5,14 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from phonekit import on_disk, write_session
+from phonekit import meeting_on, on_disk, write_session
 
-from bcr_tui.driver import Meeting
-from bcr_tui.storage.store import SessionStore
 from bcr_tui.web.phones.votes import Saver
 
 
 async def test_a_batch_written_after_a_newer_key_press_is_skipped(tmp_path):
     path = write_session(tmp_path, people=3)
-    store = SessionStore.open(path)
-    try:
-        meeting = Meeting(store)
+    with meeting_on(path) as meeting:
         saver = Saver(meeting)
         meeting.save_hook = saver.save_now
         item = meeting.item.id
@@ -37,17 +33,13 @@ async def test_a_batch_written_after_a_newer_key_press_is_skipped(tmp_path):
         saved = on_disk(path)
         assert saved.answer("p01", item) == "maintain"
         assert saved.answer("p02", item) == "future"
-    finally:
-        store.close()
 
 
 async def test_a_failed_batch_write_is_not_acknowledged(tmp_path, monkeypatch):
     from bcr_tui.web.phones.votes import Vote, VoteBatcher
 
     path = write_session(tmp_path, people=3)
-    store = SessionStore.open(path)
-    try:
-        meeting = Meeting(store)
+    with meeting_on(path) as meeting:
         batcher = VoteBatcher(meeting, Saver(meeting))
 
         def full_disk(text):  # the text cannot be written beside the file
@@ -55,20 +47,16 @@ async def test_a_failed_batch_write_is_not_acknowledged(tmp_path, monkeypatch):
 
             raise SaveError("could not be saved: the disk is full", path)
 
-        monkeypatch.setattr(store, "prepare", full_disk)
+        monkeypatch.setattr(meeting.store, "prepare", full_disk)
         result = await batcher.submit(Vote("p01", meeting.item.id, "maintain"))
         assert not result.saved and "could not save" in result.problem
         assert meeting.unsaved and not batcher.durable("p01")
         assert on_disk(path).answer("p01", meeting.item.id) is None
-    finally:
-        store.close()
 
 
 def test_a_phone_vote_passes_the_turn_on_and_keeps_the_question_open(tmp_path):
     path = write_session(tmp_path, people=4, blind=False)
-    store = SessionStore.open(path)
-    try:
-        meeting = Meeting(store)
+    with meeting_on(path) as meeting:
         item = meeting.item.id
         meeting.vote("p03", item, "future")  # not their turn: the turn stays with Person 01
         assert meeting.session.cursor.who == "p01"
@@ -81,8 +69,6 @@ def test_a_phone_vote_passes_the_turn_on_and_keeps_the_question_open(tmp_path):
         meeting.vote("p04", item, "future")  # still changeable
         assert meeting.session.answer("p04", item) == "future"
         assert meeting.rate(1).message.startswith("Everyone present has answered")
-    finally:
-        store.close()
 
 
 async def test_a_vote_waiting_when_a_key_press_fails_to_save_is_answered(tmp_path, monkeypatch):
@@ -92,9 +78,7 @@ async def test_a_vote_waiting_when_a_key_press_fails_to_save_is_answered(tmp_pat
     from bcr_tui.web.phones.votes import Vote, VoteBatcher
 
     path = write_session(tmp_path, people=3)
-    store = SessionStore.open(path)
-    try:
-        meeting = Meeting(store)
+    with meeting_on(path) as meeting:
         saver = Saver(meeting)
         meeting.save_hook = saver.save_now
         batcher = VoteBatcher(meeting, saver)
@@ -104,9 +88,7 @@ async def test_a_vote_waiting_when_a_key_press_fails_to_save_is_answered(tmp_pat
         def full_disk(text):
             raise SaveError("could not be saved: the disk is full", path)
 
-        monkeypatch.setattr(store, "prepare", full_disk)
+        monkeypatch.setattr(meeting.store, "prepare", full_disk)
         assert not meeting.rate(1).saved  # the key press's save renders the vote, then fails
         result = await asyncio.wait_for(vote, 2)
         assert not result.saved and "could not save" in result.problem
-    finally:
-        store.close()
