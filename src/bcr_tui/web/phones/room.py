@@ -386,10 +386,8 @@ class PhoneRoom(Address):
         ):
             self.meeting.reveal()
         # Before the phones are told "done" (their next page shows the vote saved); after the
-        # frame of a key being handled (`_answer`, `_after_hold`).
-        if self.holding:
-            self._push_due = True
-        else:
-            self._push()
+        # frame of a key being handled (`_push_if_due` waits for it).
+        self._push_due = True
+        self._push_if_due()
         if self.on_change is not None:
             self.on_change()
